@@ -1,0 +1,43 @@
+# Two commands matter: `make run` (the scenarios on the embedded reference DSP, with a
+# report) and `make test` (lint, types, tests). Both bootstrap their own virtualenv.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+RESULTS ?= reports/allure-results
+REPORT ?= reports/html
+
+.PHONY: run test lint typecheck unit selftest bench bench-quick fuzz soak system-deps clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/dsp-conformance run --target reference --all-profiles --results $(RESULTS) --report $(REPORT)
+
+test: lint typecheck unit
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest -q
+
+# Debian packages some tests use (xmlsec1 for independent signature checks, chromium to
+# look at the rendered reports). Tests that need them skip with a reason when absent.
+system-deps:
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(command -v xmlsec1 >/dev/null && command -v chromium >/dev/null) || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq xmlsec1 chromium >/dev/null); \
+	else echo "system-deps: not root or no apt-get; install xmlsec1 and chromium yourself"; fi
+
+clean:
+	rm -rf $(VENV) reports/allure-results reports/html .mypy_cache .ruff_cache .pytest_cache

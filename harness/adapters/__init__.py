@@ -1,0 +1,1 @@
+"""Adapters: one protocol, interchangeable targets (in-process reference, DUIS over HTTP)."""

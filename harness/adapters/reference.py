@@ -1,0 +1,78 @@
+"""The in-process adapter: drives the reference DSP directly, no network, no files."""
+
+from __future__ import annotations
+
+from harness.adapters.base import Capabilities, HeldCertificates
+from harness.adapters.provisioning import (
+    AddDevice,
+    AddUser,
+    InjectS1spFault,
+    PlaceCertificates,
+    Provision,
+    PublishCertificate,
+    Register,
+    SetTime,
+)
+from harness.domain.certificates import OrgCertificate
+from harness.domain.clock import ManualClock
+from harness.domain.eui import Eui64
+from harness.domain.requests import CertificatePair, RequestId, Response, ServiceRequest
+from harness.domain.roles import RemotePartyRole
+from harness.reference.cells import S1spFailure
+from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.profiles import Profile
+
+
+class ReferenceAdapter:
+    name = "reference"
+    capabilities = Capabilities(provision=True, move_clock=True, inspect=True, inject_faults=True)
+
+    def __init__(self, profile: Profile, dsp: ReferenceDsp | None = None) -> None:
+        self.dsp = dsp or ReferenceDsp(profile, ManualClock())
+
+    def provision(self, command: Provision) -> None:
+        state = self.dsp.state
+        match command:
+            case AddUser(user=user):
+                state.add_user(user)
+            case PublishCertificate(der=der):
+                state.publish(OrgCertificate.from_der(der))
+            case AddDevice(device=device):
+                state.add_device(device)
+            case Register(registration=registration):
+                state.registrations.add(registration)
+            case PlaceCertificates():
+                assert isinstance(command.device_id, Eui64)
+                pair = CertificatePair(command.digital_signing, command.key_agreement)
+                role = RemotePartyRole.parse(command.remote_party_role)
+                state.install(command.device_id, certificate_updates(role, pair))
+            case SetTime(moment=moment):
+                self.dsp.advance_to(moment)
+            case InjectS1spFault(after_entries=after):
+
+                def fail(step: int) -> None:
+                    if step >= after:
+                        state.s1sp.fault_hook = None
+                        raise S1spFailure(f"injected fault after {after} entr(ies)")
+
+                state.s1sp.fault_hook = fail
+
+    def submit(self, request: ServiceRequest) -> Response:
+        return self.dsp.submit(request)
+
+    def collect(self, request_id: RequestId) -> list[Response]:
+        return self.dsp.responses_for(request_id)
+
+    def held_certificates(self, device_id: Eui64) -> HeldCertificates:
+        state = self.dsp.state
+        dsp_copy = state.dsp_notified.get(device_id)
+        if dsp_copy is None:
+            cells = state.smets2_cells.get(device_id, {})
+            return HeldCertificates({str(c): cert.id for c, cert in cells.items()}, None)
+        return HeldCertificates(
+            {str(c): i for c, i in dsp_copy.items()},
+            {str(c): i for c, i in state.s1sp.notified(device_id).items()},
+        )
+
+    def close(self) -> None:
+        return None

@@ -1,0 +1,1 @@
+"""Tables the rules read: response codes, Service Request variants, requirements."""

@@ -1,0 +1,1 @@
+"""Domain values: identities, meter points, roles, time intervals, devices, certificates."""

@@ -1,0 +1,125 @@
+"""Expected outcomes as testers write them, and how an observed attempt is judged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from harness.catalogue.tables import response_code
+from harness.domain.requests import Outcome, Response
+from harness.errors import InvalidValue, NonConformance, UnknownName
+
+ANSWERERS = ("DSP", "S1SP", "device")
+
+
+@dataclass(frozen=True)
+class Observed:
+    """What one attempt came to, in the terms testers use."""
+
+    status: str  # "rejected" | "completed" | "pending"
+    code: str | None = None
+    answered_by: str | None = None
+    requirement: str | None = None
+    detail: str = ""
+
+    def describe(self) -> str:
+        if self.status == "rejected":
+            text = f"rejected by the {self.answered_by}"
+            if self.answered_by == "DSP" or self.code not in (None, "I0"):
+                text += f" with {self.code}"
+            if self.requirement:
+                text += f" [{self.requirement}]"
+            return text + (f": {self.detail}" if self.detail else "")
+        return {"completed": "applied", "pending": "pending"}[self.status]
+
+
+def observe(responses: Sequence[Response]) -> Observed:
+    """Summarise the responses of one attempt (synchronous first, then asynchronous)."""
+    for response in responses:
+        if response.outcome is Outcome.REJECTED:
+            return Observed(
+                "rejected",
+                response.code,
+                response.answered_by,
+                response.requirement,
+                response.detail,
+            )
+    if any(r.outcome is Outcome.COMPLETED for r in responses):
+        return Observed("completed")
+    return Observed("pending")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    status: str
+    code: str | None = None
+    answered_by: str | None = None
+
+    def judge(self, observed: Observed) -> None:
+        """Raise NonConformance naming what was expected and what happened."""
+        ok = observed.status == self.status
+        if ok and self.code is not None:
+            ok = observed.code == self.code
+        if ok and self.answered_by is not None:
+            ok = observed.answered_by == self.answered_by
+        if not ok:
+            raise NonConformance(f"expected {self.describe()}, got {observed.describe()}")
+
+    def describe(self) -> str:
+        if self.status != "rejected":
+            return {"completed": "applied", "pending": "pending"}[self.status]
+        text = "rejected"
+        if self.answered_by:
+            text += f" by the {self.answered_by}"
+        return text + (f" with {self.code}" if self.code else "")
+
+
+_REJECTED = re.compile(
+    r"^rejected(?: by the (?P<by>DSP|S1SP|device))?(?: with (?P<code>[EIW]\d+))?$",
+    re.IGNORECASE,
+)
+_ALIASES = {
+    "applied": "completed",
+    "accepted": "completed",
+    "completed": "completed",
+    "pending": "pending",
+    "scheduled": "pending",
+    "acknowledged": "pending",
+}
+VOCABULARY = (
+    "applied | pending | rejected by the DSP with <code> | rejected by the S1SP | "
+    "rejected by the device | <code>"
+)
+
+
+def parse_expectation(text: str) -> Expectation:
+    phrase = " ".join(text.strip().split())
+    if phrase.lower() in _ALIASES:
+        return Expectation(_ALIASES[phrase.lower()])
+    if re.fullmatch(r"[EIW]\d+", phrase):
+        phrase = f"rejected by the DSP with {phrase}"
+    match = _REJECTED.match(phrase)
+    if not match:
+        raise InvalidValue(f"cannot read the outcome {text!r}; write one of: {VOCABULARY}")
+    by = match["by"]
+    if by:
+        by = next(a for a in ANSWERERS if a.lower() == by.lower())
+    code = match["code"]
+    if code:
+        response_code(code.upper())
+        code = code.upper()
+        by = by or "DSP"
+    return Expectation("rejected", code, by)
+
+
+def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
+    """Pick the row for the active profile: its exact name, else its base profile."""
+    table = {name.strip(): outcome for name, outcome in rows}
+    base = profile.split("+", maxsplit=1)[0]
+    for key in (profile, base):
+        if key in table:
+            return parse_expectation(table[key])
+    raise UnknownName(
+        f"the outcome table has no row for profile {profile!r} (rows: {', '.join(table)})"
+    )

@@ -1,0 +1,288 @@
+"""The reference DSP engine: runs a profile's pipeline, the critical flow and the clock."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timedelta
+
+from harness.domain.certificates import KeyUsage, OrgCertificate
+from harness.domain.clock import Clock, ManualClock
+from harness.domain.devices import Generation
+from harness.domain.requests import (
+    CertificatePair,
+    Outcome,
+    ReadInstantaneousImportRegisters,
+    ReadInventory,
+    ReadProfileData,
+    RequestHandover,
+    Response,
+    RetrieveDeviceSecurityCredentials,
+    ServiceRequest,
+    SignedPreCommand,
+    UpdateSecurityCredentialsCoS,
+    UpdateSecurityCredentialsKRP,
+)
+from harness.domain.roles import RemotePartyRole
+from harness.reference.cells import Cell, S1spFailure
+from harness.reference.context import Check, Rejection
+from harness.reference.ownership import SignedCommand
+from harness.reference.profiles import Profile
+from harness.reference.state import DspState, PendingCommand, ScheduledCommand
+from harness.signing import signed_by
+
+
+def pre_command_for(request: ServiceRequest) -> bytes:
+    """The GBCS payload the DSP returns for a critical request (a stable digest stands in
+    for the GBCS encoding; what matters is that any alteration is detectable)."""
+    digest = hashlib.sha256(repr((request.srv, request.body)).encode()).hexdigest()
+    return f"GBCS|{request.request_id}|{request.srv}|{digest}".encode()
+
+
+def certificate_updates(role: RemotePartyRole, pair: CertificatePair) -> dict[Cell, OrgCertificate]:
+    updates: dict[Cell, OrgCertificate] = {}
+    if pair.digital_signing is not None:
+        updates[Cell(role, KeyUsage.DIGITAL_SIGNING)] = OrgCertificate.from_der(
+            pair.digital_signing
+        )
+    if pair.key_agreement is not None:
+        updates[Cell(role, KeyUsage.KEY_AGREEMENT)] = OrgCertificate.from_der(pair.key_agreement)
+    return updates
+
+
+class ReferenceDsp:
+    """Answers Service Requests the way the profile says the DSP, S1SP and devices do.
+
+    ``submit`` returns the synchronous answer; acknowledged work ends in ``outbox`` as
+    asynchronous responses, immediately or when the clock reaches an execution time.
+    """
+
+    def __init__(
+        self, profile: Profile, clock: Clock | None = None, state: DspState | None = None
+    ) -> None:
+        self.profile = profile
+        self.clock = clock or ManualClock()
+        self.state = state or DspState()
+
+    # -- entry points ---------------------------------------------------------------
+    def submit(self, request: ServiceRequest) -> Response:
+        if request.command_variant == 5:
+            return self._signed_pre_command(request)
+        used = self.state.used_counters.setdefault(request.sender, set())
+        if request.request_id.counter in used:
+            return self._reject(request, self._replay(request))
+        used.add(request.request_id.counter)
+
+        check = Check(request, self.state, self.clock.now(), self.profile)
+        rejection = self.profile.run(check)
+        if rejection is not None:
+            return self._reject(request, rejection)
+        variant = check.variant
+        assert variant is not None  # the pipeline rejects unknown SRVs
+        if variant.non_device:
+            return Response(request.request_id, "I0", Outcome.COMPLETED, data=self._read(check))
+        if variant.critical:
+            pre_command = pre_command_for(request)
+            self.state.pending[request.request_id] = PendingCommand(request, pre_command)
+            return Response(request.request_id, "I0", Outcome.TRANSFORMED, pre_command=pre_command)
+        self._execute_or_schedule(check, *self._effects(check))
+        return Response(request.request_id, "I99", Outcome.ACKNOWLEDGED)
+
+    def advance_to(self, moment: datetime) -> None:
+        """Move a manual clock and run every command that has fallen due."""
+        if isinstance(self.clock, ManualClock):
+            self.clock.set(moment)
+        self.run_due()
+
+    def run_due(self) -> None:
+        now = self.clock.now()
+        due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
+        for command in due:
+            self.state.scheduled.remove(command)
+            self._apply(command)
+
+    def responses_for(self, request_id: object) -> list[Response]:
+        return [r for r in self.state.outbox if r.request_id == request_id]
+
+    # -- the critical flow ----------------------------------------------------------
+    def _signed_pre_command(self, request: ServiceRequest) -> Response:
+        pending = self.state.pending.get(request.request_id)
+        if pending is None:
+            used = self.state.used_counters.get(request.sender, set())
+            if request.request_id.counter in used:
+                return self._reject(request, self._replay(request))
+            return self._reject(
+                request,
+                Rejection("E53", "CRIT-precommand", "no transformed request with this RequestID"),
+            )
+        body = request.body
+        if not isinstance(body, SignedPreCommand) or body.pre_command != pending.pre_command:
+            return self._reject(
+                request,
+                Rejection("E51", "CRIT-precommand", "the signed pre-command was altered"),
+            )
+        own_keys = [
+            c
+            for c in self.state.repository.values()
+            if c.owner == request.sender and c.usage is KeyUsage.DIGITAL_SIGNING
+        ]
+        if not any(signed_by(c, body.pre_command, body.signature) for c in own_keys):
+            return self._reject(
+                request,
+                Rejection(
+                    "E51",
+                    "CRIT-precommand",
+                    "the pre-command is not signed by a digital-signing key of the sender",
+                ),
+            )
+        del self.state.pending[request.request_id]
+        original = pending.request
+        check = Check(original, self.state, self.clock.now(), self.profile)
+        rejection = self._ownership(check, body)
+        if rejection is not None:
+            self._post(original, rejection)
+        else:
+            self._execute_or_schedule(check, *self._effects(check))
+        return Response(request.request_id, "I99", Outcome.ACKNOWLEDGED)
+
+    def _ownership(self, check: Check, signed: SignedPreCommand) -> Rejection | None:
+        device, user = check.device, check.user
+        assert device is not None
+        assert user is not None
+        own_role = user.role.remote_party_role
+        assert own_role is not None  # only suppliers and NOs may send critical SRs
+        cell = Cell(own_role, KeyUsage.DIGITAL_SIGNING)
+        current = self.state.current_certificate(device.device_id, cell)
+        command = SignedCommand(
+            check=check,
+            cell=cell,
+            current=current,
+            signed_by_current=current is not None
+            and signed_by(current, signed.pre_command, signed.signature),
+        )
+        if device.generation is Generation.SMETS2:
+            return self.profile.device_ownership(command)
+        return self.profile.s1sp_ownership(command)
+
+    # -- effects --------------------------------------------------------------------
+    def _effects(
+        self, check: Check
+    ) -> tuple[dict[Cell, OrgCertificate], tuple[tuple[str, str], ...], bool]:
+        body = check.request.body
+        if isinstance(body, UpdateSecurityCredentialsKRP):
+            return certificate_updates(body.remote_party_role, body.replacement), (), False
+        if isinstance(body, RequestHandover):
+            updates: dict[Cell, OrgCertificate] = {}
+            if body.supplier is not None:
+                updates |= certificate_updates(RemotePartyRole.SUPPLIER, body.supplier)
+            if body.network_operator is not None:
+                updates |= certificate_updates(
+                    RemotePartyRole.NETWORK_OPERATOR, body.network_operator
+                )
+            return updates, (), True
+        if isinstance(body, UpdateSecurityCredentialsCoS):
+            return certificate_updates(RemotePartyRole.SUPPLIER, body.replacement), (), False
+        return {}, self._read(check), False
+
+    def _read(self, check: Check) -> tuple[tuple[str, str], ...]:
+        body = check.request.body
+        device = check.device
+        if isinstance(body, RetrieveDeviceSecurityCredentials) and device is not None:
+            return tuple(
+                (str(cell), str(cert.id))
+                for cell in sorted(self._cells(device.device_id), key=str)
+                if (cert := self.state.current_certificate(device.device_id, cell)) is not None
+            )
+        if isinstance(body, ReadInstantaneousImportRegisters):
+            return (("ImportRegister", str(check.request.target.value % 100000)),)
+        if isinstance(body, ReadProfileData):
+            half_hours = (body.period.end - body.period.start) // timedelta(minutes=30)
+            return (("ProfileEntries", str(half_hours)),)
+        if isinstance(body, ReadInventory):
+            rows = [
+                d
+                for d in self.state.smi.values()
+                if (body.device_id is None or d.device_id == body.device_id)
+                and (body.meter_point is None or d.meter_point == body.meter_point)
+            ]
+            return tuple(
+                (str(d.device_id), f"{d.device_type.value} {d.generation.value} {d.status.value}")
+                for d in rows
+            )
+        return ()
+
+    def _cells(self, device_id: object) -> set[Cell]:
+        return {
+            Cell(role, usage)
+            for role in (RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR)
+            for usage in KeyUsage
+        }
+
+    def _execute_or_schedule(
+        self,
+        check: Check,
+        updates: dict[Cell, OrgCertificate],
+        data: tuple[tuple[str, str], ...],
+        clears_dcc_control: bool,
+    ) -> None:
+        command = ScheduledCommand(
+            due=check.evaluation_time,
+            request=check.request,
+            updates=updates,
+            result_data=data,
+            clears_dcc_control=clears_dcc_control,
+        )
+        if command.due > check.now:
+            self.state.scheduled.append(command)
+        else:
+            self._apply(command)
+
+    def _apply(self, command: ScheduledCommand) -> None:
+        request = command.request
+        if command.updates:
+            try:
+                self.state.install(request.target, command.updates)
+            except S1spFailure as exc:
+                self._post(
+                    request,
+                    Rejection(
+                        "E21",
+                        "DSP-S1SP-consistency",
+                        f"the S1SP failed while applying the update ({exc}); neither copy changed",
+                        "S1SP",
+                    ),
+                )
+                return
+        if command.clears_dcc_control:
+            self.state.set_device(request.target, dcc_controlled=False)
+        self.state.outbox.append(
+            Response(
+                request.request_id,
+                "I0",
+                Outcome.COMPLETED,
+                answered_by="device",
+                data=command.result_data,
+            )
+        )
+
+    # -- helpers --------------------------------------------------------------------
+    @staticmethod
+    def _replay(request: ServiceRequest) -> Rejection:
+        return Rejection(
+            "E44",
+            "DUIS-request-id",
+            f"counter {request.request_id.counter} already used by {request.sender}",
+        )
+
+    @staticmethod
+    def _reject(request: ServiceRequest, rejection: Rejection) -> Response:
+        return Response(
+            request.request_id,
+            rejection.code,
+            Outcome.REJECTED,
+            answered_by=rejection.answered_by,
+            requirement=rejection.requirement,
+            detail=rejection.detail,
+        )
+
+    def _post(self, request: ServiceRequest, rejection: Rejection) -> None:
+        self.state.outbox.append(self._reject(request, rejection))

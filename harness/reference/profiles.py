@@ -1,0 +1,168 @@
+"""Rule profiles: named, versioned tables of rules. Adding a profile touches this file only.
+
+A profile says which function stands under each requirement ID in the DSP's pipeline, which
+requests SRPD 6.1(f) reaches (``rdp_scope``) and what the S1SP accepts as proof of
+certificate ownership (``s1sp_ownership``). A *switch* (``+mp063-check``) adds rules on
+top of any profile.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+
+from harness.domain.certificates import KeyUsage
+from harness.domain.devices import Generation
+from harness.domain.roles import RemotePartyRole
+from harness.errors import UnknownName
+from harness.reference import ownership
+from harness.reference.cells import Cell
+from harness.reference.context import Check, Policy, Rejection, Rule
+from harness.reference.rules import RULES, authorisation, bodies, device, srpd
+
+# The registering modules must be imported for RULES to be complete.
+_ = (authorisation, bodies, device, srpd)
+
+PIPELINE: tuple[str, ...] = (
+    # 2. the User
+    "DUIS-E1",
+    "DUIS-E3",
+    "DUIS-E2",
+    "DUIS-E12",
+    "DUIS-E13",
+    # 3. the device
+    "DUIS-E19",
+    "DUIS-E11",
+    "DUIS-E5",
+    # 4. Registration Data
+    "SRPD-6.1f",
+    # 5. the body
+    "SRV-6.15.1-role",
+    "SRV-6.15.1-certificates",
+    "SRV-6.15.1-execution-time",
+    "SRV-6.21-handover",
+    "SRV-6.23-cos",
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    version: str
+    summary: str
+    requirement: str | None
+    rdp_scope: Policy = srpd.baseline_scope
+    s1sp_ownership: ownership.OwnershipPolicy = ownership.s1sp_owner_signed
+    device_ownership: ownership.OwnershipPolicy = ownership.device_ownership
+    pipeline: tuple[str, ...] = PIPELINE
+    overrides: Mapping[str, Rule] = field(default_factory=dict)
+    switches: tuple[str, ...] = ()
+
+    def rules(self) -> list[tuple[str, Rule]]:
+        return [(rid, self.overrides.get(rid) or RULES[rid]) for rid in self.pipeline]
+
+    def run(self, check: Check) -> Rejection | None:
+        for _, function in self.rules():
+            rejection = function(check)
+            if rejection is not None:
+                return rejection
+        return None
+
+
+# -- DP107 candidate: the owner of the current NO certificate may replace it -------------
+def sender_owns_notified_no_certificate(check: Check) -> bool:
+    device = check.device
+    if device is None:
+        return False
+    current = check.state.current_certificate(
+        device.device_id, Cell(RemotePartyRole.NETWORK_OPERATOR, KeyUsage.DIGITAL_SIGNING)
+    )
+    return current is not None and current.owner == check.request.sender
+
+
+def owner_path_scope(check: Check) -> bool:
+    device = check.device
+    waived = (
+        device is not None
+        and device.generation is Generation.SMETS1
+        and ownership.replaces_network_operator(check)
+        and sender_owns_notified_no_certificate(check)
+    )
+    return False if waived else srpd.baseline_scope(check)
+
+
+# -- DP107 candidate: the registered NO may replace it; the DCC countersigns -------------
+def registered_path_s1sp(command: ownership.SignedCommand) -> Rejection | None:
+    check = command.check
+    if ownership.replaces_network_operator(check) and ownership.sender_is_registered(check):
+        return None
+    return ownership.s1sp_owner_signed(command)
+
+
+BASELINE = Profile(
+    name="baseline",
+    version="2020.1",
+    summary="Today's rules: SRPD 6.1(f) for non-critical and SMETS1 critical SRs; "
+    "certificate ownership checked by the SMETS2 device or the S1SP.",
+    requirement=None,
+)
+
+PROFILES: dict[str, Profile] = {
+    p.name: p
+    for p in (
+        BASELINE,
+        replace(
+            BASELINE,
+            name="dp107-owner-path",
+            version="dp107-a",
+            summary="SMETS1 6.15.1 replacing the NO certificate: the RDP check is waived "
+            "when the sender owns the currently notified NO certificate.",
+            requirement="DP107-owner-path",
+            rdp_scope=owner_path_scope,
+        ),
+        replace(
+            BASELINE,
+            name="dp107-registered-path",
+            version="dp107-b",
+            summary="SMETS1 6.15.1 replacing the NO certificate: the registered NO may "
+            "replace it without owning it (the DCC countersigns).",
+            requirement="DP107-registered-path",
+            s1sp_ownership=registered_path_s1sp,
+        ),
+    )
+}
+
+
+def _with_mp063(profile: Profile) -> Profile:
+    return replace(profile, pipeline=(*profile.pipeline, "MP063-check"))
+
+
+SWITCHES: dict[str, Callable[[Profile], Profile]] = {"mp063-check": _with_mp063}
+
+
+def profile_names() -> list[str]:
+    """Every base profile, and every base profile with each switch."""
+    names = list(PROFILES)
+    names += [f"{p}+{s}" for p in PROFILES for s in SWITCHES]
+    return names
+
+
+def resolve(name: str) -> Profile:
+    """``baseline``, ``dp107-owner-path+mp063-check``, … (a bare switch means baseline+it)."""
+    base_name, *switch_names = [part.strip() for part in name.split("+")]
+    if base_name in SWITCHES and not switch_names:
+        base_name, switch_names = "baseline", [base_name]
+    if base_name not in PROFILES:
+        raise UnknownName(
+            f"unknown profile {name!r}; known profiles: {', '.join(PROFILES)}; "
+            f"switches (add with +): {', '.join(SWITCHES)}"
+        )
+    profile = PROFILES[base_name]
+    for switch in switch_names:
+        if switch not in SWITCHES:
+            raise UnknownName(
+                f"unknown switch {switch!r} in profile {name!r}; known: {', '.join(SWITCHES)}"
+            )
+        profile = SWITCHES[switch](profile)
+    canonical = "+".join([base_name, *sorted(set(switch_names))])
+    return replace(profile, name=canonical, switches=tuple(sorted(set(switch_names))))

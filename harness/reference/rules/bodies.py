@@ -1,0 +1,180 @@
+"""Stage 5 of DOMAIN §6: checks on the Service Request body, per SRV."""
+
+from __future__ import annotations
+
+from harness.domain.certificates import KeyUsage, OrgCertificate
+from harness.domain.devices import DeviceType
+from harness.domain.meterpoint import Fuel
+from harness.domain.requests import (
+    CertificatePair,
+    RequestHandover,
+    UpdateSecurityCredentialsCoS,
+    UpdateSecurityCredentialsKRP,
+)
+from harness.domain.roles import RemotePartyRole, UserRole
+from harness.errors import InvalidValue
+from harness.reference.context import Check, Rejection
+from harness.reference.rules import rule
+
+# Which remote party cells a sender may replace with 6.15.1, by sender and device [model].
+SUPPLIER_MAY_PLACE_NO_ON = frozenset({DeviceType.ESME})
+
+
+def _pair_problem(pair: CertificatePair, role: RemotePartyRole) -> str | None:
+    slots = (
+        (pair.digital_signing, KeyUsage.DIGITAL_SIGNING),
+        (pair.key_agreement, KeyUsage.KEY_AGREEMENT),
+    )
+    if pair.digital_signing is None and pair.key_agreement is None:
+        return "no replacement certificate given"
+    for der, usage in slots:
+        if der is None:
+            continue
+        try:
+            cert = OrgCertificate.from_der(der)
+        except InvalidValue as exc:
+            return f"{usage.value} certificate unusable: {exc}"
+        if cert.role_code != role.ou_code:
+            return (
+                f"{usage.value} certificate has role code {cert.role_code}, "
+                f"{role.value} needs {role.ou_code}"
+            )
+        if cert.usage is not usage:
+            return f"certificate in the {usage.value} slot has key usage {cert.usage.value}"
+    return None
+
+
+@rule("SRV-6.15.1-role")
+def krp_role(check: Check) -> Rejection | None:
+    body, user, device = check.request.body, check.user, check.device
+    if not isinstance(body, UpdateSecurityCredentialsKRP) or user is None or device is None:
+        return None
+    own = user.role.remote_party_role
+    target = body.remote_party_role
+    allowed = target is own or (
+        user.role.is_supplier
+        and target is RemotePartyRole.NETWORK_OPERATOR
+        and device.device_type in SUPPLIER_MAY_PLACE_NO_ON
+    )
+    if not allowed:
+        return Rejection(
+            "E061501",
+            "SRV-6.15.1-role",
+            f"a {user.role.label} may not replace the {target.value} certificates "
+            f"on a {device.device_type.value}",
+        )
+    return None
+
+
+@rule("SRV-6.15.1-certificates")
+def krp_certificates(check: Check) -> Rejection | None:
+    body = check.request.body
+    if not isinstance(body, UpdateSecurityCredentialsKRP):
+        return None
+    problem = _pair_problem(body.replacement, body.remote_party_role)
+    if problem:
+        return Rejection("E061504", "SRV-6.15.1-certificates", problem)
+    return None
+
+
+@rule("SRV-6.15.1-execution-time")
+def krp_execution_time(check: Check) -> Rejection | None:
+    body = check.request.body
+    late = (
+        isinstance(body, UpdateSecurityCredentialsKRP)
+        and body.execution_time is not None
+        and body.execution_time < check.now
+    )
+    if late:
+        return Rejection("E061506", "SRV-6.15.1-execution-time", "execution time is in the past")
+    return None
+
+
+@rule("SRV-6.21-handover")
+def handover(check: Check) -> Rejection | None:
+    body, device = check.request.body, check.device
+    if not isinstance(body, RequestHandover) or device is None:
+        return None
+    if not device.dcc_controlled:
+        return Rejection(
+            "E062101", "SRV-6.21-handover", f"device {device.device_id} is not DCC-controlled"
+        )
+    for pair, role in (
+        (body.supplier, RemotePartyRole.SUPPLIER),
+        (body.network_operator, RemotePartyRole.NETWORK_OPERATOR),
+    ):
+        problem = _pair_problem(pair, role) if pair is not None else None
+        if problem:
+            return Rejection("E061504", "SRV-6.15.1-certificates", f"{role.value}: {problem}")
+    return None
+
+
+@rule("SRV-6.23-cos")
+def change_of_supplier(check: Check) -> Rejection | None:
+    body, device = check.request.body, check.device
+    if not isinstance(body, UpdateSecurityCredentialsCoS) or device is None:
+        return None
+    if device.meter_point != body.meter_point:
+        return Rejection(
+            "E062301",
+            "SRV-6.23-cos",
+            f"meter point {body.meter_point} is not the device's ({device.meter_point})",
+        )
+    problem = _pair_problem(body.replacement, RemotePartyRole.SUPPLIER)
+    if problem:
+        return Rejection("E061504", "SRV-6.15.1-certificates", problem)
+    return None
+
+
+def _placed_no_certificates(check: Check) -> tuple[CertificatePair, str] | None:
+    """The NO certificates a Supplier's request places, with the code MP063 answers."""
+    body, device = check.request.body, check.device
+    if device is None:
+        return None
+    if (
+        isinstance(body, UpdateSecurityCredentialsKRP)
+        and body.remote_party_role is RemotePartyRole.NETWORK_OPERATOR
+        and device.device_type is DeviceType.ESME
+    ):
+        return body.replacement, "E061505"
+    if (
+        isinstance(body, RequestHandover)
+        and body.network_operator is not None
+        and device.device_type in (DeviceType.ESME, DeviceType.GPF)
+    ):
+        return body.network_operator, "E062105"
+    return None
+
+
+@rule("MP063-check")
+def mp063_registered_no(check: Check) -> Rejection | None:
+    """SECMP0063 as the DCC proposed it: a Supplier may only place the certificates of
+    the NO registered for the device's MPAN/MPRN. It does not look at NOs' own requests."""
+    user, device = check.user, check.device
+    placed = _placed_no_certificates(check)
+    if user is None or device is None or placed is None or not user.role.is_supplier:
+        return None
+    pair, code = placed
+    meter_point = device.meter_point
+    if meter_point is None:
+        return None
+    no_role = (
+        UserRole.ELECTRICITY_DISTRIBUTOR
+        if meter_point.fuel is Fuel.ELECTRICITY
+        else UserRole.GAS_TRANSPORTER
+    )
+    registered = check.state.registrations.registered_at(
+        meter_point, no_role, check.evaluation_time
+    )
+    for der in (pair.digital_signing, pair.key_agreement):
+        if der is None:
+            continue
+        owner = OrgCertificate.from_der(der).owner
+        if owner not in registered:
+            return Rejection(
+                code,
+                "MP063-check",
+                f"network operator certificate belongs to {owner}, not to the registered "
+                f"{no_role.label} for {meter_point.kind} {meter_point}",
+            )
+    return None

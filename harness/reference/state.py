@@ -1,0 +1,99 @@
+"""Everything the reference DSP knows: Users, SMKI repository, SMI, Registration Data,
+device trust anchors (SMETS2) and notified certificates (SMETS1, DSP and S1SP copies)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from harness.domain.certificates import CertificateId, OrgCertificate
+from harness.domain.devices import Device, Generation
+from harness.domain.eui import Eui64
+from harness.domain.parties import User
+from harness.domain.registration import RegistrationData
+from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.errors import UnknownName
+from harness.reference.cells import Cell, S1spStore
+
+
+@dataclass(frozen=True)
+class PendingCommand:
+    """A critical request the DSP transformed and now awaits signed (CV 5)."""
+
+    request: ServiceRequest
+    pre_command: bytes
+
+
+@dataclass(frozen=True)
+class ScheduledCommand:
+    """A command held for its execution time (by the DSP or by the device)."""
+
+    due: datetime
+    request: ServiceRequest
+    updates: Mapping[Cell, OrgCertificate]
+    result_data: tuple[tuple[str, str], ...] = ()
+    clears_dcc_control: bool = False
+
+
+@dataclass
+class DspState:
+    users: dict[Eui64, User] = field(default_factory=dict)
+    repository: dict[CertificateId, OrgCertificate] = field(default_factory=dict)
+    smi: dict[Eui64, Device] = field(default_factory=dict)
+    registrations: RegistrationData = field(default_factory=RegistrationData)
+    smets2_cells: dict[Eui64, dict[Cell, OrgCertificate]] = field(default_factory=dict)
+    dsp_notified: dict[Eui64, dict[Cell, CertificateId]] = field(default_factory=dict)
+    s1sp: S1spStore = field(default_factory=S1spStore)
+    used_counters: dict[Eui64, set[int]] = field(default_factory=dict)
+    pending: dict[RequestId, PendingCommand] = field(default_factory=dict)
+    scheduled: list[ScheduledCommand] = field(default_factory=list)
+    outbox: list[Response] = field(default_factory=list)
+
+    # -- provisioning -------------------------------------------------------------------
+    def add_user(self, user: User) -> None:
+        self.users[user.user_id] = user
+
+    def publish(self, certificate: OrgCertificate) -> None:
+        """Lodge a certificate in the SMKI repository."""
+        self.repository[certificate.id] = certificate
+
+    def add_device(self, device: Device) -> None:
+        self.smi[device.device_id] = device
+        if device.generation is Generation.SMETS2:
+            self.smets2_cells.setdefault(device.device_id, {})
+        else:
+            self.dsp_notified.setdefault(device.device_id, {})
+
+    def set_device(self, device_id: Eui64, **changes: object) -> None:
+        self.smi[device_id] = replace(self.device(device_id), **changes)  # type: ignore[arg-type]
+
+    def device(self, device_id: Eui64) -> Device:
+        try:
+            return self.smi[device_id]
+        except KeyError:
+            raise UnknownName(f"device {device_id} is not in the SMI") from None
+
+    # -- certificates held for a device -------------------------------------------------
+    def current_certificate(self, device_id: Eui64, cell: Cell) -> OrgCertificate | None:
+        device = self.device(device_id)
+        if device.generation is Generation.SMETS2:
+            return self.smets2_cells.get(device_id, {}).get(cell)
+        cert_id = self.dsp_notified.get(device_id, {}).get(cell)
+        return self.repository.get(cert_id) if cert_id is not None else None
+
+    def install(self, device_id: Eui64, updates: Mapping[Cell, OrgCertificate]) -> None:
+        """Place certificates. SMETS1: S1SP copy first, then the DSP copy, so a failing
+        S1SP leaves both copies as they were (it raises before the DSP copy changes)."""
+        device = self.device(device_id)
+        for certificate in updates.values():
+            self.publish(certificate)
+        if device.generation is Generation.SMETS2:
+            self.smets2_cells.setdefault(device_id, {}).update(updates)
+            return
+        ids = {cell: cert.id for cell, cert in updates.items()}
+        self.s1sp.replace(device_id, ids)
+        self.dsp_notified.setdefault(device_id, {}).update(ids)
+
+    def copies_agree(self, device_id: Eui64) -> bool:
+        return self.dsp_notified.get(device_id, {}) == self.s1sp.notified(device_id)

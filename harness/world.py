@@ -1,0 +1,496 @@
+"""The World: one scenario's cast, data and target, and the small language steps speak.
+
+Testers name parties ("NO-A") and devices ("meter-1"); the World gives them User IDs,
+Device IDs and real certificates, provisions the target, sends Service Requests through
+the adapter (running the critical flow: transform, sign, send signed), and judges what
+came back. Step functions only translate phrases into calls on this class.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from harness.adapters.base import Adapter
+from harness.adapters.provisioning import (
+    AddDevice,
+    AddUser,
+    InjectS1spFault,
+    PlaceCertificates,
+    PublishCertificate,
+    Register,
+    SetTime,
+)
+from harness.catalogue.tables import service_request
+from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
+from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
+from harness.domain.eui import Eui64
+from harness.domain.meterpoint import MeterPoint, make_mpan
+from harness.domain.parties import User, UserStatus
+from harness.domain.registration import Registration
+from harness.domain.requests import (
+    CertificatePair,
+    Endpoint,
+    Outcome,
+    ReadInstantaneousImportRegisters,
+    ReadInventory,
+    ReadProfileData,
+    RequestBody,
+    RequestHandover,
+    RequestId,
+    Response,
+    RetrieveDeviceSecurityCredentials,
+    ServiceRequest,
+    SignedPreCommand,
+    UpdateSecurityCredentialsCoS,
+    UpdateSecurityCredentialsKRP,
+)
+from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
+from harness.domain.timeline import Interval, Period, parse_instant
+from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
+from harness.expectations import Expectation, Observed, expectation_for_profile, observe
+from harness.pki import Credential, TestPki, shared_pki
+from harness.signing import sign_payload
+
+# RequestID counters are unique per process and run, so a long-lived target never sees
+# one reused by the harness.
+_COUNTERS = itertools.count(time.time_ns() // 1000 % (1 << 50))
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    user: User
+    credentials: dict[KeyUsage, Credential]
+    xml_signing: Credential
+
+
+@dataclass
+class Attempt:
+    """One Service Request as the harness sent it, with every response it drew."""
+
+    label: str
+    request_id: RequestId
+    exchanges: list[tuple[ServiceRequest, Response]] = field(default_factory=list)
+    asynchronous: list[Response] = field(default_factory=list)
+
+    def responses(self) -> list[Response]:
+        return [r for _, r in self.exchanges] + self.asynchronous
+
+    def observed(self) -> Observed:
+        return observe(self.responses())
+
+
+class World:
+    """Everything one scenario knows. Create one per scenario."""
+
+    def __init__(
+        self,
+        adapter: Adapter,
+        profile: str,
+        *,
+        pki: TestPki | None = None,
+        salt: int = 0,
+    ) -> None:
+        self.adapter = adapter
+        self.profile = profile
+        self.pki = pki or shared_pki()
+        self.salt = salt
+        self.parties: dict[str, Party] = {}
+        self.devices: dict[str, Device] = {}
+        self.attempts: list[Attempt] = []
+        self.now: datetime | None = None
+
+    # -- capabilities and profiles ------------------------------------------------------
+    def require(self, *capabilities: str) -> None:
+        missing = self.adapter.capabilities.missing(set(capabilities))
+        if missing:
+            raise NotApplicable(
+                f"target {self.adapter.name!r} cannot {', '.join(missing)} (the scenario needs it)"
+            )
+
+    def only_under(self, profiles: Sequence[str]) -> None:
+        base = self.profile.split("+")[0]
+        if self.profile not in profiles and base not in profiles:
+            raise NotApplicable(
+                f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}"
+            )
+
+    # -- identities -----------------------------------------------------------------
+    def _eui(self, kind: str, name: str) -> Eui64:
+        digest = hashlib.sha256(f"{self.salt}:{kind}:{name}".encode()).digest()
+        return Eui64(int.from_bytes(digest[:8], "big"))
+
+    def meter_point(self, text: str) -> MeterPoint:
+        """Validate a meter point as written; under a salt, map it to a private one."""
+        written = MeterPoint.parse(text)
+        if not self.salt:
+            return written
+        digits = hashlib.sha256(f"{self.salt}:{written}".encode()).hexdigest()
+        numeric = str(int(digits, 16))
+        if written.kind == "MPAN":
+            return make_mpan(written.number[:2] + numeric[:10])
+        return MeterPoint.mprn(numeric[: len(written.number)])
+
+    def party(self, name: str) -> Party:
+        try:
+            return self.parties[name]
+        except KeyError:
+            known = ", ".join(self.parties) or "none yet"
+            raise UnknownName(
+                f"no party called {name!r} in this scenario (known: {known})"
+            ) from None
+
+    def device(self, name: str) -> Device:
+        try:
+            return self.devices[name]
+        except KeyError:
+            known = ", ".join(self.devices) or "none yet"
+            raise UnknownName(
+                f"no device called {name!r} in this scenario (known: {known})"
+            ) from None
+
+    # -- Given ----------------------------------------------------------------------
+    def set_time(self, text: str) -> None:
+        self.now = parse_instant(text)
+        self.adapter.provision(SetTime(self.now))
+
+    def add_party(self, name: str, role: str, status: str = "active") -> Party:
+        user_role = UserRole.parse(role)
+        try:
+            user_status = UserStatus(status.strip().lower())
+        except ValueError:
+            raise InvalidValue(f"unknown User status {status!r}; use active or suspended") from None
+        user = User(self._eui("user", f"{name}/{user_role.value}"), user_role, name, user_status)
+        credentials: dict[KeyUsage, Credential] = {}
+        remote_role = user_role.remote_party_role
+        if remote_role is not None:
+            for usage in KeyUsage:
+                credentials[usage] = self.pki.issue(user.user_id, remote_role.ou_code, usage)
+        xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+        party = Party(name, user, credentials, xml)
+        self.parties[name] = party
+        self.adapter.provision(AddUser(user))
+        for credential in (*credentials.values(), xml):
+            self.adapter.provision(PublishCertificate(credential.certificate.der))
+        return party
+
+    def add_unknown_party(self, name: str, role: str) -> Party:
+        """A party the harness knows but the target was never told about (for E1)."""
+        user_role = UserRole.parse(role)
+        user = User(self._eui("user", f"{name}/{user_role.value}"), user_role, name)
+        xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+        party = Party(name, user, {}, xml)
+        self.parties[name] = party
+        return party
+
+    def add_device(
+        self,
+        name: str,
+        device_type: str,
+        generation: str,
+        meter_point: str | None,
+        status: str = "Commissioned",
+        dcc_controlled: bool = False,
+    ) -> Device:
+        device = Device(
+            device_id=self._eui("device", name),
+            device_type=DeviceType.parse(device_type),
+            generation=Generation.parse(generation),
+            status=DeviceStatus.parse(status),
+            meter_point=self.meter_point(meter_point) if meter_point else None,
+            dcc_controlled=dcc_controlled,
+        )
+        self.devices[name] = device
+        self.adapter.provision(AddDevice(device))
+        return device
+
+    def add_unknown_device(self, name: str, device_type: str) -> None:
+        """A device the target's SMI does not hold (for E19)."""
+        self.devices[name] = Device(
+            self._eui("device", name),
+            DeviceType.parse(device_type),
+            Generation.SMETS2,
+            DeviceStatus.COMMISSIONED,
+            None,
+        )
+
+    def register(
+        self,
+        party_name: str,
+        meter_point: str,
+        start: str | None,
+        end: str | None,
+        role: str | None = None,
+    ) -> None:
+        party = self.party(party_name)
+        registration = Registration(
+            meter_point=self.meter_point(meter_point),
+            role=UserRole.parse(role) if role else party.user.role,
+            party=party.user.user_id,
+            interval=Interval(
+                parse_instant(start) if start else None, parse_instant(end) if end else None
+            ),
+        )
+        self.adapter.provision(Register(registration))
+
+    def place_certificates(self, device_name: str, remote_role: str, owner_name: str) -> None:
+        device, owner = self.device(device_name), self.party(owner_name)
+        role = RemotePartyRole.parse(remote_role)
+        pair = self._pair(owner, role)
+        self.adapter.provision(
+            PlaceCertificates(
+                device.device_id, role.value, pair.digital_signing, pair.key_agreement
+            )
+        )
+
+    def inject_s1sp_fault(self) -> None:
+        self.require("inject_faults")
+        self.adapter.provision(InjectS1spFault())
+
+    # -- When -----------------------------------------------------------------------
+    def _pair(self, owner: Party, role: RemotePartyRole) -> CertificatePair:
+        if owner.user.role.remote_party_role is not role:
+            raise InvalidValue(
+                f"{owner.name} is a {owner.user.role.label} and holds no {role.value} certificates"
+            )
+        return CertificatePair(
+            owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,
+            owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
+        )
+
+    def _instant(self, text: str | None) -> datetime | None:
+        return parse_instant(text) if text else None
+
+    def send_krp(
+        self,
+        sender: str,
+        device_name: str,
+        remote_role: str,
+        certificates_of: str,
+        execution: str | None = None,
+        signer: str | None = None,
+        alter_pre_command: bool = False,
+    ) -> Attempt:
+        """SRV 6.15.1, the whole critical flow."""
+        role = RemotePartyRole.parse(remote_role)
+        body = UpdateSecurityCredentialsKRP(
+            remote_party_role=role,
+            replacement=self._pair(self.party(certificates_of), role),
+            certification_path=(self.pki.issuing_ca.public_bytes(Encoding.DER),),
+            execution_time=self._instant(execution),
+        )
+        return self._critical(sender, device_name, "6.15.1", body, signer, alter_pre_command)
+
+    def send(
+        self,
+        sender: str,
+        srv: str,
+        device_name: str,
+        *,
+        execution: str | None = None,
+        period: tuple[str, str] | None = None,
+        command_variant: int | None = None,
+        endpoint: str | None = None,
+        meter_point: str | None = None,
+        certificates_of: str | None = None,
+    ) -> Attempt:
+        variant = service_request(srv)
+        body = self._body(srv, device_name, execution, period, meter_point, certificates_of)
+        if variant.critical and command_variant is None and endpoint is None:
+            return self._critical(sender, device_name, srv, body, None, False)
+        cv = command_variant or min(variant.command_variants)
+        request = self._request(sender, device_name, srv, cv, body, endpoint)
+        attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
+        self._exchange(attempt, request)
+        return self._finish(attempt)
+
+    def _body(
+        self,
+        srv: str,
+        device_name: str,
+        execution: str | None,
+        period: tuple[str, str] | None,
+        meter_point: str | None,
+        certificates_of: str | None,
+    ) -> RequestBody:
+        when = self._instant(execution)
+        if srv == "4.8.1":
+            start, end = period or ("2026-01-01", "2026-01-02")
+            return ReadProfileData(Period(parse_instant(start), parse_instant(end)), when)
+        if srv == "4.1.1":
+            return ReadInstantaneousImportRegisters(when)
+        if srv == "6.24.1":
+            return RetrieveDeviceSecurityCredentials()
+        if srv == "8.2":
+            return ReadInventory(device_id=self.device(device_name).device_id)
+        owner = self.party(certificates_of) if certificates_of else None
+        if srv == "6.23":
+            point = (
+                self.meter_point(meter_point)
+                if meter_point
+                else self.device(device_name).meter_point
+            )
+            if point is None or owner is None:
+                raise InvalidValue(
+                    "SRV 6.23 needs a meter point and the gaining supplier's certificates"
+                )
+            return UpdateSecurityCredentialsCoS(
+                point, self._pair(owner, RemotePartyRole.SUPPLIER), when
+            )
+        if srv == "6.21":
+            if owner is None:
+                raise InvalidValue("SRV 6.21 needs the certificates to hand over to")
+            role = owner.user.role.remote_party_role
+            pair = self._pair(owner, role) if role else None
+            supplier = pair if role is RemotePartyRole.SUPPLIER else None
+            network = pair if role is RemotePartyRole.NETWORK_OPERATOR else None
+            return RequestHandover(supplier, network, when)
+        if srv == "6.15.1":
+            if owner is None:
+                raise InvalidValue("SRV 6.15.1 needs the certificates it places")
+            role = owner.user.role.remote_party_role
+            assert role is not None
+            return UpdateSecurityCredentialsKRP(role, self._pair(owner, role), (), when)
+        raise UnknownName(f"the World cannot build a body for SRV {srv}")
+
+    def _request(
+        self,
+        sender: str,
+        device_name: str,
+        srv: str,
+        command_variant: int,
+        body: RequestBody,
+        endpoint: str | None,
+        request_id: RequestId | None = None,
+    ) -> ServiceRequest:
+        originator = self.party(sender).user.user_id
+        target = self.device(device_name).device_id
+        return ServiceRequest(
+            request_id=request_id or RequestId(originator, target, next(_COUNTERS)),
+            srv=srv,
+            command_variant=command_variant,
+            body=body,
+            endpoint=_endpoint(endpoint) if endpoint else None,
+        )
+
+    def _critical(
+        self,
+        sender: str,
+        device_name: str,
+        srv: str,
+        body: RequestBody,
+        signer: str | None,
+        alter_pre_command: bool,
+    ) -> Attempt:
+        request = self._request(sender, device_name, srv, 4, body, None)
+        attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
+        transformed = self._exchange(attempt, request)
+        if transformed.outcome is not Outcome.TRANSFORMED or transformed.pre_command is None:
+            return self._finish(attempt)
+        key_holder = self.party(signer or sender)
+        if KeyUsage.DIGITAL_SIGNING not in key_holder.credentials:
+            raise InvalidValue(f"{key_holder.name} holds no digital-signing key")
+        pre_command = transformed.pre_command
+        signature = sign_payload(
+            key_holder.credentials[KeyUsage.DIGITAL_SIGNING].private_key, pre_command
+        )
+        if alter_pre_command:
+            pre_command = pre_command + b"|altered"
+        signed = ServiceRequest(
+            request.request_id, srv, 5, SignedPreCommand(pre_command, signature), None
+        )
+        self._exchange(attempt, signed)
+        return self._finish(attempt)
+
+    def resend_last(self) -> Attempt:
+        """Send the last request again, unchanged (same RequestID)."""
+        last = self.last_attempt()
+        request, _ = last.exchanges[0]
+        attempt = Attempt(f"replay of {last.label}", request.request_id)
+        self._exchange(attempt, request)
+        return self._finish(attempt)
+
+    def _exchange(self, attempt: Attempt, request: ServiceRequest) -> Response:
+        response = self.adapter.submit(request)
+        attempt.exchanges.append((request, response))
+        return response
+
+    def _finish(self, attempt: Attempt) -> Attempt:
+        attempt.asynchronous = self.adapter.collect(attempt.request_id)
+        self.attempts.append(attempt)
+        return attempt
+
+    def reach_time(self, text: str) -> None:
+        self.require("move_clock")
+        self.set_time(text)
+        for attempt in self.attempts:
+            attempt.asynchronous = self.adapter.collect(attempt.request_id)
+
+    # -- Then -----------------------------------------------------------------------
+    def last_attempt(self) -> Attempt:
+        if not self.attempts:
+            raise HarnessError("no Service Request has been sent yet in this scenario")
+        return self.attempts[-1]
+
+    def expect(self, expectation: Expectation) -> None:
+        expectation.judge(self.last_attempt().observed())
+
+    def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
+        self.expect(expectation_for_profile(rows, self.profile))
+
+    def expect_requirement(self, requirement: str) -> None:
+        observed = self.last_attempt().observed()
+        if observed.requirement != requirement:
+            raise NonConformance(
+                f"expected the rejection to cite {requirement}, got {observed.describe()}"
+            )
+
+    def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
+        self.require("inspect")
+        device, owner = self.device(device_name), self.party(owner_name)
+        role = RemotePartyRole.parse(remote_role)
+        expected = self._pair(owner, role)
+        held = self.adapter.held_certificates(device.device_id)
+        wanted = {
+            f"{role.value}/{KeyUsage.DIGITAL_SIGNING.value}": expected.digital_signing,
+            f"{role.value}/{KeyUsage.KEY_AGREEMENT.value}": expected.key_agreement,
+        }
+        for cell, der in wanted.items():
+            assert der is not None
+            want = _cert_id(der)
+            got = held.dsp.get(cell)
+            if got != want:
+                raise NonConformance(
+                    f"{device_name} {cell}: expected {owner_name}'s certificate {want}, "
+                    f"holds {got or 'nothing'}"
+                )
+
+    def expect_copies_agree(self, device_name: str) -> None:
+        self.require("inspect")
+        held = self.adapter.held_certificates(self.device(device_name).device_id)
+        if held.s1sp is None:
+            raise HarnessError(f"{device_name} is not a SMETS1 device: it has no S1SP copy")
+        if held.dsp != held.s1sp:
+            raise NonConformance(
+                f"DSP and S1SP copies differ for {device_name}: DSP {held.dsp}, S1SP {held.s1sp}"
+            )
+
+
+def _cert_id(der: bytes) -> CertificateId:
+    return OrgCertificate.from_der(der).id
+
+
+def _endpoint(text: str) -> Endpoint:
+    squashed = text.strip().lower()
+    for endpoint in Endpoint:
+        if squashed in (endpoint.name.lower().replace("_", " "), endpoint.value.lower()):
+            return endpoint
+    names = ", ".join(e.name.lower().replace("_", " ") for e in Endpoint)
+    raise InvalidValue(f"unknown web service {text!r}; known: {names}")
