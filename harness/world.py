@@ -57,6 +57,7 @@ from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplic
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
 from harness.signing import sign_payload
+from harness.tags import CAPABILITIES, ScenarioTags
 
 # RequestID counters are unique per process and run, so a long-lived target never sees
 # one reused by the harness.
@@ -121,6 +122,18 @@ class World:
             raise NotApplicable(
                 f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}"
             )
+
+    def begin(self, tags: ScenarioTags) -> None:
+        """Called before the first step: excludes scenarios the run cannot apply."""
+        if tags.profiles:
+            self.only_under(tags.profiles)
+        if tags.needs:
+            unknown = [n for n in tags.needs if n not in CAPABILITIES]
+            if unknown:
+                raise UnknownName(
+                    f"unknown capability tag @needs:{unknown[0]}; known: {', '.join(CAPABILITIES)}"
+                )
+            self.require(*tags.needs)
 
     # -- identities -----------------------------------------------------------------
     def _eui(self, kind: str, name: str) -> Eui64:

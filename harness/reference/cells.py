@@ -45,7 +45,9 @@ class S1spStore:
 
     def replace(self, device: object, updates: Mapping[Cell, CertificateId]) -> None:
         staged = dict(self._notified.get(device, {}))
-        for step, (cell, cert_id) in enumerate(sorted(updates.items(), key=lambda item: str(item[0]))):
+        for step, (cell, cert_id) in enumerate(
+            sorted(updates.items(), key=lambda item: str(item[0]))
+        ):
             if self.fault_hook is not None:
                 self.fault_hook(step)
             staged[cell] = cert_id

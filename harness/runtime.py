@@ -1,0 +1,74 @@
+"""The composition root: from a run's settings to an adapter and a World per scenario.
+
+Runner processes (pytest-bdd or behave) read their settings from the environment, which
+the CLI sets; so a runner started by hand works too (defaults: reference, baseline).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.adapters.base import Adapter
+from harness.adapters.reference import ReferenceAdapter
+from harness.errors import ConfigurationError
+from harness.reference.profiles import resolve
+from harness.world import World
+
+ENV_PROFILE = "DSP_CONFORMANCE_PROFILE"
+ENV_TARGET = "DSP_CONFORMANCE_TARGET"
+ENV_CONFIG = "DSP_CONFORMANCE_CONFIG"
+ENV_FEATURES = "DSP_CONFORMANCE_FEATURES"
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FEATURES = REPO_ROOT / "features"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    profile: str = "baseline"
+    target: str = "reference"
+    config: Path | None = None
+
+    @classmethod
+    def from_environment(cls) -> RunSettings:
+        config = os.environ.get(ENV_CONFIG)
+        return cls(
+            profile=os.environ.get(ENV_PROFILE, "baseline"),
+            target=os.environ.get(ENV_TARGET, "reference"),
+            config=Path(config) if config else None,
+        )
+
+    def environment(self) -> dict[str, str]:
+        values = {ENV_PROFILE: self.profile, ENV_TARGET: self.target}
+        if self.config:
+            values[ENV_CONFIG] = str(self.config)
+        return values
+
+
+def make_adapter(settings: RunSettings) -> Adapter:
+    profile = resolve(settings.profile)
+    if settings.target == "reference":
+        return ReferenceAdapter(profile)
+    if settings.target.startswith(("http://", "https://")):
+        from harness.adapters.http import connect  # type: ignore[import-not-found,unused-ignore]
+
+        adapter: Adapter = connect(settings)
+        return adapter
+    raise ConfigurationError(
+        f"unknown target {settings.target!r}: use 'reference' or an http(s):// URL"
+    )
+
+
+def new_world(settings: RunSettings) -> World:
+    """A fresh World for one scenario. Remote targets get a random salt so scenarios
+    never share identities on a long-lived DSP."""
+    adapter = make_adapter(settings)
+    salt = 0 if settings.target == "reference" else random.randrange(1, 1 << 62)
+    return World(adapter, resolve(settings.profile).name, salt=salt)
+
+
+def features_dir() -> Path:
+    return Path(os.environ.get(ENV_FEATURES, str(DEFAULT_FEATURES)))

@@ -1,0 +1,42 @@
+"""The tag vocabulary scenarios use, read once for both runners.
+
+``@req:<ID>``        the scenario verifies requirement <ID> (features/requirements.yaml)
+``@needs:<cap>``     the scenario needs a target capability (provision, move_clock, inspect,
+                     inject_faults); without it the scenario is not applicable
+``@profile:<name>``  the scenario applies only under that profile (repeatable)
+``@generated``       part of the large generated suite, kept out of the default run
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+CAPABILITIES = ("provision", "move_clock", "inspect", "inject_faults")
+
+
+@dataclass(frozen=True)
+class ScenarioTags:
+    requirements: tuple[str, ...]
+    needs: tuple[str, ...]
+    profiles: tuple[str, ...]
+    other: tuple[str, ...]
+
+
+def read_tags(tags: Iterable[str]) -> ScenarioTags:
+    requirements: list[str] = []
+    needs: list[str] = []
+    profiles: list[str] = []
+    other: list[str] = []
+    for raw in tags:
+        tag = raw.lstrip("@")
+        prefix, _, value = tag.partition(":")
+        if prefix == "req" and value:
+            requirements.append(value)
+        elif prefix == "needs" and value:
+            needs.append(value)
+        elif prefix == "profile" and value:
+            profiles.append(value)
+        else:
+            other.append(tag)
+    return ScenarioTags(tuple(requirements), tuple(needs), tuple(profiles), tuple(other))

@@ -1,0 +1,1 @@
+"""The step library (``steps.library``) and its two thin binders (``steps.binders``)."""

@@ -1,0 +1,78 @@
+"""Binds the step library into behave. ``steps/behave_steps.py`` calls ``bind()``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from behave import given, register_type, then, use_step_matcher, when
+
+from harness.errors import NotApplicable
+from harness.runtime import RunSettings, new_world
+from harness.tags import read_tags
+from harness.unknown_steps import UnknownStep
+from harness.world import World
+from steps.library import STEPS, TYPES, StepDef, Table, call, nearest_phrases
+
+_WORLD = "dsp_world"
+
+
+def world_of(context: Any) -> World | None:
+    """The scenario's World, made on first use (behave clears it after the scenario).
+    None when the scenario turned out not applicable (it is then marked skipped)."""
+    existing: World | None = getattr(context, _WORLD, None)
+    if existing is not None:
+        return existing
+    world = new_world(RunSettings.from_environment())
+    context.add_cleanup(world.adapter.close)
+    setattr(context, _WORLD, world)
+    try:
+        world.begin(read_tags(context.scenario.effective_tags))
+    except NotApplicable as exc:
+        context.scenario.skip(reason=str(exc))
+        return None
+    return world
+
+
+def rows(table: Any) -> Table | None:
+    if table is None:
+        return None
+    return [dict(zip(table.headings, row.cells, strict=True)) for row in table.rows]
+
+
+def _wrap(step: StepDef) -> Callable[..., None]:
+    def run(context: Any, **arguments: Any) -> None:
+        world = world_of(context)
+        if world is None:
+            return
+        try:
+            call(step, world, arguments, rows(context.table))
+        except NotApplicable as exc:
+            context.scenario.skip(reason=str(exc))
+
+    run.__name__ = f"step_{step.function.__name__}"
+    return run
+
+
+def _unknown(keyword: str) -> Callable[..., None]:
+    def run(context: Any, text: str) -> None:
+        where = context.scenario.filename
+        for candidate in context.scenario.all_steps:
+            if candidate.name == text:
+                where = f"{candidate.filename}:{candidate.line}"
+                break
+        raise UnknownStep(keyword, text, where, nearest_phrases(text, keyword))
+
+    return run
+
+
+def bind() -> None:
+    register_type(**TYPES)
+    use_step_matcher("parse")
+    # behave's own decorators: they write to the registry its runner reads.
+    decorators = {"given": given, "when": when, "then": then}
+    for step in STEPS:
+        decorators[step.keyword](step.phrase)(_wrap(step))
+    # Last, so it only catches what nothing else matched.
+    for keyword, decorator in decorators.items():
+        decorator("{text}")(_unknown(keyword))

@@ -1,0 +1,131 @@
+"""Given: the time, the Users, the devices, the Registration Data, the certificates held."""
+
+from __future__ import annotations
+
+from harness.world import World
+from steps.library.registry import Table, given
+
+
+@given("the time is {when:When}", example="the time is 2026-03-01 10:00")
+def time_is(world: World, when: str) -> None:
+    world.set_time(when)
+
+
+@given(
+    "{name:Name} is a User in the role {role:Name}",
+    example="NO-A is a User in the role ED",
+)
+def user(world: World, name: str, role: str) -> None:
+    world.add_party(name, role)
+
+
+@given(
+    "{name:Name} is a suspended User in the role {role:Name}",
+    example="Supplier-X is a suspended User in the role IS",
+)
+def suspended_user(world: World, name: str, role: str) -> None:
+    world.add_party(name, role, status="suspended")
+
+
+@given(
+    "{name:Name} is not a User known to the DCC, claiming the role {role:Name}",
+    example="Stranger is not a User known to the DCC, claiming the role IS",
+)
+def unknown_user(world: World, name: str, role: str) -> None:
+    world.add_unknown_party(name, role)
+
+
+@given("the following Users:", example="the following Users: (table: name | role [| status])")
+def users(world: World, table: Table) -> None:
+    for row in table:
+        world.add_party(row["name"], row["role"], row.get("status", "active") or "active")
+
+
+@given(
+    'a {generation:Name} {device_type:Name} "{device}" serving {kind:Name} {meter_point:Digits}',
+    example='a SMETS1 ESME "meter-1" serving MPAN 1200000000002',
+)
+def device(
+    world: World, generation: str, device_type: str, device: str, kind: str, meter_point: str
+) -> None:
+    world.add_device(device, device_type, generation, meter_point)
+
+
+@given(
+    'a {generation:Name} {device_type:Name} "{device}" serving {kind:Name} {meter_point:Digits} '
+    "with status {status:Name}",
+    example='a SMETS2 ESME "meter-9" serving MPAN 1200000000002 with status Suspended',
+)
+def device_with_status(
+    world: World,
+    generation: str,
+    device_type: str,
+    device: str,
+    kind: str,
+    meter_point: str,
+    status: str,
+) -> None:
+    world.add_device(device, device_type, generation, meter_point, status=status)
+
+
+@given(
+    'a DCC-controlled {generation:Name} {device_type:Name} "{device}" serving {kind:Name} '
+    "{meter_point:Digits}",
+    example='a DCC-controlled SMETS2 ESME "meter-2" serving MPAN 1200000000002',
+)
+def dcc_controlled_device(
+    world: World, generation: str, device_type: str, device: str, kind: str, meter_point: str
+) -> None:
+    world.add_device(device, device_type, generation, meter_point, dcc_controlled=True)
+
+
+@given(
+    'a {device_type:Name} "{device}" that is not in the Smart Metering Inventory',
+    example='a ESME "ghost-1" that is not in the Smart Metering Inventory',
+)
+def device_not_in_smi(world: World, device_type: str, device: str) -> None:
+    world.add_unknown_device(device, device_type)
+
+
+@given(
+    "{party:Name} is registered for {kind:Name} {meter_point:Digits} from {start:When}",
+    example="NO-A is registered for MPAN 1200000000002 from 2025-01-01",
+)
+def registered_open(world: World, party: str, kind: str, meter_point: str, start: str) -> None:
+    world.register(party, meter_point, start, None)
+
+
+@given(
+    "{party:Name} is registered for {kind:Name} {meter_point:Digits} from {start:When} "
+    "until {end:When}",
+    example="NO-A is registered for MPAN 1200000000002 from 2025-01-01 until 2026-06-01",
+)
+def registered_closed(
+    world: World, party: str, kind: str, meter_point: str, start: str, end: str
+) -> None:
+    world.register(party, meter_point, start, end)
+
+
+@given(
+    "the Registration Data for {kind:Name} {meter_point:Digits}:",
+    example="the Registration Data for MPAN 1200000000002: (table: party | from | until)",
+)
+def registration_table(world: World, kind: str, meter_point: str, table: Table) -> None:
+    for row in table:
+        world.register(row["party"], meter_point, row.get("from") or None, row.get("until") or None)
+
+
+@given(
+    'the {remote_role:Words} certificates held for "{device}" belong to {party:Name}',
+    example='the network operator certificates held for "meter-1" belong to NO-B',
+)
+def certificates_held(world: World, remote_role: str, device: str, party: str) -> None:
+    world.place_certificates(device, remote_role, party)
+
+
+@given(
+    "the S1SP will fail part-way through its next certificate update",
+    example="the S1SP will fail part-way through its next certificate update",
+)
+def s1sp_fault(world: World) -> None:
+    world.inject_s1sp_fault()

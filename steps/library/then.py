@@ -1,0 +1,70 @@
+"""Then: what the DSP, the S1SP or the device did, and what the device now holds."""
+
+from __future__ import annotations
+
+from harness.expectations import parse_expectation
+from harness.world import World
+from steps.library.registry import Table, then
+
+
+@then(
+    "the request is rejected by the DSP with {code:Code}",
+    example="the request is rejected by the DSP with E4",
+)
+def rejected_by_dsp(world: World, code: str) -> None:
+    world.expect(parse_expectation(f"rejected by the DSP with {code}"))
+
+
+@then(
+    "the command is rejected by the {answerer:Name}",
+    example="the command is rejected by the S1SP",
+)
+def rejected_by(world: World, answerer: str) -> None:
+    world.expect(parse_expectation(f"rejected by the {answerer}"))
+
+
+@then("the request is applied", example="the request is applied")
+def applied(world: World) -> None:
+    world.expect(parse_expectation("applied"))
+
+
+@then("the request is pending", example="the request is pending")
+def pending(world: World) -> None:
+    world.expect(parse_expectation("pending"))
+
+
+@then('the outcome is "{outcome}"', example='the outcome is "rejected by the DSP with E4"')
+def outcome(world: World, outcome: str) -> None:
+    world.expect(parse_expectation(outcome))
+
+
+@then(
+    "the outcome depends on the profile:",
+    example="the outcome depends on the profile: (table: profile | outcome)",
+)
+def outcome_per_profile(world: World, table: Table) -> None:
+    world.expect_per_profile([(row["profile"], row["outcome"]) for row in table])
+
+
+@then(
+    "the rejection cites requirement {requirement:Name}",
+    example="the rejection cites requirement SRPD-6.1f-iii",
+)
+def cites(world: World, requirement: str) -> None:
+    world.expect_requirement(requirement)
+
+
+@then(
+    'the {remote_role:Words} certificates held for "{device}" belong to {party:Name}',
+    example='the network operator certificates held for "meter-1" belong to NO-A',
+)
+def holder(world: World, remote_role: str, device: str, party: str) -> None:
+    world.expect_holder(device, remote_role, party)
+
+
+@then(
+    'the DSP and S1SP copies of the certificates for "{device}" agree',
+    example='the DSP and S1SP copies of the certificates for "meter-1" agree',
+)
+def copies_agree(world: World, device: str) -> None:
+    world.expect_copies_agree(device)

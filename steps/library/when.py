@@ -1,0 +1,133 @@
+"""When: Users send Service Requests; time passes."""
+
+from __future__ import annotations
+
+from harness.world import World
+from steps.library.registry import when
+
+_KRP = (
+    '{party:Name} sends SRV 6.15.1 to "{device}" replacing the {remote_role:Words} '
+    "certificates with those of {owner:Name}"
+)
+
+
+@when(
+    _KRP,
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator '
+    "certificates with those of NO-A",
+)
+def krp(world: World, party: str, device: str, remote_role: str, owner: str) -> None:
+    world.send_krp(party, device, remote_role, owner)
+
+
+@when(
+    _KRP + ", to take effect at {when:When}",
+    example='NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-B, to take effect at 2026-07-01",
+)
+def krp_future(
+    world: World, party: str, device: str, remote_role: str, owner: str, when: str
+) -> None:
+    world.send_krp(party, device, remote_role, owner, execution=when)
+
+
+@when(
+    _KRP + ", signing the pre-command with the key of {signer:Name}",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, signing the pre-command with the key of NO-B",
+)
+def krp_other_signer(
+    world: World, party: str, device: str, remote_role: str, owner: str, signer: str
+) -> None:
+    world.send_krp(party, device, remote_role, owner, signer=signer)
+
+
+@when(
+    _KRP + ", altering the pre-command after signing it",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, altering the pre-command after signing it",
+)
+def krp_altered(world: World, party: str, device: str, remote_role: str, owner: str) -> None:
+    world.send_krp(party, device, remote_role, owner, alter_pre_command=True)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}"',
+    example='Supplier-1 sends SRV 4.1.1 to "meter-1"',
+)
+def send(world: World, party: str, srv: str, device: str) -> None:
+    world.send(party, srv, device)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" to take effect at {when:When}',
+    example='Supplier-1 sends SRV 4.1.1 to "meter-1" to take effect at 2026-07-01',
+)
+def send_future(world: World, party: str, srv: str, device: str, when: str) -> None:
+    world.send(party, srv, device, execution=when)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" for the period {start:When} to {end:When}',
+    example='NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31',
+)
+def send_period(world: World, party: str, srv: str, device: str, start: str, end: str) -> None:
+    world.send(party, srv, device, period=(start, end))
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" with Command Variant {variant:Digits}',
+    example='Supplier-1 sends SRV 4.1.1 to "meter-1" with Command Variant 4',
+)
+def send_variant(world: World, party: str, srv: str, device: str, variant: str) -> None:
+    world.send(party, srv, device, command_variant=int(variant))
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" on the {endpoint:Words} web service',
+    example='Supplier-1 sends SRV 4.1.1 to "meter-1" on the transform web service',
+)
+def send_endpoint(world: World, party: str, srv: str, device: str, endpoint: str) -> None:
+    world.send(party, srv, device, endpoint=endpoint)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" with the certificates of {owner:Name}',
+    example='Supplier-1 sends SRV 6.21 to "meter-2" with the certificates of NO-B',
+)
+def send_with_certificates(world: World, party: str, srv: str, device: str, owner: str) -> None:
+    world.send(party, srv, device, certificates_of=owner)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" with the certificates of {owner:Name}, '
+    "to take effect at {when:When}",
+    example='Supplier-2 sends SRV 6.23 to "meter-1" with the certificates of Supplier-2, '
+    "to take effect at 2026-07-01",
+)
+def send_with_certificates_future(
+    world: World, party: str, srv: str, device: str, owner: str, when: str
+) -> None:
+    world.send(party, srv, device, certificates_of=owner, execution=when)
+
+
+@when(
+    '{party:Name} sends SRV 6.23 to "{device}" for {kind:Name} {meter_point:Digits} with the '
+    "certificates of {owner:Name}",
+    example='Supplier-2 sends SRV 6.23 to "meter-1" for MPAN 1900000000004 with the '
+    "certificates of Supplier-2",
+)
+def send_cos_meter_point(
+    world: World, party: str, device: str, kind: str, meter_point: str, owner: str
+) -> None:
+    world.send(party, "6.23", device, certificates_of=owner, meter_point=meter_point)
+
+
+@when("the same request is sent again", example="the same request is sent again")
+def replay(world: World) -> None:
+    world.resend_last()
+
+
+@when("the time reaches {when:When}", example="the time reaches 2026-07-01 00:00")
+def time_reaches(world: World, when: str) -> None:
+    world.reach_time(when)

@@ -1,0 +1,7 @@
+"""Collects every scenario under the features directory as a pytest-bdd test."""
+
+from pytest_bdd import scenarios
+
+from harness.runtime import features_dir
+
+scenarios(str(features_dir()))
