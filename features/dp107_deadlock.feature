@@ -44,3 +44,16 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
       | baseline              | rejected by the S1SP |
       | dp107-owner-path      | rejected by the S1SP |
       | dp107-registered-path | applied              |
+
+  @req:DP107-hazard
+  Scenario: The correct NO places another NO's certificate by mistake, and cannot undo it
+    Given the network operator certificates held for "meter-1" belong to NO-A
+    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B
+    Then the request is applied
+    And the network operator certificates held for "meter-1" belong to NO-B
+    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
+    Then the outcome depends on the profile:
+      | profile               | outcome              |
+      | baseline              | rejected by the S1SP |
+      | dp107-owner-path      | rejected by the S1SP |
+      | dp107-registered-path | applied              |

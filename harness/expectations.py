@@ -113,13 +113,19 @@ def parse_expectation(text: str) -> Expectation:
     return Expectation("rejected", code, by)
 
 
+ANY_OTHER = "any other profile"
+
+
 def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
-    """Pick the row for the active profile: its exact name, else its base profile."""
-    table = {name.strip(): outcome for name, outcome in rows}
-    base = profile.split("+", maxsplit=1)[0]
-    for key in (profile, base):
+    """Pick the row for the active profile: its exact name; then a row for one of its
+    switches (``+mp063-check`` stands for any profile with that switch); then its base
+    profile; then a row ``any other profile``."""
+    table = {" ".join(name.split()): outcome for name, outcome in rows}
+    base, *switches = profile.split("+")
+    for key in (profile, *(f"+{s}" for s in switches), base, ANY_OTHER):
         if key in table:
             return parse_expectation(table[key])
     raise UnknownName(
-        f"the outcome table has no row for profile {profile!r} (rows: {', '.join(table)})"
+        f"the outcome table has no row for profile {profile!r} (rows: {', '.join(table)}); "
+        f"add one, or a row {ANY_OTHER!r}"
     )

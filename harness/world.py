@@ -278,6 +278,17 @@ class World:
             owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
         )
 
+    @staticmethod
+    def _own_pair(owner: Party) -> CertificatePair:
+        """The owner's own organisation certificates, whatever cell they are sent for
+        (a tester may send the wrong ones on purpose)."""
+        if KeyUsage.DIGITAL_SIGNING not in owner.credentials:
+            raise InvalidValue(f"{owner.name} holds no organisation certificates")
+        return CertificatePair(
+            owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,
+            owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
+        )
+
     def _instant(self, text: str | None) -> datetime | None:
         return parse_instant(text) if text else None
 
@@ -295,7 +306,7 @@ class World:
         role = RemotePartyRole.parse(remote_role)
         body = UpdateSecurityCredentialsKRP(
             remote_party_role=role,
-            replacement=self._pair(self.party(certificates_of), role),
+            replacement=self._own_pair(self.party(certificates_of)),
             certification_path=(self.pki.issuing_ca.public_bytes(Encoding.DER),),
             execution_time=self._instant(execution),
         )
@@ -420,6 +431,22 @@ class World:
             request.request_id, srv, 5, SignedPreCommand(pre_command, signature), None
         )
         self._exchange(attempt, signed)
+        return self._finish(attempt)
+
+    def send_orphan_signed_pre_command(self, sender: str, device_name: str) -> Attempt:
+        """A CV 5 signed pre-command for a RequestID the DSP never transformed."""
+        party = self.party(sender)
+        if KeyUsage.DIGITAL_SIGNING not in party.credentials:
+            raise InvalidValue(f"{sender} holds no digital-signing key")
+        payload = b"GBCS|never transformed"
+        signature = sign_payload(party.credentials[KeyUsage.DIGITAL_SIGNING].private_key, payload)
+        request = self._request(
+            sender, device_name, "6.15.1", 5, SignedPreCommand(payload, signature), None
+        )
+        attempt = Attempt(
+            f"{sender} → orphan signed pre-command → {device_name}", request.request_id
+        )
+        self._exchange(attempt, request)
         return self._finish(attempt)
 
     def resend_last(self) -> Attempt:

@@ -120,10 +120,17 @@ class ReferenceDsp:
                 request,
                 Rejection("E51", "CRIT-precommand", "the signed pre-command was altered"),
             )
+        # Only the sender's organisation digital-signing certificates (OU 02/03 for its
+        # role) sign critical commands; its XML-signing certificate (OU 87) does not.
+        sender = self.state.users.get(request.sender)
+        cell_role = sender.role.remote_party_role if sender is not None else None
         own_keys = [
             c
             for c in self.state.repository.values()
-            if c.owner == request.sender and c.usage is KeyUsage.DIGITAL_SIGNING
+            if c.owner == request.sender
+            and c.usage is KeyUsage.DIGITAL_SIGNING
+            and cell_role is not None
+            and c.role_code == cell_role.ou_code
         ]
         if not any(signed_by(c, body.pre_command, body.signature) for c in own_keys):
             return self._reject(

@@ -131,3 +131,11 @@ def replay(world: World) -> None:
 @when("the time reaches {when:When}", example="the time reaches 2026-07-01 00:00")
 def time_reaches(world: World, when: str) -> None:
     world.reach_time(when)
+
+
+@when(
+    '{party:Name} sends a signed pre-command to "{device}" that the DSP never transformed',
+    example='NO-A sends a signed pre-command to "meter-1" that the DSP never transformed',
+)
+def orphan_signed(world: World, party: str, device: str) -> None:
+    world.send_orphan_signed_pre_command(party, device)

@@ -185,9 +185,7 @@ class Scene:
 
     def copies(self, device: str) -> tuple[dict[Cell, CertificateId], dict[Cell, CertificateId]]:
         device_id = self.devices[device].device_id
-        return dict(self.state.dsp_notified.get(device_id, {})), self.state.s1sp.notified(
-            device_id
-        )
+        return dict(self.state.dsp_notified.get(device_id, {})), self.state.s1sp.notified(device_id)
 
     # -- time ---------------------------------------------------------------------------
     @staticmethod

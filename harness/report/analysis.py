@@ -1,0 +1,197 @@
+"""What the conformance summary says, worked out from results and the catalogue (no HTML here).
+
+The summary's sections are views of one table: rows are scenarios (a scenario name plus any
+example parameters), columns are runs (profile, target), cells are that run's result.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from harness.report.catalogue import Catalogue, Requirement
+from harness.report.killmatrix import KillMatrix
+from harness.report.results import ResultSet, Run, ScenarioKey, ScenarioResult, Verdict
+
+DP107_PREFIX = "DP107-"
+UNCATALOGUED_GROUP = "Requirements cited by scenarios but missing from the catalogue"
+UNCITED_GROUP = "Scenarios that cite no requirement"
+
+# Which verdict speaks for a set of them: one failure outweighs any number of passes.
+_PRECEDENCE = (Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.PASS, Verdict.NOT_APPLICABLE)
+
+
+def overall(verdicts: Iterable[Verdict]) -> Verdict | None:
+    present = set(verdicts)
+    for verdict in _PRECEDENCE:
+        if verdict in present:
+            return verdict
+    return None
+
+
+@dataclass(frozen=True)
+class ScenarioRow:
+    key: ScenarioKey
+    title: str
+    feature: str
+    requirements: tuple[str, ...]
+    cells: Mapping[Run, ScenarioResult]
+
+    def result(self, run: Run) -> ScenarioResult | None:
+        return self.cells.get(run)
+
+    def verdict(self, run: Run) -> Verdict | None:
+        cell = self.cells.get(run)
+        return cell.verdict if cell else None
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    id: str
+    requirement: Requirement | None  # None: cited by a scenario but not in the catalogue
+    scenarios: tuple[ScenarioRow, ...]
+
+    def verdict(self, run: Run) -> Verdict | None:
+        return overall(v for row in self.scenarios if (v := row.verdict(run)) is not None)
+
+
+@dataclass(frozen=True)
+class Group:
+    name: str
+    rows: tuple[RequirementRow, ...]
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """A scenario whose verdict differs between profiles against one target."""
+
+    row: ScenarioRow
+    target: str
+    results: tuple[ScenarioResult, ...]  # one per profile that ran it, in profile order
+
+
+@dataclass(frozen=True)
+class Conformance:
+    results: ResultSet
+    catalogue: Catalogue
+    runs: tuple[Run, ...]
+    counts: Mapping[Run, Mapping[Verdict, int]]
+    groups: tuple[Group, ...]
+    dp107: tuple[ScenarioRow, ...]
+    dp107_requirements: tuple[RequirementRow, ...]
+    changes: tuple[VerdictChange, ...]
+    untested: tuple[Requirement, ...]
+    kill_matrix: KillMatrix | None = None
+
+    def listed(self, verdict: Verdict) -> tuple[ScenarioResult, ...]:
+        """Every result with this verdict, by profile, target, feature and name."""
+        order = {run: i for i, run in enumerate(self.runs)}
+        found = [s for s in self.results.scenarios if s.verdict is verdict]
+        return tuple(sorted(found, key=lambda s: (order[s.run], s.feature, s.title)))
+
+    def total(self, verdict: Verdict) -> int:
+        return sum(counts[verdict] for counts in self.counts.values())
+
+
+def analyse(
+    results: ResultSet, catalogue: Catalogue, kill_matrix: KillMatrix | None = None
+) -> Conformance:
+    runs = results.runs
+    rows = _scenario_rows(results.scenarios)
+    by_requirement: dict[str, list[ScenarioRow]] = defaultdict(list)
+    uncited: list[ScenarioRow] = []
+    for row in rows:
+        for requirement_id in row.requirements:
+            by_requirement[requirement_id].append(row)
+        if not row.requirements:
+            uncited.append(row)
+
+    groups = [
+        Group(
+            name=group,
+            rows=tuple(
+                RequirementRow(r.id, r, tuple(by_requirement.get(r.id, ())))
+                for r in catalogue.in_group(group)
+            ),
+        )
+        for group in catalogue.groups
+    ]
+    known = {r.id for r in catalogue.requirements}
+    unknown = sorted(set(by_requirement) - known)
+    if unknown:
+        groups.append(
+            Group(
+                UNCATALOGUED_GROUP,
+                tuple(RequirementRow(i, None, tuple(by_requirement[i])) for i in unknown),
+            )
+        )
+    if uncited:
+        groups.append(Group(UNCITED_GROUP, (RequirementRow("", None, tuple(uncited)),)))
+
+    dp107_ids = [
+        *(r.id for r in catalogue.requirements if r.id.startswith(DP107_PREFIX)),
+        *(i for i in unknown if i.startswith(DP107_PREFIX)),
+    ]
+    return Conformance(
+        results=results,
+        catalogue=catalogue,
+        runs=runs,
+        counts=_counts(results.scenarios, runs),
+        groups=tuple(groups),
+        dp107=tuple(
+            row for row in rows if any(r.startswith(DP107_PREFIX) for r in row.requirements)
+        ),
+        dp107_requirements=tuple(
+            RequirementRow(i, catalogue.get(i), tuple(by_requirement.get(i, ())))
+            for i in dp107_ids
+        ),
+        changes=tuple(_changes(rows, results.profiles)),
+        untested=tuple(r for r in catalogue.requirements if r.id not in by_requirement),
+        kill_matrix=kill_matrix,
+    )
+
+
+def _scenario_rows(scenarios: Iterable[ScenarioResult]) -> list[ScenarioRow]:
+    cells: dict[ScenarioKey, dict[Run, ScenarioResult]] = defaultdict(dict)
+    for scenario in scenarios:
+        cells[scenario.key][scenario.run] = scenario
+    rows = []
+    for key, by_run in cells.items():
+        sample = next(iter(by_run.values()))
+        requirements = tuple(dict.fromkeys(r for s in by_run.values() for r in s.requirements))
+        rows.append(
+            ScenarioRow(
+                key=key,
+                title=sample.title,
+                feature=sample.feature,
+                requirements=requirements,
+                cells=MappingProxyType(by_run),
+            )
+        )
+    rows.sort(key=lambda r: (r.feature, r.title, r.key))
+    return rows
+
+
+def _counts(
+    scenarios: Iterable[ScenarioResult], runs: tuple[Run, ...]
+) -> Mapping[Run, Mapping[Verdict, int]]:
+    tally: dict[Run, Counter[Verdict]] = {run: Counter() for run in runs}
+    for scenario in scenarios:
+        tally[scenario.run][scenario.verdict] += 1
+    return MappingProxyType(
+        {run: MappingProxyType({v: tally[run][v] for v in Verdict}) for run in runs}
+    )
+
+
+def _changes(rows: Iterable[ScenarioRow], profiles: tuple[str, ...]) -> Iterable[VerdictChange]:
+    position = {profile: i for i, profile in enumerate(profiles)}
+    for row in rows:
+        by_target: dict[str, list[ScenarioResult]] = defaultdict(list)
+        for run, result in row.cells.items():
+            by_target[run.target].append(result)
+        for target in sorted(by_target):
+            results = sorted(by_target[target], key=lambda s: position[s.profile])
+            if len({s.verdict for s in results}) > 1:
+                yield VerdictChange(row=row, target=target, results=tuple(results))
