@@ -21,6 +21,8 @@ ENV_PROFILE = "DSP_CONFORMANCE_PROFILE"
 ENV_TARGET = "DSP_CONFORMANCE_TARGET"
 ENV_CONFIG = "DSP_CONFORMANCE_CONFIG"
 ENV_FEATURES = "DSP_CONFORMANCE_FEATURES"
+ENV_EVIDENCE = "DSP_CONFORMANCE_EVIDENCE"
+ENV_TAGS = "DSP_CONFORMANCE_TAGS"
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FEATURES = REPO_ROOT / "features"
@@ -67,7 +69,12 @@ def new_world(settings: RunSettings) -> World:
     never share identities on a long-lived DSP."""
     adapter = make_adapter(settings)
     salt = 0 if settings.target == "reference" else random.randrange(1, 1 << 62)
-    return World(adapter, resolve(settings.profile).name, salt=salt)
+    world = World(adapter, resolve(settings.profile).name, salt=salt)
+    if os.environ.get(ENV_EVIDENCE) == "allure":
+        from harness.evidence import allure_observer
+
+        world.observers.append(allure_observer())
+    return world
 
 
 def features_dir() -> Path:

@@ -54,6 +54,7 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period, parse_instant
 from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
+from harness.evidence import Observer
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
 from harness.signing import sign_payload
@@ -107,6 +108,7 @@ class World:
         self.devices: dict[str, Device] = {}
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
+        self.observers: list[Observer] = []
 
     # -- capabilities and profiles ------------------------------------------------------
     def require(self, *capabilities: str) -> None:
@@ -460,6 +462,10 @@ class World:
     def _exchange(self, attempt: Attempt, request: ServiceRequest) -> Response:
         response = self.adapter.submit(request)
         attempt.exchanges.append((request, response))
+        raw = getattr(self.adapter, "last_raw", None)
+        raw_request, raw_response = raw if isinstance(raw, tuple) else (None, None)
+        for observer in self.observers:
+            observer(request, response, raw_request, raw_response)
         return response
 
     def _finish(self, attempt: Attempt) -> Attempt:

@@ -32,7 +32,7 @@ class MeterPoint:
     @classmethod
     def mpan(cls, text: str) -> MeterPoint:
         digits = text.replace(" ", "")
-        if not re.fullmatch(r"\d{13}", digits):
+        if not re.fullmatch(r"[0-9]{13}", digits):
             raise InvalidValue(f"not an MPAN core: {text!r} (expected 13 digits)")
         expected = mpan_check_digit(digits[:12])
         if int(digits[12]) != expected:
@@ -42,7 +42,7 @@ class MeterPoint:
     @classmethod
     def mprn(cls, text: str) -> MeterPoint:
         digits = text.replace(" ", "")
-        if not re.fullmatch(r"\d{6,10}", digits):
+        if not re.fullmatch(r"[0-9]{6,10}", digits):
             raise InvalidValue(f"not an MPRN: {text!r} (expected 6 to 10 digits)")
         return cls(Fuel.GAS, digits)
 

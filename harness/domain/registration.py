@@ -80,6 +80,10 @@ def load_registrations(path: Path, parties: dict[str, Eui64]) -> list[Registrati
         document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"{path}: cannot read registrations: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigurationError(
+            f"{path}: cannot read registrations: not UTF-8 text (byte {exc.start})"
+        ) from None
     except yaml.YAMLError as exc:
         raise ConfigurationError(f"{path}: not valid YAML: {exc}") from None
     rows = document.get("registrations") if isinstance(document, dict) else None

@@ -14,7 +14,7 @@ from harness.domain.timeline import Period
 from harness.errors import InvalidValue
 
 MAX_COUNTER = (1 << 64) - 1
-_REQUEST_ID = re.compile(r"^([0-9A-Fa-f-]{23}):([0-9A-Fa-f-]{23}):(\d{1,20})$")
+_REQUEST_ID = re.compile(r"^([0-9A-Fa-f-]{23}):([0-9A-Fa-f-]{23}):([0-9]{1,20})$")
 
 
 @dataclass(frozen=True, order=True)

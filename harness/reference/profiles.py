@@ -93,8 +93,15 @@ def owner_path_scope(check: Check) -> bool:
 
 # -- DP107 candidate: the registered NO may replace it; the DCC countersigns -------------
 def registered_path_s1sp(command: ownership.SignedCommand) -> Rejection | None:
+    """Waive the signer check for the registered *network operator* only: a Supplier
+    placing NO certificates still signs as Supplier and is checked as one."""
     check = command.check
-    if ownership.replaces_network_operator(check) and ownership.sender_is_registered(check):
+    sender_is_no = check.user is not None and check.user.role.is_network_operator
+    if (
+        sender_is_no
+        and ownership.replaces_network_operator(check)
+        and ownership.sender_is_registered(check)
+    ):
         return None
     return ownership.s1sp_owner_signed(command)
 
@@ -158,11 +165,12 @@ def resolve(name: str) -> Profile:
             f"switches (add with +): {', '.join(SWITCHES)}"
         )
     profile = PROFILES[base_name]
-    for switch in switch_names:
+    switches = sorted(set(switch_names))  # a switch named twice is applied once
+    for switch in switches:
         if switch not in SWITCHES:
             raise UnknownName(
                 f"unknown switch {switch!r} in profile {name!r}; known: {', '.join(SWITCHES)}"
             )
         profile = SWITCHES[switch](profile)
-    canonical = "+".join([base_name, *sorted(set(switch_names))])
-    return replace(profile, name=canonical, switches=tuple(sorted(set(switch_names))))
+    canonical = "+".join([base_name, *switches])
+    return replace(profile, name=canonical, switches=tuple(switches))

@@ -144,8 +144,7 @@ def analyse(
             row for row in rows if any(r.startswith(DP107_PREFIX) for r in row.requirements)
         ),
         dp107_requirements=tuple(
-            RequirementRow(i, catalogue.get(i), tuple(by_requirement.get(i, ())))
-            for i in dp107_ids
+            RequirementRow(i, catalogue.get(i), tuple(by_requirement.get(i, ()))) for i in dp107_ids
         ),
         changes=tuple(_changes(rows, results.profiles)),
         untested=tuple(r for r in catalogue.requirements if r.id not in by_requirement),

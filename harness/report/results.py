@@ -133,7 +133,7 @@ class RunEnvironment:
     properties: tuple[tuple[str, str], ...] = ()
     executor: tuple[tuple[str, str], ...] = ()
 
-    def property(self, *aliases: str) -> str | None:
+    def value(self, *aliases: str) -> str | None:
         wanted = {_normalise_key(alias) for alias in aliases}
         for key, value in self.properties:
             if _normalise_key(key) in wanted and value:
@@ -142,15 +142,15 @@ class RunEnvironment:
 
     @property
     def git_sha(self) -> str | None:
-        return self.property("git_sha", "git_commit", "git_revision", "commit", "sha")
+        return self.value("git_sha", "git_commit", "git_revision", "commit", "sha")
 
     @property
     def duis_schema_version(self) -> str | None:
-        return self.property("duis_schema_version", "duis_schema", "duis_version", "duis")
+        return self.value("duis_schema_version", "duis_schema", "duis_version", "duis")
 
     @property
     def harness_version(self) -> str | None:
-        return self.property("harness_version", "dsp_conformance_version", "harness")
+        return self.value("harness_version", "dsp_conformance_version", "harness")
 
 
 @dataclass(frozen=True)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from cucumber_tag_expressions import parse as parse_tag_expression
+from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.errors import NotApplicable
-from harness.runtime import RunSettings, new_world
+from harness.runtime import ENV_TAGS, RunSettings, new_world
 from harness.tags import read_tags
 from harness.unknown_steps import UnknownStep
 from harness.world import World
@@ -44,3 +47,30 @@ def pytest_bdd_step_func_lookup_error(
     keyword = step.type or "given"
     where = f"{feature.rel_filename}:{step.line_number}"
     raise UnknownStep(keyword, step.name, where, nearest_phrases(step.name, keyword))
+
+
+def _scenario_tags(item: pytest.Item) -> set[str]:
+    function = getattr(item, "obj", None)
+    template = scenario_wrapper_template_registry.get(function) if function else None
+    if template is None:
+        return set()
+    tags = set(template.tags) | set(template.feature.tags)
+    rule = getattr(template, "rule", None)
+    if rule is not None:
+        tags |= set(rule.tags)
+    return {"@" + tag.lstrip("@") for tag in tags}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Apply ``--tags`` (a Cucumber tag expression, passed by the CLI) as behave does."""
+    expression = os.environ.get(ENV_TAGS)
+    if not expression:
+        return
+    wanted = parse_tag_expression(expression)
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        (keep if wanted.evaluate(_scenario_tags(item)) else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -189,24 +189,32 @@ def test_smets2_owner_can_always_fix_it() -> None:
         assert scene.held("esme2") == scene.cert_id("NO-A", generation=1)
 
 
-def test_mp063_leaves_the_dp107_hazard_open() -> None:
-    """The registered NO sending another NO's certificates is accepted with or without the
-    switch (the check only reads Suppliers' requests); a Supplier doing the same is stopped
-    by the switch."""
-    for profile, supplier_outcome in (
-        ("baseline", "applied"),
-        ("baseline+mp063-check", "DSP E061505"),
-    ):
-        scene = Scene(profile)
-        for name, role in (("NO-A", "ED"), ("NO-B", "ED"), ("SUP-A", "IS")):
-            scene.party(name, role)
-            if name != "NO-B":
-                scene.register(name, MPAN_A)
-        scene.device("esme1", "ESME", "SMETS1")
-        scene.place("esme1", "NO-A")
-        scene.place("esme1", "SUP-A")
-        assert _krp_outcome("SUP-A", "esme1", "NO-B")(scene) == supplier_outcome, profile
-        assert _krp_outcome("NO-A", "esme1", "NO-B")(scene) == "applied", profile
-        assert scene.held("esme1") == scene.cert_id("NO-B", generation=1)
-        stuck = _krp_outcome("NO-A", "esme1", "NO-A")(scene)
-        assert stuck == "S1SP I0", f"{profile}: after the hazard NO-A is locked out ({stuck})"
+def _supplier_and_two_nos(profile: str) -> Scene:
+    scene = Scene(profile)
+    for name, role in (("NO-A", "ED"), ("NO-B", "ED"), ("SUP-A", "IS")):
+        scene.party(name, role)
+        if name != "NO-B":
+            scene.register(name, MPAN_A)
+    scene.device("esme1", "ESME", "SMETS1")
+    scene.place("esme1", "NO-A")
+    scene.place("esme1", "SUP-A")
+    return scene
+
+
+@pytest.mark.parametrize(
+    ("profile", "supplier_outcome"),
+    [("baseline", "applied"), ("baseline+mp063-check", "DSP E061505")],
+)
+def test_mp063_stops_suppliers_but_leaves_the_dp107_hazard_open(
+    profile: str, supplier_outcome: str
+) -> None:
+    """A Supplier placing an unregistered NO's certificates is stopped by the switch. The
+    registered NO sending another NO's certificates is accepted with or without it (the
+    check only reads Suppliers' requests), and afterwards the registered NO is locked out."""
+    scene = _supplier_and_two_nos(profile)
+    assert _krp_outcome("SUP-A", "esme1", "NO-B")(scene) == supplier_outcome
+    scene = _supplier_and_two_nos(profile)
+    assert _krp_outcome("NO-A", "esme1", "NO-B")(scene) == "applied"
+    assert scene.held("esme1") == scene.cert_id("NO-B", generation=1)
+    stuck = _krp_outcome("NO-A", "esme1", "NO-A")(scene)
+    assert stuck == "S1SP I0", f"after the hazard NO-A should be locked out, got {stuck}"

@@ -1,0 +1,1 @@
+"""The ``dsp-conformance`` command line."""

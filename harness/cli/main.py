@@ -1,0 +1,65 @@
+"""Entry point: ``dsp-conformance <command> …``. Every user error ends in one clear line
+and exit code 2, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+import harness
+from harness.cli import catalogues, report, run
+from harness.errors import HarnessError
+from harness.running.verdicts import EXIT_BAD_INPUT
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dsp-conformance",
+        description="Conformance scenarios for the DCC's Service Request validation.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {harness.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    def add(name: str, help_text: str, handler: Command) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    run.add_arguments(add("run", "run the scenarios against a target", run.command_run))
+    report.add_arguments(
+        add("report", "render the summary and Allure reports", report.command_report)
+    )
+    add("steps", "print the step catalogue", catalogues.command_steps)
+    catalogues.add_catalogue_arguments(
+        add(
+            "requirements", "list requirements and their scenarios", catalogues.command_requirements
+        )
+    )
+    add("profiles", "list the rule profiles and switches", catalogues.command_profiles)
+    check = add(
+        "check", "check feature files and catalogue without running", catalogues.command_check
+    )
+    catalogues.add_catalogue_arguments(check)
+    check.add_argument("--no-coverage", action="store_true", help="skip the coverage check")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except HarnessError as exc:
+        print(f"dsp-conformance: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("dsp-conformance: interrupted", file=sys.stderr)
+        return 130
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

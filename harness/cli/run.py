@@ -1,0 +1,136 @@
+"""``dsp-conformance run``: lint, run each profile under the chosen runner, enrich, judge."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from harness.catalogue.requirements import load_catalogue
+from harness.errors import ConfigurationError
+from harness.features import read_features
+from harness.lint import lint
+from harness.reference.profiles import PROFILES, resolve
+from harness.running.enrich import RunIdentity, enrich, result_files
+from harness.running.runners import RUNNERS, RunnerJob, run_job
+from harness.running.verdicts import (
+    EXIT_BAD_INPUT,
+    RunSummary,
+    read_verdicts,
+    write_allure_side_files,
+    write_junit,
+)
+from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings
+from steps.library.matcher import library_matcher
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--runner", choices=RUNNERS, default="pytest-bdd")
+    parser.add_argument("--target", default="reference", help="'reference' or http(s)://HOST:PORT")
+    parser.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        help="rule profile (repeatable); e.g. baseline, dp107-owner-path, baseline+mp063-check",
+    )
+    parser.add_argument("--all-profiles", action="store_true", help="every profile and switch")
+    parser.add_argument(
+        "--tags", help="Cucumber tag expression, e.g. '@req:SRPD-6.1f-i and not @generated'"
+    )
+    parser.add_argument("--features", type=Path, default=DEFAULT_FEATURES)
+    parser.add_argument("--catalogue", type=Path, default=None, help="requirements YAML")
+    parser.add_argument("--results", type=Path, default=REPO_ROOT / "reports" / "allure-results")
+    parser.add_argument(
+        "--keep-results", action="store_true", help="add to --results, do not clean it"
+    )
+    parser.add_argument("--report", type=Path, help="also render the reports into this folder")
+    parser.add_argument("--junit", type=Path, help="write JUnit XML here")
+    parser.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers")
+    parser.add_argument("--config", type=Path, help="target configuration file (keys, TLS)")
+    parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
+    parser.add_argument(
+        "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
+    )
+    parser.add_argument("--verbose", action="store_true")
+
+
+def _profiles(args: argparse.Namespace) -> list[str]:
+    if args.all_profiles:
+        return [*PROFILES, "baseline+mp063-check"]
+    names = args.profile or ["baseline"]
+    return [resolve(name).name for name in names]  # unknown names raise here
+
+
+def command_run(args: argparse.Namespace) -> int:
+    profiles = _profiles(args)
+    catalogue_path = args.catalogue or args.features / "requirements.yaml"
+    if not catalogue_path.exists():
+        catalogue_path = DEFAULT_FEATURES / "requirements.yaml"
+    catalogue = load_catalogue(catalogue_path)
+    scenarios = read_features(args.features)
+    problems = lint(scenarios, library_matcher(), catalogue)
+    if problems:
+        for problem in problems:
+            print(f"dsp-conformance: {problem}", file=sys.stderr)
+        print(
+            f"dsp-conformance: {len(problems)} problem(s) in the scenarios; nothing was run",
+            file=sys.stderr,
+        )
+        return EXIT_BAD_INPUT
+    if args.workers and args.runner == "behave":
+        raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
+    if args.config is not None and not args.config.is_file():
+        raise ConfigurationError(f"config file {args.config} does not exist")
+    results: Path = args.results
+    if results.exists() and not args.keep_results:
+        shutil.rmtree(results)  # cleaned before the run, never by a racing worker
+    results.mkdir(parents=True, exist_ok=True)
+
+    summary = RunSummary()
+    for profile in profiles:
+        settings = RunSettings(profile=profile, target=args.target, config=args.config)
+        job = RunnerJob(
+            runner=args.runner,
+            settings=settings,
+            features=args.features,
+            results=results,
+            tags=args.tags,
+            workers=args.workers,
+            timeout=args.timeout,
+            quiet=not args.verbose,
+        )
+        print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
+        before = result_files(results)
+        finished = run_job(job)
+        written = result_files(results) - before
+        if finished.timed_out:
+            print(
+                f"dsp-conformance: the {args.runner} run for {profile} timed out after "
+                f"{args.timeout:.0f} s",
+                file=sys.stderr,
+            )
+        if not written:
+            print(
+                f"dsp-conformance: the {args.runner} run for {profile} produced no result "
+                f"(exit {finished.code}); nothing matched or the runner could not start",
+                file=sys.stderr,
+            )
+            return EXIT_BAD_INPUT
+        enrich(written, scenarios, catalogue, RunIdentity(profile, args.target, args.runner))
+        summary.verdicts.extend(read_verdicts(written))
+
+    write_allure_side_files(results, args.target, profiles, [args.runner])
+    if args.junit:
+        write_junit(summary, args.junit)
+    counts = summary.counts()
+    print(
+        f"dsp-conformance: {len(summary.verdicts)} scenario runs — "
+        + ", ".join(f"{counts[k]} {k}" for k in ("pass", "fail", "inconclusive", "not applicable"))
+    )
+    print(f"dsp-conformance: Allure results in {results}")
+    if args.report:
+        from harness.cli.report import render
+
+        render(results, args.report, catalogue_path)
+    return summary.exit_code(args.inconclusive_fails)

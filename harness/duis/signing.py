@@ -1,0 +1,209 @@
+"""Enveloped XML-DSig over a whole DUIS message, as DUIS signs requests and responses.
+
+Signing: exclusive C14N, ecdsa-sha256, a sha256 digest of the whole document (reference
+``URI=""`` with the enveloped-signature and exclusive C14N transforms), the signer named by
+``ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial`` (issuer DN and serial, no certificate), the
+``ds:Signature`` appended as the root's last child, where the DUIS XSD wants it.
+
+Verifying: exactly one ``ds:Signature`` as a child of the root, of exactly that kind, naming
+its signer by issuer and serial; the caller's ``lookup`` says which certificate that is. A
+reference with only the enveloped-signature transform (as the DCC writes them) is
+canonicalised with inclusive C14N 1.0, the XML-DSig default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from lxml import etree
+from signxml.algorithms import (
+    CanonicalizationMethod,
+    DigestAlgorithm,
+    SignatureConstructionMethod,
+    SignatureMethod,
+)
+from signxml.exceptions import SignXMLException
+from signxml.signer import XMLSigner
+from signxml.verifier import SignatureConfiguration, XMLVerifier
+
+from harness.domain.certificates import OrgCertificate
+from harness.duis.errors import SignatureInvalid, UnknownSigner
+from harness.duis.names import DS_NS, ds
+from harness.duis.safe_xml import parse_untrusted
+from harness.duis.tree import elements
+from harness.errors import InvalidValue
+
+Lookup = Callable[[str, int], x509.Certificate | None]
+
+_EXCLUSIVE = CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0
+_ALLOWED_TRANSFORMS = frozenset({SignatureConstructionMethod.enveloped.value, _EXCLUSIVE.value})
+_CONFIG = SignatureConfiguration(
+    require_x509=True,
+    location="./",
+    expect_references=1,
+    signature_methods=frozenset({SignatureMethod.ECDSA_SHA256}),
+    digest_algorithms=frozenset({DigestAlgorithm.SHA256}),
+    default_reference_c14n_method=CanonicalizationMethod.CANONICAL_XML_1_0,
+)
+
+
+@dataclass(frozen=True)
+class IssuerSerial:
+    """How a DUIS signature names its signer's certificate."""
+
+    issuer: str
+    serial: int
+
+    @classmethod
+    def of(cls, certificate: x509.Certificate) -> IssuerSerial:
+        return cls(certificate.issuer.rfc4514_string(), certificate.serial_number)
+
+
+# -- signing ---------------------------------------------------------------------------
+def sign(
+    xml: bytes,
+    key: ec.EllipticCurvePrivateKey,
+    certificate: x509.Certificate | OrgCertificate,
+) -> bytes:
+    """``xml`` with an enveloped signature by ``key``, naming ``certificate``.
+
+    A ``ds:Signature`` the root already has (e.g. a template's placeholder) is replaced.
+    """
+    cert = certificate.certificate if isinstance(certificate, OrgCertificate) else certificate
+    if cert.public_key() != key.public_key():
+        raise InvalidValue(
+            f"the private key does not belong to certificate {IssuerSerial.of(cert)}"
+        )
+    root = parse_untrusted(xml)
+    for old in [c for c in elements(root) if c.tag == ds("Signature")]:
+        root.remove(old)
+    signer = XMLSigner(
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm=SignatureMethod.ECDSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=_EXCLUSIVE,
+    )
+    signer.namespaces = {"ds": DS_NS}
+    signed = signer.sign(root, key=key, key_info=_key_info(IssuerSerial.of(cert)))
+    return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def _key_info(signer: IssuerSerial) -> etree._Element:
+    key_info = etree.Element(ds("KeyInfo"), nsmap={"ds": DS_NS})
+    issuer_serial = etree.SubElement(
+        etree.SubElement(key_info, ds("X509Data")), ds("X509IssuerSerial")
+    )
+    etree.SubElement(issuer_serial, ds("X509IssuerName")).text = signer.issuer
+    etree.SubElement(issuer_serial, ds("X509SerialNumber")).text = str(signer.serial)
+    return key_info
+
+
+# -- verifying -------------------------------------------------------------------------
+def signer_of(xml: bytes) -> IssuerSerial:
+    """Who the signature says signed ``xml`` (nothing is verified)."""
+    return _named_signer(_signature(parse_untrusted(xml)))
+
+
+def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Certificate:
+    """The certificate whose key signed the whole of ``xml``.
+
+    ``lookup(issuer_dn, serial)`` returns the certificate the signature names, or ``None``
+    (then :class:`UnknownSigner`). Anything else wrong is :class:`SignatureInvalid`. The
+    certificate must be valid at ``at`` (default: now).
+    """
+    root = parse_untrusted(xml)
+    signature = _signature(root)
+    _check_shape(signature)
+    named = _named_signer(signature)
+    certificate = lookup(named.issuer, named.serial)
+    if certificate is None:
+        raise UnknownSigner(
+            f"the signature names certificate serial {named.serial} from issuer "
+            f"{named.issuer!r}, which is not known"
+        )
+    config = _CONFIG if at is None else replace(_CONFIG, verification_time=at)
+    try:
+        result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
+    except SignXMLException as exc:
+        reason = " ".join(str(exc).split()).rstrip(":") or type(exc).__name__
+        raise SignatureInvalid(f"the XML signature does not verify: {reason}") from None
+    if isinstance(result, list) or result.signed_xml is None or result.signed_xml.tag != root.tag:
+        raise SignatureInvalid("the XML signature does not cover the whole document")
+    return certificate
+
+
+def _signature(root: etree._Element) -> etree._Element:
+    found = [c for c in elements(root) if c.tag == ds("Signature")]
+    if len(found) != 1:
+        raise SignatureInvalid(
+            f"expected one ds:Signature as a child of the root element, found {len(found)}"
+        )
+    return found[0]
+
+
+def _check_shape(signature: etree._Element) -> None:
+    """The DUIS kind of signature: one reference to the whole document, known transforms."""
+    references = signature.findall(f"{ds('SignedInfo')}/{ds('Reference')}")
+    if len(references) != 1:
+        raise SignatureInvalid(f"expected one ds:Reference, found {len(references)}")
+    if references[0].get("URI") != "":
+        raise SignatureInvalid(
+            f'the ds:Reference must cover the whole document (URI=""), '
+            f"not URI={references[0].get('URI')!r}"
+        )
+    transforms = [t.get("Algorithm") for t in references[0].iter(ds("Transform"))]
+    if (
+        SignatureConstructionMethod.enveloped.value not in transforms
+        or not set(transforms) <= _ALLOWED_TRANSFORMS
+    ):
+        raise SignatureInvalid(f"unexpected ds:Transforms {transforms}")
+    method = signature.find(f"{ds('SignedInfo')}/{ds('CanonicalizationMethod')}")
+    if method is None or method.get("Algorithm") != _EXCLUSIVE.value:
+        found = None if method is None else method.get("Algorithm")
+        raise SignatureInvalid(f"SignedInfo must use exclusive C14N, not {found}")
+
+
+def _named_signer(signature: etree._Element) -> IssuerSerial:
+    issuer_serial = signature.find(f"{ds('KeyInfo')}/{ds('X509Data')}/{ds('X509IssuerSerial')}")
+    if issuer_serial is None:
+        raise SignatureInvalid("the signature does not name its signer by ds:X509IssuerSerial")
+    issuer = issuer_serial.findtext(ds("X509IssuerName"))
+    serial = (issuer_serial.findtext(ds("X509SerialNumber")) or "").strip()
+    if not issuer or not serial.isdigit():
+        raise SignatureInvalid("ds:X509IssuerSerial lacks an issuer name or a decimal serial")
+    return IssuerSerial(issuer.strip(), int(serial))
+
+
+# -- finding certificates ----------------------------------------------------------------
+def same_name(text: str, name: x509.Name) -> bool:
+    """Does an RFC 4514 string (``CN=Z1,OU=07`` or ``CN=U1, OU=07``) name ``name``?
+
+    Compared as sets of (attribute type, value), so order, spacing and string types do not
+    matter.
+    """
+    try:
+        parsed = x509.Name.from_rfc4514_string(text.strip())
+    except ValueError:
+        return False
+    return _attributes(parsed) == _attributes(name)
+
+
+def _attributes(name: x509.Name) -> frozenset[tuple[str, str]]:
+    return frozenset((a.oid.dotted_string, str(a.value)) for a in name)
+
+
+def lookup_in(certificates: Iterable[x509.Certificate | OrgCertificate]) -> Lookup:
+    """A ``lookup`` for :func:`verify` over known certificates."""
+    known = [c.certificate if isinstance(c, OrgCertificate) else c for c in certificates]
+
+    def lookup(issuer: str, serial: int) -> x509.Certificate | None:
+        return next(
+            (c for c in known if c.serial_number == serial and same_name(issuer, c.issuer)),
+            None,
+        )
+
+    return lookup

@@ -1,0 +1,1 @@
+"""Running the scenarios: one runner process per profile, results enriched, verdicts read."""
