@@ -142,6 +142,8 @@ def lint_scenario(
     for profile in tags.profiles:
         if profile not in PROFILES and profile not in profile_names():
             problems.append(Problem(scenario.where, f"@profile:{profile} is not a known profile"))
+    if not any(step.keyword in ("when", "then") for step in scenario.steps):
+        problems.append(Problem(scenario.where, "scenario has no When or Then step"))
     if not tags.requirements:
         problems.append(Problem(scenario.where, "scenario cites no requirement (@req:<ID>)"))
     for step in scenario.steps:

@@ -50,6 +50,11 @@ class RunSettings:
         return values
 
 
+def check_target(target: str) -> None:
+    if target != "reference" and not target.startswith(("http://", "https://")):
+        raise ConfigurationError(f"unknown target {target!r}: use 'reference' or an http(s):// URL")
+
+
 def make_adapter(settings: RunSettings) -> Adapter:
     profile = resolve(settings.profile)
     if settings.target == "reference":

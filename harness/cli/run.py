@@ -21,7 +21,7 @@ from harness.running.verdicts import (
     write_allure_side_files,
     write_junit,
 )
-from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings
+from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings, check_target
 from steps.library.matcher import library_matcher
 
 
@@ -64,6 +64,7 @@ def _profiles(args: argparse.Namespace) -> list[str]:
 
 def command_run(args: argparse.Namespace) -> int:
     profiles = _profiles(args)
+    check_target(args.target)
     catalogue_path = args.catalogue or args.features / "requirements.yaml"
     if not catalogue_path.exists():
         catalogue_path = DEFAULT_FEATURES / "requirements.yaml"

@@ -13,6 +13,7 @@ canonicalised with inclusive C14N 1.0, the XML-DSig default.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -185,8 +186,9 @@ def same_name(text: str, name: x509.Name) -> bool:
     Compared as sets of (attribute type, value), so order, spacing and string types do not
     matter.
     """
+    tidy = ",".join(part.strip() for part in re.split(r"(?<!\\),", text))
     try:
-        parsed = x509.Name.from_rfc4514_string(text.strip())
+        parsed = x509.Name.from_rfc4514_string(tidy)
     except ValueError:
         return False
     return _attributes(parsed) == _attributes(name)

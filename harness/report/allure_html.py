@@ -270,7 +270,7 @@ def _run(command: list[str], *, timeout: float, what: str, cwd: Path | None = No
 # --- making the output safe to open ------------------------------------------------------------
 
 _SCRIPT = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
-_DATA_URI = re.compile(r"data:[^\"'\s)>]*", re.IGNORECASE)
+_DATA_URI = re.compile(r"\"data:[^\"]*\"|'data:[^']*'|data:[^\"'\s)>]*", re.IGNORECASE)
 _ANALYTICS = re.compile(
     r"googletagmanager\.com|google-analytics\.com|\bgtag\s*\(|\bdataLayer\b", re.IGNORECASE
 )
@@ -313,13 +313,14 @@ def add_content_security_policy(html: str) -> str:
 def external_urls(html: str) -> list[str]:
     """http(s) or protocol-relative addresses of non-local hosts left in the page's markup.
 
-    ``data:`` URIs (Allure's inlined scripts and styles) are skipped; XML namespace names
+    ``data:`` URIs (Allure's inlined scripts and styles) are not looked into: what their code
+    fetches is what the browser test watches for. XML namespace names
     (``xmlns="http://www.w3.org/2000/svg"``) are identifiers a browser never fetches.
     """
     found: list[str] = []
     text = _DATA_URI.sub("data:", html)
     for match in _URL.finditer(text):
-        before, url = text[max(0, match.start() - 12) : match.start()], match.group(0)
+        before, url = text[max(0, match.start() - 40) : match.start()], match.group(0)
         if _NAMESPACE_ATTRIBUTE.search(before):
             continue
         if url.startswith("//") and not _LOADING_ATTRIBUTE.search(before):

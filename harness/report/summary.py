@@ -70,7 +70,8 @@ nav ol { columns: 2; margin: 6px 0; padding-left: 20px; }
 table { border-collapse: collapse; width: 100%; margin: 8px 0 14px; font-size: 14px; }
 th, td { border: 1px solid var(--line); padding: 5px 8px; text-align: left; vertical-align: top; }
 thead th { background: #eef1f4; position: sticky; top: 0; }
-th.first { min-width: 340px; }
+table.grid { table-layout: fixed; }
+table.grid th.first { width: 34%; }
 th.run { text-align: center; min-width: 110px; }
 .entry { margin: 2px 0 6px; }
 .entry .target { display: block; font-size: 11px; color: var(--muted); word-break: break-all; }
@@ -303,7 +304,7 @@ def _requirements(c: Conformance) -> list[str]:
     ]
     for group in c.groups:
         out.append(f"<h3>{esc(group.name)}</h3>")
-        out.append("<table>" + _profile_head(c, "Requirement / scenario") + "<tbody>")
+        out.append('<table class="grid">' + _profile_head(c, "Requirement / scenario") + "<tbody>")
         for row in group.rows:
             out += _requirement_rows(row, c, uncited=group.name == UNCITED_GROUP)
         out.append("</tbody></table>")
@@ -341,15 +342,19 @@ def _dp107(c: Conformance) -> list[str]:
         out.append("</section>")
         return out
     out.append("<h3>DP107 requirements by profile</h3>")
-    out.append("<table>" + _profile_head(c, "Requirement") + "<tbody>")
+    out.append('<table class="grid">' + _profile_head(c, "Requirement") + "<tbody>")
     for row in c.dp107_requirements:
         out.append(f"<tr><td>{_requirement_label(row, c)}</td>{_requirement_cells(row, c)}</tr>")
     out.append("</tbody></table>")
     out.append("<h3>Outcome of each DP107 scenario under each profile</h3>")
-    out.append("<table>" + _profile_head(c, "Scenario") + "<tbody>")
+    out.append('<table class="grid">' + _profile_head(c, "Scenario") + "<tbody>")
     changed = {change.row.key for change in c.changes}
     for scenario in c.dp107:
-        mark = '<span class="tag">differs by profile</span>' if scenario.key in changed else ""
+        mark = ""
+        if scenario.key in changed:
+            mark = '<span class="tag">verdict differs by profile</span>'
+        elif len({_said(r) for r in scenario.cells.values()}) > 1:
+            mark = '<span class="tag">outcome differs by profile</span>'
         out.append(
             f"<tr><td>{_scenario_label(scenario)}{mark}</td>"
             f"{_scenario_cells(scenario, c, outcome=True)}</tr>"
@@ -484,7 +489,7 @@ def _requirement_cells(row: RequirementRow, c: Conformance) -> str:
             for target in c.results.targets
             if (verdict := row.verdict(Run(profile, target))) is not None
         ]
-        cells.append(f'<td class="cell">{"".join(entries) or _badge(None)}</td>')
+        cells.append(f'<td class="cell">{" ".join(entries) or _badge(None)}</td>')
     return "".join(cells)
 
 
@@ -499,14 +504,14 @@ def _scenario_cells(row: ScenarioRow, c: Conformance, *, outcome: bool = False) 
             for target in c.results.targets
             if (result := row.result(Run(profile, target))) is not None
         ]
-        cells.append(f'<td class="cell">{"".join(entries) or _badge(None)}</td>')
+        cells.append(f'<td class="cell">{" ".join(entries) or _badge(None)}</td>')
     return "".join(cells)
 
 
 def _entry(target: str | None, content: str) -> str:
     if target is None:
         return content
-    return f'<div class="entry"><span class="target">{esc(target)}</span>{content}</div>'
+    return f'<div class="entry"><span class="target">{esc(target)}</span> {content}</div>'
 
 
 def _badge(verdict: Verdict | None, text: str | None = None, tooltip: str = "") -> str:
@@ -523,10 +528,15 @@ def _cell(result: ScenarioResult | None, *, outcome: bool = False) -> str:
     badge = _badge(result.verdict, tooltip=result.reason)
     if not outcome:
         return badge
-    said = [t for t in (result.description.strip(), result.message.strip()) if t]
+    said = [t for t in _said(result) if t]
     if not said:
         return badge
-    return badge + "".join(_outcome(text) for text in said)
+    return badge + "".join(" " + _outcome(text) for text in said)
+
+
+def _said(result: ScenarioResult) -> tuple[str, str]:
+    """What the harness observed: the result's description and status message."""
+    return result.description.strip(), result.message.strip()
 
 
 def _outcome(text: str) -> str:

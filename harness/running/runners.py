@@ -34,8 +34,9 @@ class RunnerJob:
                 str(REPO_ROOT / "steps" / "pytest_suite"),
                 "-c",
                 str(REPO_ROOT / "steps" / "pytest_suite" / "pytest.ini"),
+                # allure-pytest-bdd wants feature files under the rootdir
                 "--rootdir",
-                str(REPO_ROOT),
+                os.path.commonpath([str(REPO_ROOT), str(self.features.resolve())]),
                 "-p",
                 "allure_pytest_bdd",
                 "-p",
@@ -54,7 +55,7 @@ class RunnerJob:
             command = [
                 sys.executable,
                 "-m",
-                "behave",
+                "harness.running.behave_main",
                 str(self.features),
                 "--format",
                 "allure_behave.formatter:AllureFormatter",

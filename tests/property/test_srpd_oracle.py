@@ -82,7 +82,7 @@ def chain(draw: st.DrawFn) -> list[Bounds]:
     return kept
 
 
-history = st.one_of(
+history: st.SearchStrategy[list[Bounds]] = st.one_of(
     st.lists(free_interval(), max_size=4),
     chain(),
     st.just([]),

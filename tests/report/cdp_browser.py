@@ -14,13 +14,13 @@ local report server is reached directly.
 from __future__ import annotations
 
 import base64
-import fcntl
 import json
 import os
 import queue
 import shutil
 import socketserver
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -35,6 +35,15 @@ CHROMIUM_CANDIDATES = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromi
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 NETWORK_SCHEMES = frozenset({"http", "https", "ws", "wss", "ftp"})
 COMMAND_TIMEOUT_S = 30.0
+_PLACE_PIPES_AND_EXEC = (  # runs in the child: pipe ends to fds 3 and 4, then exec Chromium
+    "import fcntl, os, sys\n"
+    "given = [int(sys.argv[1]), int(sys.argv[2])]\n"
+    "high = [fcntl.fcntl(fd, fcntl.F_DUPFD, 10) for fd in given]\n"
+    "[os.close(fd) for fd in given]\n"
+    "os.dup2(high[0], 3); os.dup2(high[1], 4)\n"
+    "[os.close(fd) for fd in high]\n"
+    "os.execv(sys.argv[3], sys.argv[3:])\n"
+)
 
 
 class BrowserError(Exception):
@@ -64,7 +73,7 @@ def is_third_party(url: str) -> bool:
 class _QuietHandler(SimpleHTTPRequestHandler):
     served: list[str]
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - base class name
+    def log_message(self, format: str, *args: Any) -> None:
         self.served.append(self.path)
 
 
@@ -109,7 +118,9 @@ class _ProxyHandler(socketserver.StreamRequestHandler):
             return
         if line:
             self.log.append(line)
-        self.wfile.write(b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        self.wfile.write(
+            b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
 
 
 @dataclass
@@ -156,6 +167,7 @@ class PageVisit:
     requested: tuple[str, ...]  # every URL the page, its frames and workers asked for
     value: Any  # what the `probe` expression returned once `ready` accepted it
     screenshot: Path | None
+    dialogs: tuple[str, ...] = ()  # alert()/confirm() messages the page raised (script ran!)
 
     @property
     def third_party(self) -> tuple[str, ...]:
@@ -198,27 +210,18 @@ class Chromium:
         ]
         if self.proxy:
             args.insert(1, f"--proxy-server={self.proxy}")
-        # Pipe ends are moved above fd 10 first so that placing them on 3 and 4 in the child
-        # cannot overwrite one with the other.
+        # Chromium expects the pipe on fds 3 and 4. A fresh Python process places them there and
+        # then becomes Chromium (no preexec_fn, which is unsafe with threads running).
         command_read, command_write = os.pipe()
         event_read, event_write = os.pipe()
-        child_in = fcntl.fcntl(command_read, fcntl.F_DUPFD_CLOEXEC, 10)
-        child_out = fcntl.fcntl(event_write, fcntl.F_DUPFD_CLOEXEC, 10)
-        os.close(command_read)
-        os.close(event_write)
-
-        def place_pipes() -> None:
-            os.dup2(child_in, 3)
-            os.dup2(child_out, 4)
-
+        child_in, child_out = command_read, event_write
         self._log = (self.workdir / "chromium.log").open("wb")
-        self._proc = subprocess.Popen(  # noqa: PLW1509 - fds 3/4 must be placed in the child
-            args,
+        self._proc = subprocess.Popen(
+            [sys.executable, "-c", _PLACE_PIPES_AND_EXEC, str(child_in), str(child_out), *args],
             stdin=subprocess.DEVNULL,
             stdout=self._log,
             stderr=self._log,
-            preexec_fn=place_pipes,
-            close_fds=False,
+            pass_fds=(child_in, child_out),
         )
         os.close(child_in)
         os.close(child_out)
@@ -283,6 +286,8 @@ class Chromium:
 
     def _on_event(self, event: dict[str, Any]) -> None:
         self._events.append(event)
+        if event.get("method") == "Page.javascriptDialogOpening":
+            self._post("Page.handleJavaScriptDialog", {"accept": False}, event.get("sessionId"))
         if event.get("method") == "Target.attachedToTarget":
             # A frame or worker of the page: watch its network too, then let it run.
             child = event["params"]["sessionId"]
@@ -343,10 +348,11 @@ class Chromium:
         width: int = 1280,
         height: int = 900,
         full_page: bool = False,
+        sections: dict[str, Path] | None = None,
         timeout: float = 30.0,
     ) -> PageVisit:
-        """Open ``url`` in a new tab, evaluate ``probe`` until ``ready(value)``, take a screenshot,
-        and return every URL the page requested."""
+        """Open ``url`` in a new tab, evaluate ``probe`` until ``ready(value)``, take a screenshot
+        (and one per CSS selector in ``sections``), and return every URL the page requested."""
         first_event = len(self._events)
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
@@ -369,10 +375,12 @@ class Chromium:
             shot = None
             if screenshot is not None:
                 shot = self._screenshot(session, screenshot, metrics, full_page)
+            for selector, path in (sections or {}).items():
+                self._element_screenshot(session, selector, path)
         finally:
             self.send("Target.closeTarget", {"targetId": target})
         requested = tuple(
-            event["params"]["request"]["url"]
+            event["params"]["request"]["url"][:300]
             for event in self._events[first_event:]
             if event.get("method") == "Network.requestWillBeSent"
         ) + tuple(
@@ -380,7 +388,14 @@ class Chromium:
             for event in self._events[first_event:]
             if event.get("method") == "Network.webSocketCreated"
         )
-        return PageVisit(url=url, requested=requested, value=value, screenshot=shot)
+        dialogs = tuple(
+            str(event["params"].get("message", ""))
+            for event in self._events[first_event:]
+            if event.get("method") == "Page.javascriptDialogOpening"
+        )
+        return PageVisit(
+            url=url, requested=requested, value=value, screenshot=shot, dialogs=dialogs
+        )
 
     def _poll(self, probe: str, ready: Callable[[Any], bool], session: str, timeout: float) -> Any:
         deadline = time.monotonic() + timeout
@@ -394,6 +409,24 @@ class Chromium:
                 return value
             self._pump(0.25)
         raise BrowserError(f"the page never became ready; last probe value: {value!r:.2000}")
+
+    def _element_screenshot(self, session: str, selector: str, path: Path) -> Path:
+        probe = (
+            f"(() => {{ const r = document.querySelector({json.dumps(selector)})"
+            ".getBoundingClientRect(); return [r.left + window.scrollX, r.top + window.scrollY,"
+            " r.width, r.height]; })()"
+        )
+        reply = self.send("Runtime.evaluate", {"expression": probe, "returnByValue": True}, session)
+        x, y, width, height = reply["result"]["value"]
+        clip = {"x": x, "y": y, "width": width, "height": min(height, 4000), "scale": 1}
+        data = self.send(
+            "Page.captureScreenshot",
+            {"format": "png", "clip": clip, "captureBeyondViewport": True},
+            session,
+        )["data"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode(data))
+        return path
 
     def _screenshot(
         self, session: str, path: Path, metrics: dict[str, Any], full_page: bool

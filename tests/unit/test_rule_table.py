@@ -50,14 +50,17 @@ class Row:
 
 
 # -- request builders ---------------------------------------------------------------------
-def read_registers(sender: str, device: str = "esme2", **options: object) -> Build:
+def read_registers(
+    sender: str,
+    device: str = "esme2",
+    *,
+    command_variant: int | None = None,
+    endpoint: Endpoint | None = None,
+) -> Build:
     def build(scene: Scene) -> ServiceRequest:
+        body = ReadInstantaneousImportRegisters()
         return scene.request(
-            sender,
-            device,
-            "4.1.1",
-            ReadInstantaneousImportRegisters(),
-            **options,  # type: ignore[arg-type]
+            sender, device, "4.1.1", body, command_variant=command_variant, endpoint=endpoint
         )
 
     return build

@@ -129,12 +129,12 @@ def test_gaining_supplier_change_of_supplier_will_be(change_of_supplier: Scene) 
     supplier's registration passes; immediate fails; the losing supplier cannot
     future-date past its own end."""
     scene = change_of_supplier
-    meter = scene.devices["meter"]
-    assert meter.meter_point is not None
+    point = scene.devices["meter"].meter_point
+    assert point is not None
 
     def cos(sender: str, execution: str | None) -> Response:
         body = UpdateSecurityCredentialsCoS(
-            meter.meter_point,  # type: ignore[arg-type]
+            point,
             scene.pair("NEW-SUP"),
             parse_instant(execution) if execution else None,
         )

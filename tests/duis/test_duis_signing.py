@@ -1,0 +1,277 @@
+"""DUIS XML signatures: made by the harness, checked by xmlsec1; made with the DCC's ZAZ1
+test keys and by the DCC itself, checked by the harness; tampering always caught."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import load_der_private_key
+from duis_samples import ca_path, sample_requests
+
+from harness.domain.certificates import KeyUsage
+from harness.domain.eui import Eui64
+from harness.domain.requests import Outcome, RequestId, Response
+from harness.domain.roles import XML_SIGNING_OU
+from harness.duis.envelope import read_envelope
+from harness.duis.errors import HostileXml, SignatureInvalid, UnknownSigner
+from harness.duis.requests import decode_request, encode_request
+from harness.duis.responses import decode_response, encode_response
+from harness.duis.safe_xml import parse_untrusted
+from harness.duis.schema import DuisSchema
+from harness.duis.signing import IssuerSerial, lookup_in, same_name, sign, signer_of, verify
+from harness.errors import InvalidValue
+from harness.pki import Credential, TestPki
+
+NETWORK_OPERATOR = Eui64.parse("90-B3-D5-1F-30-02-00-00")
+ZAZ1_USER = "xml-sign-90B3D51F30020000-ds"
+
+
+@pytest.fixture(scope="session")
+def xml_signer(pki: TestPki) -> Credential:
+    return pki.issue(NETWORK_OPERATOR, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+
+
+@pytest.fixture(scope="session")
+def signed_request(pki: TestPki, xml_signer: Credential) -> bytes:
+    request = sample_requests(pki)["6.15.1 CV4"]
+    xml = encode_request(request, certification_path=ca_path(pki))
+    return sign(xml, xml_signer.private_key, xml_signer.certificate)
+
+
+def zaz1(duis_data: Path, name: str) -> x509.Certificate:
+    return x509.load_pem_x509_certificate((duis_data / "zaz1" / f"{name}.pem").read_bytes())
+
+
+def xmlsec1_verifies(xmlsec1: str, document: bytes, certificate: x509.Certificate, tmp: Path) -> bool:
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    (tmp / "signer.pem").write_bytes(certificate.public_bytes(Encoding.PEM))
+    (tmp / "signed.xml").write_bytes(document)
+    result = subprocess.run(
+        [xmlsec1, "--verify", "--pubkey-cert-pem", str(tmp / "signer.pem"), str(tmp / "signed.xml")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    return result.returncode == 0
+
+
+# -- the harness signs -----------------------------------------------------------------------
+def test_a_signed_request_verifies_still_validates_and_still_decodes(
+    pki: TestPki, xml_signer: Credential, signed_request: bytes, duis_schema: DuisSchema
+) -> None:
+    duis_schema.validate(parse_untrusted(signed_request))
+    signer = verify(signed_request, lookup_in([xml_signer.certificate]))
+    assert signer == xml_signer.certificate.certificate
+    assert read_envelope(signed_request).signed
+    assert decode_request(signed_request) == sample_requests(pki)["6.15.1 CV4"]
+    assert signer_of(signed_request) == IssuerSerial.of(signer)
+
+
+def test_the_signature_is_the_duis_kind(signed_request: bytes) -> None:
+    root = parse_untrusted(signed_request)
+    signature = root[-1]
+    assert signature.tag == "{http://www.w3.org/2000/09/xmldsig#}Signature", "last child of root"
+    algorithms = [e.get("Algorithm") for e in signature.iter() if e.get("Algorithm")]
+    assert algorithms == [
+        "http://www.w3.org/2001/10/xml-exc-c14n#",
+        "http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256",
+        "http://www.w3.org/2000/09/xmldsig#enveloped-signature",
+        "http://www.w3.org/2001/10/xml-exc-c14n#",
+        "http://www.w3.org/2001/04/xmlenc#sha256",
+    ]
+    reference = signature.find(".//{http://www.w3.org/2000/09/xmldsig#}Reference")
+    assert reference is not None
+    assert reference.get("URI") == ""
+    key_info = signature.find("{http://www.w3.org/2000/09/xmldsig#}KeyInfo")
+    assert key_info is not None
+    assert [etree_local(e.tag) for e in key_info.iter()] == [
+        "KeyInfo",
+        "X509Data",
+        "X509IssuerSerial",
+        "X509IssuerName",
+        "X509SerialNumber",
+    ], "the signer is named by issuer and serial, with no embedded certificate"
+
+
+def etree_local(tag: object) -> str:
+    return str(tag).rsplit("}", 1)[-1]
+
+
+def test_xmlsec1_verifies_harness_signatures(
+    xmlsec1: str,
+    pki: TestPki,
+    xml_signer: Credential,
+    signed_request: bytes,
+    tmp_path: Path,
+) -> None:
+    certificate = xml_signer.certificate.certificate
+    assert xmlsec1_verifies(xmlsec1, signed_request, certificate, tmp_path)
+    response = Response(
+        RequestId(NETWORK_OPERATOR, Eui64(5), 9),
+        "E4",
+        Outcome.REJECTED,
+        requirement="SRPD-6.1f-ii",
+        detail="signed annotation",
+    )
+    signed_response = sign(
+        encode_response(response, datetime(2026, 3, 1, tzinfo=UTC), srv="6.15.1"),
+        xml_signer.private_key,
+        certificate,
+    )
+    assert xmlsec1_verifies(xmlsec1, signed_response, certificate, tmp_path)
+    assert decode_response(signed_response) == response
+    # The annotation is signed too: xmlsec1 notices when it changes.
+    altered = signed_response.replace(b"signed annotation", b"altered annotation")
+    assert not xmlsec1_verifies(xmlsec1, altered, certificate, tmp_path)
+    with pytest.raises(SignatureInvalid, match="Digest mismatch"):
+        verify(altered, lookup_in([certificate]))
+
+
+def test_every_sample_request_signs_and_verifies(
+    pki: TestPki, xml_signer: Credential, duis_schema: DuisSchema
+) -> None:
+    lookup = lookup_in([xml_signer.certificate])
+    for request in sample_requests(pki).values():
+        signed = sign(
+            encode_request(request, certification_path=ca_path(pki)),
+            xml_signer.private_key,
+            xml_signer.certificate,
+        )
+        duis_schema.validate(parse_untrusted(signed))
+        verify(signed, lookup)
+        assert decode_request(signed) == request
+
+
+# -- the DCC's keys and the DCC's own signatures ------------------------------------------------
+def test_a_signature_made_with_the_zaz1_key_verifies_against_its_certificate(
+    duis_data: Path, duis_schema: DuisSchema
+) -> None:
+    key = load_der_private_key((duis_data / "zaz1" / f"{ZAZ1_USER}.key").read_bytes(), None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    certificate = zaz1(duis_data, ZAZ1_USER)
+    template = duis_data / "templates" / "CS02bNOByNO_6.15.1_SUCCESS_REQUEST_DUIS.XML"
+    signed = sign(template.read_bytes(), key, certificate)  # replaces the placeholder
+    duis_schema.validate(parse_untrusted(signed))
+    others = [zaz1(duis_data, n) for n in ("xml-sign-90B3D51F30010000-ds", "Z1-supplier-ds")]
+    assert verify(signed, lookup_in([*others, certificate])) == certificate
+    assert signer_of(signed) == IssuerSerial("CN=Z1,OU=07", certificate.serial_number)
+
+
+def test_xmlsec1_verifies_a_zaz1_signature_made_by_the_harness(
+    duis_data: Path, xmlsec1: str, tmp_path: Path
+) -> None:
+    key = load_der_private_key((duis_data / "zaz1" / f"{ZAZ1_USER}.key").read_bytes(), None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    certificate = zaz1(duis_data, ZAZ1_USER)
+    template = duis_data / "templates" / "8.2_READ_INVENTORY_REQUEST_DUIS.XML"
+    assert xmlsec1_verifies(xmlsec1, sign(template.read_bytes(), key, certificate), certificate, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("document", "signer"),
+    [
+        ("readfw-response.xml", "dsp-xml-sign-90B3D51F30000002-ds-pre-1.4.1"),
+        ("read-inventory-response-5.4.xml", "Z1-accessControlBroker-dSPXmlSign"),
+    ],
+)
+def test_responses_signed_by_the_dcc_verify(duis_data: Path, document: str, signer: str) -> None:
+    certificate = zaz1(duis_data, signer)
+    xml = (duis_data / "templates" / document).read_bytes()
+    assert verify(xml, lookup_in([certificate])) == certificate
+
+
+def test_the_dcc_sample_with_a_broken_signature_fails(duis_data: Path) -> None:
+    certificate = zaz1(duis_data, "dsp-xml-sign-90B3D51F30000002-ds-pre-1.4.1")
+    xml = (duis_data / "templates" / "readfw-response-badsignature.xml").read_bytes()
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify(xml, lookup_in([certificate]))
+
+
+def test_the_placeholder_signatures_of_the_templates_fail(duis_data: Path) -> None:
+    xml = (duis_data / "templates" / "8.2_READ_INVENTORY_REQUEST_DUIS.XML").read_bytes()
+    assert signer_of(xml) == IssuerSerial("CN=U1, OU=07", 1234567890)
+    with pytest.raises(UnknownSigner, match="serial 1234567890"):
+        verify(xml, lookup_in([zaz1(duis_data, ZAZ1_USER)]))
+
+
+# -- tampering ------------------------------------------------------------------------------
+TAMPERING = {
+    "body value": (b"NetworkOperator", b"Supplier"),
+    "header value": (b"<sr:CommandVariant>4<", b"<sr:CommandVariant>5<"),
+    "new attribute": (b'schemaVersion="5.4"', b'schemaVersion="5.4" extra="1"'),
+    "signature value": (b"<ds:SignatureValue>", b"<ds:SignatureValue>AAAA"),
+    "digest value": (b"<ds:DigestValue>", b"<ds:DigestValue>AAAA"),
+    "reference narrowed": (b'URI=""', b'URI="#nothing"'),
+    "weaker digest": (b"xmlenc#sha256", b"xmldsig#sha1"),
+    "other canonicalisation": (
+        b'<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"',
+        b'<ds:CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"',
+    ),
+    "signer named otherwise": (b"X509IssuerSerial", b"X509SubjectName"),
+}
+
+
+@pytest.mark.parametrize("change", list(TAMPERING), ids=list(TAMPERING))
+def test_tampered_documents_fail(signed_request: bytes, xml_signer: Credential, change: str) -> None:
+    old, new = TAMPERING[change]
+    tampered = signed_request.replace(old, new)
+    assert tampered != signed_request
+    with pytest.raises((SignatureInvalid, HostileXml)) as caught:
+        verify(tampered, lookup_in([xml_signer.certificate]))
+    assert "\n" not in str(caught.value)
+
+
+def test_a_signature_naming_someone_else_fails(
+    pki: TestPki, signed_request: bytes, xml_signer: Credential
+) -> None:
+    other = pki.issue(Eui64(42), XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    with pytest.raises(UnknownSigner, match="not known"):
+        verify(signed_request, lookup_in([other.certificate]))
+    # A lookup that answers with the wrong certificate is caught by the cryptography.
+    with pytest.raises(SignatureInvalid, match="does not verify"):
+        verify(signed_request, lambda issuer, serial: other.certificate.certificate)
+
+
+def test_unsigned_twice_signed_and_hostile_documents_fail(
+    pki: TestPki, signed_request: bytes, xml_signer: Credential
+) -> None:
+    lookup = lookup_in([xml_signer.certificate])
+    unsigned = encode_request(sample_requests(pki)["4.1.1"])
+    with pytest.raises(SignatureInvalid, match="found 0"):
+        verify(unsigned, lookup)
+    root = parse_untrusted(signed_request)
+    root.append(root[-1].__copy__())
+    from lxml import etree
+
+    with pytest.raises(SignatureInvalid, match="found 2"):
+        verify(etree.tostring(root), lookup)
+    with pytest.raises(HostileXml):
+        verify(b"<!DOCTYPE x [<!ENTITY a 'b'>]>" + signed_request.split(b"?>", 1)[1], lookup)
+
+
+def test_a_certificate_out_of_its_validity_fails(signed_request: bytes, xml_signer: Credential) -> None:
+    lookup = lookup_in([xml_signer.certificate])
+    verify(signed_request, lookup, at=datetime(2030, 1, 1, tzinfo=UTC))
+    with pytest.raises(SignatureInvalid, match="not valid"):
+        verify(signed_request, lookup, at=datetime(2050, 1, 1, tzinfo=UTC))
+
+
+def test_signing_with_someone_elses_certificate_is_refused(pki: TestPki, xml_signer: Credential) -> None:
+    other = pki.issue(Eui64(43), XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    with pytest.raises(InvalidValue, match="does not belong"):
+        sign(encode_request(sample_requests(pki)["4.1.1"]), xml_signer.private_key, other.certificate)
+
+
+def test_issuer_names_match_however_they_are_written(xml_signer: Credential) -> None:
+    issuer = xml_signer.certificate.certificate.issuer
+    assert same_name("CN=ZH,OU=07", issuer)
+    assert same_name("OU=07, CN=ZH", issuer)
+    assert not same_name("CN=ZX,OU=07", issuer)
+    assert not same_name("not a name", issuer)
