@@ -60,10 +60,9 @@ def make_adapter(settings: RunSettings) -> Adapter:
     if settings.target == "reference":
         return ReferenceAdapter(profile)
     if settings.target.startswith(("http://", "https://")):
-        from harness.adapters.http import connect  # type: ignore[import-not-found,unused-ignore]
+        from harness.adapters.http import connect
 
-        adapter: Adapter = connect(settings)
-        return adapter
+        return connect(settings)
     raise ConfigurationError(
         f"unknown target {settings.target!r}: use 'reference' or an http(s):// URL"
     )

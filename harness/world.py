@@ -191,6 +191,7 @@ class World:
         xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
         party = Party(name, user, credentials, xml)
         self.parties[name] = party
+        self.adapter.enrol_signer(user.user_id, xml)
         self.adapter.provision(AddUser(user))
         for credential in (*credentials.values(), xml):
             self.adapter.provision(PublishCertificate(credential.certificate.der))
@@ -203,6 +204,9 @@ class World:
         xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
         party = Party(name, user, {}, xml)
         self.parties[name] = party
+        self.adapter.enrol_signer(user.user_id, xml)
+        # Its certificate is in the SMKI repository; it is just not a DCC User.
+        self.adapter.provision(PublishCertificate(xml.certificate.der))
         return party
 
     def add_device(
@@ -291,6 +295,10 @@ class World:
             owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
         )
 
+    def _path(self) -> tuple[bytes, ...]:
+        """The certification path of the harness's certificates: its issuing CA."""
+        return (self.pki.issuing_ca.public_bytes(Encoding.DER),)
+
     def _instant(self, text: str | None) -> datetime | None:
         return parse_instant(text) if text else None
 
@@ -309,7 +317,7 @@ class World:
         body = UpdateSecurityCredentialsKRP(
             remote_party_role=role,
             replacement=self._own_pair(self.party(certificates_of)),
-            certification_path=(self.pki.issuing_ca.public_bytes(Encoding.DER),),
+            certification_path=self._path(),
             execution_time=self._instant(execution),
         )
         return self._critical(sender, device_name, "6.15.1", body, signer, alter_pre_command)
@@ -368,7 +376,7 @@ class World:
                     "SRV 6.23 needs a meter point and the gaining supplier's certificates"
                 )
             return UpdateSecurityCredentialsCoS(
-                point, self._pair(owner, RemotePartyRole.SUPPLIER), when
+                point, self._pair(owner, RemotePartyRole.SUPPLIER), when, self._path()
             )
         if srv == "6.21":
             if owner is None:
@@ -377,7 +385,7 @@ class World:
             pair = self._pair(owner, role) if role else None
             supplier = pair if role is RemotePartyRole.SUPPLIER else None
             network = pair if role is RemotePartyRole.NETWORK_OPERATOR else None
-            return RequestHandover(supplier, network, when)
+            return RequestHandover(supplier, network, when, self._path())
         if srv == "6.15.1":
             if owner is None:
                 raise InvalidValue("SRV 6.15.1 needs the certificates it places")

@@ -9,6 +9,7 @@ from harness.adapters.provisioning import Provision
 from harness.domain.certificates import CertificateId
 from harness.domain.eui import Eui64
 from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.pki import Credential
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class Adapter(Protocol):
     capabilities: Capabilities
 
     def provision(self, command: Provision) -> None: ...
+
+    def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
+        """The XML-signing credential to sign this User's DUIS messages with."""
+        ...
 
     def submit(self, request: ServiceRequest) -> Response: ...
 

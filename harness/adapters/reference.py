@@ -18,6 +18,7 @@ from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
 from harness.domain.requests import CertificatePair, RequestId, Response, ServiceRequest
 from harness.domain.roles import RemotePartyRole
+from harness.pki import Credential
 from harness.reference.cells import S1spFailure
 from harness.reference.dsp import ReferenceDsp, certificate_updates
 from harness.reference.profiles import Profile
@@ -56,6 +57,9 @@ class ReferenceAdapter:
                         raise S1spFailure(f"injected fault after {after} entr(ies)")
 
                 state.s1sp.fault_hook = fail
+
+    def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
+        return None  # in process, requests are not signed as XML
 
     def submit(self, request: ServiceRequest) -> Response:
         return self.dsp.submit(request)

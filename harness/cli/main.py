@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import harness
-from harness.cli import catalogues, report, run
+from harness.cli import catalogues, report, run, serve
 from harness.errors import HarnessError
 from harness.running.verdicts import EXIT_BAD_INPUT
 
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_arguments(
         add("report", "render the summary and Allure reports", report.command_report)
     )
+    serve.add_arguments(add("serve", "serve the reference DSP over HTTP", serve.command_serve))
     add("steps", "print the step catalogue", catalogues.command_steps)
     catalogues.add_catalogue_arguments(
         add(

@@ -94,6 +94,7 @@ class RequestHandover:
     supplier: CertificatePair | None = None
     network_operator: CertificatePair | None = None
     execution_time: datetime | None = None
+    certification_path: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ class UpdateSecurityCredentialsCoS:
     meter_point: MeterPoint
     replacement: CertificatePair
     execution_time: datetime | None = None
+    certification_path: tuple[bytes, ...] = ()
 
 
 @dataclass(frozen=True)

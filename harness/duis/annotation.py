@@ -87,7 +87,7 @@ def read_annotation(node: Node) -> Annotation:
             detail=_text(fields.get("detail", "")),
             data=_pairs(fields.get("data", [])),
         )
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, RecursionError) as exc:
         raise CannotDecode(
             f"{where}: not a harness annotation the codec can read ({exc})"
         ) from None

@@ -50,5 +50,7 @@ def xmlsec1() -> str:
     """The independent ``xmlsec1`` verifier (Debian package xmlsec1)."""
     found = shutil.which("xmlsec1")
     if found is None:
-        pytest.skip("xmlsec1 is not installed (Debian: apt-get install xmlsec1; `make system-deps`)")
+        pytest.skip(
+            "xmlsec1 is not installed (Debian: apt-get install xmlsec1; `make system-deps`)"
+        )
     return found

@@ -157,7 +157,9 @@ def test_all_templates_validate_and_their_envelopes_read(
     assert not problems, "\n".join(problems)
 
 
-def test_in_scope_templates_decode(request_templates: list[Path], pki: TestPki, duis_schema: DuisSchema) -> None:
+def test_in_scope_templates_decode(
+    request_templates: list[Path], pki: TestPki, duis_schema: DuisSchema
+) -> None:
     decoded = 0
     for path in request_templates:
         xml = path.read_bytes()
@@ -216,7 +218,9 @@ def test_template_values_are_read_as_written(duis_data: Path) -> None:
     )
     registers = read("ECS17b_4.1.1_DSP_FUTURE_DATED_REQUEST_DUIS.XML")
     assert registers.body == ReadInstantaneousImportRegisters(datetime(2015, 1, 15, 9, tzinfo=UTC))
-    assert read("CS02aMAC_6.24.1_SUCCESS_REQUEST_DUIS.XML").body == RetrieveDeviceSecurityCredentials()
+    assert (
+        read("CS02aMAC_6.24.1_SUCCESS_REQUEST_DUIS.XML").body == RetrieveDeviceSecurityCredentials()
+    )
     inventory = read("8.2_READ_INVENTORY_REQUEST_DUIS.XML")
     assert inventory.command_variant == 8
     assert inventory.body == ReadInventory(device_id=Eui64.parse("00-DB-12-34-56-78-90-A2"))
@@ -235,7 +239,9 @@ def test_envelope_reads_sequenced_requests_out_of_scope() -> None:
         b"<sr:Body><sr:RestrictAccessForChangeOfTenancy/></sr:Body></sr:Request>"
     )
     envelope = read_envelope(xml)
-    assert envelope.request_id == RequestId.parse("90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:7")
+    assert envelope.request_id == RequestId.parse(
+        "90-B3-D5-1F-30-01-00-00:00-DB-12-34-56-78-90-A0:7"
+    )
     assert envelope.first_in_sequence is False
     assert envelope.preceding_request_id is not None
     assert envelope.preceding_request_id.counter == 6
@@ -320,7 +326,16 @@ def test_generated_requests_validate_and_round_trip(
 
 @settings(max_examples=25, deadline=None)
 @given(
-    st.sampled_from([RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR, RemotePartyRole.ACCESS_CONTROL_BROKER, RemotePartyRole.TRANSITIONAL_COS, RemotePartyRole.ROOT, RemotePartyRole.RECOVERY]),
+    st.sampled_from(
+        [
+            RemotePartyRole.SUPPLIER,
+            RemotePartyRole.NETWORK_OPERATOR,
+            RemotePartyRole.ACCESS_CONTROL_BROKER,
+            RemotePartyRole.TRANSITIONAL_COS,
+            RemotePartyRole.ROOT,
+            RemotePartyRole.RECOVERY,
+        ]
+    ),
     st.booleans(),
     st.booleans(),
     st.none() | moments,

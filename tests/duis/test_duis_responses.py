@@ -106,7 +106,9 @@ def test_the_dcc_response_samples_decode(duis_data: Path) -> None:
 
 
 def test_responses_the_harness_cannot_hold_are_refused() -> None:
-    xml = encode_response(Response(RID, "I0", Outcome.COMPLETED, answered_by="device"), WHEN, srv="4.1.1")
+    xml = encode_response(
+        Response(RID, "I0", Outcome.COMPLETED, answered_by="device"), WHEN, srv="4.1.1"
+    )
     wrong_mirror = xml.replace(b":1200</sr:ResponseID>", b":1201</sr:ResponseID>")
     with pytest.raises(CannotDecode, match="does not mirror RequestID"):
         decode_response(wrong_mirror)
@@ -120,8 +122,19 @@ def test_responses_the_harness_cannot_hold_are_refused() -> None:
     ).replace(b'{"detail":"x"}', b'{"detail":7}')
     with pytest.raises(CannotDecode, match="annotation"):
         decode_response(bad_annotation)
+    nested = bad_annotation.replace(b'{"detail":7}', b"[" * 100_000 + b"]" * 100_000)
+    with pytest.raises(CannotDecode, match="annotation"):
+        decode_response(nested)
+    twice = bad_annotation.replace(
+        b'<?dsp-conformance {"detail":7}?>',
+        b'<?dsp-conformance {"detail":"a"}?><?dsp-conformance {"detail":"b"}?>',
+    )
+    with pytest.raises(CannotDecode, match="more than one"):
+        decode_response(twice)
     with pytest.raises(DuisSchemaError, match="not a DUIS response"):
-        decode_response(b'<sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"/>')
+        decode_response(
+            b'<sr:Request xmlns:sr="http://www.dccinterface.co.uk/ServiceUserGateway"/>'
+        )
 
 
 def test_outcome_inference() -> None:
@@ -134,7 +147,7 @@ def test_outcome_inference() -> None:
 
 # -- properties -----------------------------------------------------------------------------
 euis = st.integers(0, (1 << 64) - 1).map(Eui64)
-printable = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+printable = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40)
 responses = st.builds(
     Response,
     request_id=st.builds(RequestId, euis, euis, st.integers(0, MAX_COUNTER)),

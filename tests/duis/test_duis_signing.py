@@ -3,6 +3,7 @@ test keys and by the DCC itself, checked by the harness; tampering always caught
 
 from __future__ import annotations
 
+import copy
 import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.serialization import load_der_private_key
+from cryptography.hazmat.primitives.serialization import Encoding, load_der_private_key
 from duis_samples import ca_path, sample_requests
+from lxml import etree
 
 from harness.domain.certificates import KeyUsage
 from harness.domain.eui import Eui64
@@ -47,13 +49,19 @@ def zaz1(duis_data: Path, name: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate((duis_data / "zaz1" / f"{name}.pem").read_bytes())
 
 
-def xmlsec1_verifies(xmlsec1: str, document: bytes, certificate: x509.Certificate, tmp: Path) -> bool:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
+def xmlsec1_verifies(
+    xmlsec1: str, document: bytes, certificate: x509.Certificate, tmp: Path
+) -> bool:
     (tmp / "signer.pem").write_bytes(certificate.public_bytes(Encoding.PEM))
     (tmp / "signed.xml").write_bytes(document)
     result = subprocess.run(
-        [xmlsec1, "--verify", "--pubkey-cert-pem", str(tmp / "signer.pem"), str(tmp / "signed.xml")],
+        [
+            xmlsec1,
+            "--verify",
+            "--pubkey-cert-pem",
+            str(tmp / "signer.pem"),
+            str(tmp / "signed.xml"),
+        ],
         capture_output=True,
         text=True,
         timeout=30,
@@ -171,7 +179,9 @@ def test_xmlsec1_verifies_a_zaz1_signature_made_by_the_harness(
     assert isinstance(key, ec.EllipticCurvePrivateKey)
     certificate = zaz1(duis_data, ZAZ1_USER)
     template = duis_data / "templates" / "8.2_READ_INVENTORY_REQUEST_DUIS.XML"
-    assert xmlsec1_verifies(xmlsec1, sign(template.read_bytes(), key, certificate), certificate, tmp_path)
+    assert xmlsec1_verifies(
+        xmlsec1, sign(template.read_bytes(), key, certificate), certificate, tmp_path
+    )
 
 
 @pytest.mark.parametrize(
@@ -219,7 +229,9 @@ TAMPERING = {
 
 
 @pytest.mark.parametrize("change", list(TAMPERING), ids=list(TAMPERING))
-def test_tampered_documents_fail(signed_request: bytes, xml_signer: Credential, change: str) -> None:
+def test_tampered_documents_fail(
+    signed_request: bytes, xml_signer: Credential, change: str
+) -> None:
     old, new = TAMPERING[change]
     tampered = signed_request.replace(old, new)
     assert tampered != signed_request
@@ -247,26 +259,30 @@ def test_unsigned_twice_signed_and_hostile_documents_fail(
     with pytest.raises(SignatureInvalid, match="found 0"):
         verify(unsigned, lookup)
     root = parse_untrusted(signed_request)
-    root.append(root[-1].__copy__())
-    from lxml import etree
-
+    root.append(copy.deepcopy(root[-1]))
     with pytest.raises(SignatureInvalid, match="found 2"):
         verify(etree.tostring(root), lookup)
     with pytest.raises(HostileXml):
         verify(b"<!DOCTYPE x [<!ENTITY a 'b'>]>" + signed_request.split(b"?>", 1)[1], lookup)
 
 
-def test_a_certificate_out_of_its_validity_fails(signed_request: bytes, xml_signer: Credential) -> None:
+def test_a_certificate_out_of_its_validity_fails(
+    signed_request: bytes, xml_signer: Credential
+) -> None:
     lookup = lookup_in([xml_signer.certificate])
     verify(signed_request, lookup, at=datetime(2030, 1, 1, tzinfo=UTC))
     with pytest.raises(SignatureInvalid, match="not valid"):
         verify(signed_request, lookup, at=datetime(2050, 1, 1, tzinfo=UTC))
 
 
-def test_signing_with_someone_elses_certificate_is_refused(pki: TestPki, xml_signer: Credential) -> None:
+def test_signing_with_someone_elses_certificate_is_refused(
+    pki: TestPki, xml_signer: Credential
+) -> None:
     other = pki.issue(Eui64(43), XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
     with pytest.raises(InvalidValue, match="does not belong"):
-        sign(encode_request(sample_requests(pki)["4.1.1"]), xml_signer.private_key, other.certificate)
+        sign(
+            encode_request(sample_requests(pki)["4.1.1"]), xml_signer.private_key, other.certificate
+        )
 
 
 def test_issuer_names_match_however_they_are_written(xml_signer: Credential) -> None:

@@ -83,7 +83,7 @@ def chain(draw: st.DrawFn) -> list[Bounds]:
 
 
 history: st.SearchStrategy[list[Bounds]] = st.one_of(
-    st.lists(free_interval(), max_size=4),
+    st.lists(free_interval(), min_size=1, max_size=4),
     chain(),
     st.just([]),
 )
@@ -109,6 +109,10 @@ class World:
             data.add(Registration(meter_point, role, party_id(party), _interval(b)))
         return data
 
+    def marks(self, party: int) -> list[int]:
+        """The party's finite interval boundaries, as half-hour slots."""
+        return sorted({2 * b for pair in self.histories[party] for b in pair if b is not None})
+
 
 def _interval(bounds: Bounds) -> Interval:
     start, end = bounds
@@ -126,8 +130,24 @@ worlds = st.builds(
     ).map(tuple),
 )
 slots = st.integers(LOW, HIGH)
-ranges = st.tuples(slots, slots).map(lambda pair: (min(pair), max(pair)))
 parties = st.integers(0, PARTIES - 1)
+
+
+def instants(world: World, party: int) -> st.SearchStrategy[int]:
+    """A slot anywhere, or (half the time) on or next to one of the party's interval
+    boundaries, where off-by-one errors live."""
+    marks = world.marks(party)
+    if not marks:
+        return slots
+    near = st.tuples(st.sampled_from(marks), st.sampled_from([-1, 0, 0, 1])).map(
+        lambda pair: min(max(pair[0] + pair[1], LOW), HIGH)
+    )
+    return st.one_of(slots, near)
+
+
+def spans(world: World, party: int) -> st.SearchStrategy[tuple[int, int]]:
+    points = instants(world, party)
+    return st.tuples(points, points).map(lambda pair: (min(pair), max(pair)))
 
 
 # -- the oracle -------------------------------------------------------------------------
@@ -151,36 +171,39 @@ def oracle_at(bounds: list[Bounds], k: int) -> bool:
 
 
 # -- properties of the timeline and Registration Data -------------------------------------
-@given(world=worlds, party=parties, span=ranges)
+@given(world=worlds, party=parties, data=st.data())
 def test_covers_period_agrees_with_the_oracle(
-    world: World, party: int, span: tuple[int, int]
+    world: World, party: int, data: st.DataObject
 ) -> None:
-    first, last = span
+    first, last = data.draw(spans(world, party), label="span")
     expected = oracle_throughout(world.histories[party], first, last)
     period = Period(slot(first), slot(last))
     assert covers_period(world.intervals(party), period) is expected
     assert world.data().is_registered_throughout(MPAN, ED, party_id(party), period) is expected
 
 
-@given(world=worlds, party=parties, k=slots, minutes=st.integers(0, 29), seconds=st.integers(0, 59))
+@given(world=worlds, party=parties, data=st.data())
 def test_is_registered_at_agrees_with_the_oracle(
-    world: World, party: int, k: int, minutes: int, seconds: int
+    world: World, party: int, data: st.DataObject
 ) -> None:
-    """Any instant inside a slot (not only its start) has the slot's answer."""
-    moment = slot(k) + timedelta(minutes=minutes, seconds=seconds)
+    """Any instant inside a slot (its start, or any second of it) has the slot's answer."""
+    k = data.draw(instants(world, party), label="slot")
+    offset = data.draw(st.one_of(st.just(0), st.integers(0, 30 * 60 - 1)), label="seconds")
+    moment = slot(k) + timedelta(seconds=offset)
     expected = oracle_at(world.histories[party], k)
-    data = world.data()
-    assert data.is_registered_at(MPAN, ED, party_id(party), moment) is expected
-    registered = data.registered_at(MPAN, ED, moment)
-    assert registered == {party_id(p) for p in range(PARTIES) if oracle_at(world.histories[p], k)}
+    registrations = world.data()
+    assert registrations.is_registered_at(MPAN, ED, party_id(party), moment) is expected
+    assert registrations.registered_at(MPAN, ED, moment) == {
+        party_id(p) for p in range(PARTIES) if oracle_at(world.histories[p], k)
+    }
 
 
-@given(world=worlds, party=parties, span=ranges)
+@given(world=worlds, party=parties, data=st.data())
 def test_a_range_is_covered_iff_each_of_its_instants_is(
-    world: World, party: int, span: tuple[int, int]
+    world: World, party: int, data: st.DataObject
 ) -> None:
     """Metamorphic, no oracle: [a, b] is covered iff every one-instant period in it is."""
-    first, last = span
+    first, last = data.draw(spans(world, party), label="span")
     intervals = world.intervals(party)
     pointwise = all(
         covers_period(intervals, Period(slot(k), slot(k))) for k in range(first, last + 1)
@@ -200,30 +223,29 @@ def _dsp(world: World, now: int) -> ReferenceDsp:
     return dsp
 
 
-queries = st.one_of(
-    st.tuples(st.just("range"), ranges, st.none()),
-    st.tuples(st.just("range"), ranges, slots),
-    st.tuples(st.just("execution"), st.none(), slots),
-    st.tuples(st.just("now"), st.none(), st.none()),
+@given(
+    world=worlds,
+    party=parties,
+    kind=st.sampled_from(["range", "range+execution", "execution", "now"]),
+    data=st.data(),
 )
-
-
-@given(world=worlds, party=parties, now=slots, query=queries)
 def test_dsp_e4_decision_agrees_with_the_oracle(
-    world: World, party: int, now: int, query: tuple[str, tuple[int, int] | None, int | None]
+    world: World, party: int, kind: str, data: st.DataObject
 ) -> None:
-    kind, span, execution = query
+    now = data.draw(instants(world, party), label="now")
+    span = data.draw(spans(world, party), label="span") if kind.startswith("range") else None
+    execution = (
+        data.draw(instants(world, party), label="execution") if "execution" in kind else None
+    )
     bounds = world.histories[party]
-    if kind == "range":
-        assert span is not None
+    if span is not None:
         first, last = span
         body: ReadProfileData | ReadInstantaneousImportRegisters = ReadProfileData(
             Period(slot(first), slot(last)),
             None if execution is None else slot(execution),
         )
         srv, eligible, limb = "4.8.1", oracle_throughout(bounds, first, last), "SRPD-6.1f-i"
-    elif kind == "execution":
-        assert execution is not None
+    elif execution is not None:
         body = ReadInstantaneousImportRegisters(slot(execution))
         srv, eligible, limb = "4.1.1", oracle_at(bounds, execution), "SRPD-6.1f-ii"
     else:

@@ -8,6 +8,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 from conftest import GENERATED_AT
+from lxml.html import HtmlElement
 from synthetic_results import (
     ALL_SCENARIOS,
     BASELINE,
@@ -46,7 +47,6 @@ from harness.report import (
 )
 from harness.report.analysis import UNCATALOGUED_GROUP, UNCITED_GROUP
 
-HtmlElement = lxml.html.HtmlElement
 STATUS_LABEL = {
     "passed": "Pass",
     "failed": "Fail",

@@ -1,0 +1,212 @@
+"""The DUIS/HTTP adapter: signs and sends real DUIS to any endpoint, receives asynchronous
+responses on its own receiver, and turns every target fault into an Inconclusive verdict.
+
+Retries: only a request that never reached the target (connection refused) is re-sent, and
+always as the same bytes under the same RequestID; a timed-out request is never re-sent.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import httpx
+from cryptography import x509
+
+from harness.adapters.base import Capabilities, HeldCertificates
+from harness.adapters.provisioning import AddUser, Provision, SetTime
+from harness.adapters.receiver import Receiver, shared_receiver
+from harness.adapters.target_config import TargetConfig, load_target_config
+from harness.adapters.wire import to_json
+from harness.domain.certificates import CertificateId
+from harness.domain.eui import Eui64
+from harness.domain.requests import Outcome, RequestId, Response, ServiceRequest
+from harness.duis.requests import encode_request
+from harness.duis.responses import decode_response
+from harness.duis.signing import lookup_in, sign, verify
+from harness.errors import HarnessError, Inconclusive, NotApplicable
+from harness.pki import Credential
+from harness.runtime import RunSettings
+
+NO_CAPABILITIES = Capabilities(
+    provision=False, move_clock=False, inspect=False, inject_faults=False
+)
+
+
+class DuisHttpAdapter:
+    def __init__(
+        self, base_url: str, config: TargetConfig, receiver: Receiver | None = None
+    ) -> None:
+        self.name = base_url
+        self.config = config
+        headers = {"authorization": f"Bearer {config.token}"} if config.token else {}
+        self.client = httpx.Client(
+            base_url=base_url,
+            timeout=config.timeout,
+            verify=config.verify,
+            cert=config.client_cert,
+            headers=headers,
+        )
+        self.receiver = receiver or shared_receiver(config.receiver_host, config.receiver_port)
+        self.signers: dict[Eui64, Credential] = dict(config.signers)
+        self.awaiting: dict[RequestId, datetime | None] = {}
+        self.execution_times: dict[RequestId, datetime | None] = {}
+        self.clock: datetime | None = None
+        self.last_raw: tuple[bytes, bytes] | None = None
+        self.dsp_certificate = config.dsp_certificate or self._fetch_dsp_certificate()
+        self.capabilities = self._fetch_capabilities()
+
+    # -- discovery ------------------------------------------------------------------
+    def _get(self, path: str) -> httpx.Response:
+        try:
+            return self.client.get(path)
+        except httpx.TimeoutException:
+            raise Inconclusive(
+                f"target {self.name} did not answer GET {path} within {self.config.timeout:g} s"
+            ) from None
+        except httpx.HTTPError as exc:
+            raise Inconclusive(f"target {self.name} unreachable: {exc}") from None
+
+    def _fetch_capabilities(self) -> Capabilities:
+        answer = self._get("/test-control/capabilities")
+        if answer.status_code != 200:
+            return NO_CAPABILITIES
+        try:
+            flags = answer.json()
+            return Capabilities(
+                **{k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
+            )
+        except ValueError:
+            return NO_CAPABILITIES
+
+    def _fetch_dsp_certificate(self) -> x509.Certificate | None:
+        answer = self._get("/test-control/dsp-certificate")
+        if answer.status_code != 200:
+            return None
+        try:
+            return x509.load_pem_x509_certificate(answer.content)
+        except ValueError:
+            return None
+
+    # -- provisioning ---------------------------------------------------------------
+    def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
+        self.signers.setdefault(user_id, credential)
+
+    def provision(self, command: Provision) -> None:
+        if not self.capabilities.provision:
+            raise NotApplicable(f"target {self.name} offers no test-control API to provision state")
+        url = self.receiver.url if isinstance(command, AddUser) else None
+        try:
+            answer = self.client.post("/test-control/provision", json=to_json(command, url))
+        except httpx.TimeoutException:
+            raise Inconclusive(f"target {self.name}: provisioning timed out") from None
+        except httpx.HTTPError as exc:
+            raise Inconclusive(
+                f"target {self.name} unreachable while provisioning: {exc}"
+            ) from None
+        if answer.status_code >= 500:
+            raise Inconclusive(f"target {self.name} failed to provision: HTTP {answer.status_code}")
+        if answer.status_code >= 400:
+            raise Inconclusive(
+                f"target {self.name} refused to provision {type(command).__name__}: "
+                f"HTTP {answer.status_code} {answer.text[:200]}"
+            )
+        if isinstance(command, SetTime):
+            self.clock = command.moment
+
+    # -- Service Requests -----------------------------------------------------------
+    def submit(self, request: ServiceRequest) -> Response:
+        credential = self.signers.get(request.sender)
+        if credential is None:
+            raise Inconclusive(f"no XML-signing key for User {request.sender}")
+        if request.command_variant != 5:
+            self.execution_times[request.request_id] = request.execution_time
+        path = getattr(request.body, "certification_path", ())
+        body = sign(
+            encode_request(request, certification_path=path),
+            credential.private_key,
+            credential.certificate,
+        )
+        endpoint = request.routed_endpoint()
+        assert endpoint is not None
+        answer = self._post(endpoint.value, body)
+        if answer.status_code != 200:
+            raise Inconclusive(
+                f"target answered HTTP {answer.status_code} on {endpoint.value}: "
+                f"{answer.text[:300]}"
+            )
+        raw = answer.content
+        self.last_raw = (body, raw)
+        response = self._read(raw)
+        if response.request_id != request.request_id:
+            raise Inconclusive(
+                f"response names RequestID {response.request_id}, sent {request.request_id}"
+            )
+        if response.outcome is Outcome.ACKNOWLEDGED:
+            self.awaiting[request.request_id] = self.execution_times.get(request.request_id)
+        return response
+
+    def _post(self, path: str, body: bytes) -> httpx.Response:
+        for attempt in range(self.config.retries + 1):
+            try:
+                return self.client.post(
+                    path, content=body, headers={"content-type": "application/xml"}
+                )
+            except httpx.ConnectError as exc:
+                if attempt == self.config.retries:
+                    raise Inconclusive(f"target {self.name} unreachable: {exc}") from None
+            except httpx.TimeoutException:
+                raise Inconclusive(
+                    f"target {self.name} gave no answer on {path} within {self.config.timeout:g} s "
+                    "(not re-sent: it may have been processed)"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise Inconclusive(f"target {self.name}: {exc}") from None
+        raise AssertionError("unreachable")
+
+    def _read(self, raw: bytes) -> Response:
+        try:
+            if self.dsp_certificate is not None:
+                verify(raw, lookup_in([self.dsp_certificate]))
+            return decode_response(raw)
+        except HarnessError as exc:
+            raise Inconclusive(f"unusable response from the target: {exc}") from None
+
+    def collect(self, request_id: RequestId) -> list[Response]:
+        waiting = request_id in self.awaiting
+        due = self.awaiting.get(request_id)
+        if waiting and (due is None or self.clock is None or due <= self.clock):
+            arrived = self.receiver.wait_for(
+                request_id,
+                lambda rs: any(r.outcome is not Outcome.ACKNOWLEDGED for r in rs),
+                self.config.response_timeout,
+            )
+            if not arrived:
+                raise Inconclusive(
+                    f"no final response for {request_id} within {self.config.response_timeout:g} s"
+                )
+            del self.awaiting[request_id]
+        return self.receiver.responses(request_id)
+
+    def held_certificates(self, device_id: Eui64) -> HeldCertificates:
+        answer = self._get(f"/test-control/devices/{device_id}/certificates")
+        if answer.status_code != 200:
+            raise Inconclusive(
+                f"target cannot report the certificates of {device_id}: HTTP {answer.status_code}"
+            )
+        data = answer.json()
+
+        def ids(cells: dict[str, dict[str, object]] | None) -> dict[str, CertificateId] | None:
+            if cells is None:
+                return None
+            return {
+                c: CertificateId(int(str(v["serial"])), str(v["issuer"])) for c, v in cells.items()
+            }
+
+        return HeldCertificates(ids(data["dsp"]) or {}, ids(data.get("s1sp")))
+
+    def close(self) -> None:
+        self.client.close()
+
+
+def connect(settings: RunSettings) -> DuisHttpAdapter:
+    return DuisHttpAdapter(settings.target, load_target_config(settings.config))

@@ -1,0 +1,104 @@
+"""The harness's own receive-response endpoint: a small HTTP server on which targets POST
+asynchronous DUIS responses; responses are correlated by RequestID."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from harness.domain.requests import RequestId, Response
+from harness.duis.responses import decode_response
+from harness.errors import HarnessError
+
+MAX_BODY = 1 << 20
+
+
+class Receiver:
+    """Collects asynchronous responses; one per process, shared by every adapter."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._responses: dict[RequestId, list[Response]] = defaultdict(list)
+        self._raw: dict[RequestId, list[bytes]] = defaultdict(list)
+        self._arrived = threading.Condition()
+        self.rejected = 0
+        self.duplicates = 0
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                if length <= 0 or length > MAX_BODY:
+                    self.send_error(413 if length > MAX_BODY else 411)
+                    return
+                body = self.rfile.read(length)
+                try:
+                    receiver.accept(body)
+                except HarnessError as exc:
+                    receiver.rejected += 1
+                    self.send_error(400, str(exc)[:200])
+                    return
+                self.send_response(200)
+                self.send_header("content-length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self._server = ThreadingHTTPServer((host, port), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}/responses"
+
+    def accept(self, body: bytes) -> None:
+        response = decode_response(body)
+        with self._arrived:
+            if body in self._raw[response.request_id]:
+                self.duplicates += 1  # the same response delivered twice counts once
+                return
+            self._raw[response.request_id].append(body)
+            self._responses[response.request_id].append(response)
+            self._arrived.notify_all()
+
+    def responses(self, request_id: RequestId) -> list[Response]:
+        with self._arrived:
+            return list(self._responses.get(request_id, []))
+
+    def raw(self, request_id: RequestId) -> list[bytes]:
+        with self._arrived:
+            return list(self._raw.get(request_id, []))
+
+    def wait_for(
+        self, request_id: RequestId, done: Callable[[list[Response]], bool], timeout: float
+    ) -> bool:
+        deadline = time.monotonic() + timeout
+        with self._arrived:
+            while not done(self._responses.get(request_id, [])):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._arrived.wait(remaining)
+            return True
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+_shared: Receiver | None = None
+_lock = threading.Lock()
+
+
+def shared_receiver(host: str = "127.0.0.1", port: int = 0) -> Receiver:
+    global _shared  # noqa: PLW0603 - one receiver per process
+    with _lock:
+        if _shared is None:
+            _shared = Receiver(host, port)
+        return _shared

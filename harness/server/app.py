@@ -1,0 +1,132 @@
+"""The HTTP face of the served DSP (Starlette): DCC-Boxed-shaped DUIS endpoints and the
+JSON test-control API (docs/test-control.md)."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+import httpx
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from harness.domain.eui import Eui64
+from harness.domain.requests import Endpoint
+from harness.errors import HarnessError
+from harness.server.service import Delivery, RefusedMessage, ServedDsp
+
+MAX_BODY = 1 << 20  # 1 MiB: no DUIS request in scope comes near it
+DELIVERY_TIMEOUT = 5.0
+log = logging.getLogger("dsp_conformance.server")
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _read_body(request: Request, limit: int = MAX_BODY) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def _deliver(deliveries: list[Delivery]) -> None:
+    """POST asynchronous responses to the Users' receive-response URLs, in order, before
+    the synchronous answer goes back (a delivery that fails is logged, never fatal)."""
+    if not deliveries:
+        return
+    async with httpx.AsyncClient(timeout=DELIVERY_TIMEOUT) as client:
+        for delivery in deliveries:
+            try:
+                await client.post(
+                    delivery.url, content=delivery.xml, headers={"content-type": "application/xml"}
+                )
+            except httpx.HTTPError as exc:
+                log.warning(
+                    "could not deliver %s to %s: %s", delivery.request_id, delivery.url, exc
+                )
+
+
+def create_app(service: ServedDsp, token: str | None = None) -> Starlette:
+    def duis(endpoint: Endpoint):  # type: ignore[no-untyped-def]
+        async def handle(request: Request) -> Response:
+            try:
+                body = await _read_body(request)
+            except BodyTooLarge:
+                return PlainTextResponse(f"refused: body larger than {MAX_BODY} bytes\n", 413)
+            try:
+                xml, deliveries = await run_in_threadpool(service.handle, endpoint, body)
+            except RefusedMessage as exc:
+                return PlainTextResponse(f"refused: {exc}\n", 400)
+            await _deliver(deliveries)
+            return Response(xml, media_type="application/xml")
+
+        return handle
+
+    def authorised(request: Request) -> bool:
+        if token is None:
+            return True
+        given = request.headers.get("authorization", "")
+        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+    def forbidden() -> JSONResponse:
+        return JSONResponse({"error": "test control needs 'Authorization: Bearer <token>'"}, 401)
+
+    async def capabilities(request: Request) -> Response:
+        if not authorised(request):
+            return forbidden()
+        return JSONResponse(
+            {"provision": True, "move_clock": True, "inspect": True, "inject_faults": True}
+        )
+
+    async def provision(request: Request) -> Response:
+        if not authorised(request):
+            return forbidden()
+        try:
+            body = json.loads(await _read_body(request))
+            deliveries = await run_in_threadpool(service.provision, body)
+        except BodyTooLarge:
+            return JSONResponse({"error": "body too large"}, 413)
+        except ValueError as exc:
+            message = str(exc) if isinstance(exc, HarnessError) else f"not JSON: {exc}"
+            return JSONResponse({"error": message}, 400)
+        except HarnessError as exc:
+            return JSONResponse({"error": str(exc)}, 400)
+        await _deliver(deliveries)
+        return Response(status_code=204)
+
+    async def held(request: Request) -> Response:
+        if not authorised(request):
+            return forbidden()
+        try:
+            device = Eui64.parse(request.path_params["device"])
+            return JSONResponse(await run_in_threadpool(service.held, device))
+        except HarnessError as exc:
+            return JSONResponse({"error": str(exc)}, 404)
+
+    async def dsp_certificate(request: Request) -> Response:
+        return Response(service.certificate_pem, media_type="application/x-pem-file")
+
+    async def health(request: Request) -> Response:
+        return JSONResponse({"status": "ok", "profile": service.dsp.profile.name})
+
+    routes = [Route(e.value, duis(e), methods=["POST"]) for e in Endpoint]
+    routes += [
+        Route("/test-control/capabilities", capabilities, methods=["GET"]),
+        Route("/test-control/provision", provision, methods=["POST"]),
+        Route("/test-control/devices/{device}/certificates", held, methods=["GET"]),
+        Route("/test-control/dsp-certificate", dsp_certificate, methods=["GET"]),
+        Route("/health", health, methods=["GET"]),
+    ]
+    return Starlette(routes=routes)
