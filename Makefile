@@ -31,6 +31,21 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q
 
+selftest: $(STAMP)
+	$(BIN)/dsp-conformance selftest --target-mode inprocess
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python benchmarks/run.py --quick
+
+fuzz: $(STAMP)
+	$(BIN)/python -m fuzz.run --inputs 100000
+
+soak: $(STAMP)
+	$(BIN)/python -m fuzz.soak --clients 50 --seconds 60
+
 # Debian packages some tests use (xmlsec1 for independent signature checks, chromium to
 # look at the rendered reports). Tests that need them skip with a reason when absent.
 system-deps:

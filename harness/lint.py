@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.adapters.base import envelope_fault
 from harness.catalogue.requirements import Catalogue
 from harness.catalogue.tables import response_code, service_request
 from harness.domain.devices import DeviceStatus, DeviceType, Generation
@@ -36,6 +37,7 @@ VALIDATORS: dict[str, Callable[[str], object]] = {
     "status": DeviceStatus.parse,
     "remote_role": RemotePartyRole.parse,
     "outcome": parse_expectation,
+    "fault": envelope_fault,
 }
 
 

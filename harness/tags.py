@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CAPABILITIES = ("provision", "move_clock", "inspect", "inject_faults")
+CAPABILITIES = ("provision", "move_clock", "inspect", "inject_faults", "xml_envelope")
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from harness.adapters.base import Adapter
+from harness.adapters.base import Adapter, EnvelopeFault
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
@@ -334,15 +334,18 @@ class World:
         endpoint: str | None = None,
         meter_point: str | None = None,
         certificates_of: str | None = None,
+        fault: EnvelopeFault | None = None,
     ) -> Attempt:
         variant = service_request(srv)
         body = self._body(srv, device_name, execution, period, meter_point, certificates_of)
-        if variant.critical and command_variant is None and endpoint is None:
+        if fault is not None:
+            self.require("xml_envelope")
+        if variant.critical and command_variant is None and endpoint is None and fault is None:
             return self._critical(sender, device_name, srv, body, None, False)
         cv = command_variant or min(variant.command_variants)
         request = self._request(sender, device_name, srv, cv, body, endpoint)
         attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
-        self._exchange(attempt, request)
+        self._exchange(attempt, request, fault)
         return self._finish(attempt)
 
     def _body(
@@ -391,7 +394,7 @@ class World:
                 raise InvalidValue("SRV 6.15.1 needs the certificates it places")
             role = owner.user.role.remote_party_role
             assert role is not None
-            return UpdateSecurityCredentialsKRP(role, self._pair(owner, role), (), when)
+            return UpdateSecurityCredentialsKRP(role, self._pair(owner, role), self._path(), when)
         raise UnknownName(f"the World cannot build a body for SRV {srv}")
 
     def _request(
@@ -467,8 +470,10 @@ class World:
         self._exchange(attempt, request)
         return self._finish(attempt)
 
-    def _exchange(self, attempt: Attempt, request: ServiceRequest) -> Response:
-        response = self.adapter.submit(request)
+    def _exchange(
+        self, attempt: Attempt, request: ServiceRequest, fault: EnvelopeFault | None = None
+    ) -> Response:
+        response = self.adapter.submit(request, fault)
         attempt.exchanges.append((request, response))
         raw = getattr(self.adapter, "last_raw", None)
         raw_request, raw_response = raw if isinstance(raw, tuple) else (None, None)

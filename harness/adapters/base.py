@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 from typing import Protocol
 
 from harness.adapters.provisioning import Provision
 from harness.domain.certificates import CertificateId
 from harness.domain.eui import Eui64
 from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.errors import InvalidValue
 from harness.pki import Credential
 
 
@@ -20,9 +22,26 @@ class Capabilities:
     move_clock: bool = True
     inspect: bool = True
     inject_faults: bool = False
+    xml_envelope: bool = False
 
     def missing(self, needed: set[str]) -> list[str]:
         return sorted(n for n in needed if not getattr(self, n, False))
+
+
+class EnvelopeFault(Enum):
+    """Faults in the DUIS envelope a scenario can ask for (targets reached over DUIS only)."""
+
+    TAMPERED_SIGNATURE = "a tampered signature"
+    UNKNOWN_SIGNER = "a certificate the DCC does not know"
+    ANOTHER_USERS_KEY = "another User's key"
+
+
+def envelope_fault(text: str) -> EnvelopeFault:
+    for fault in EnvelopeFault:
+        if text.strip().lower() == fault.value.lower():
+            return fault
+    known = "; ".join(f.value for f in EnvelopeFault)
+    raise InvalidValue(f"unknown envelope fault {text!r}; known: {known}")
 
 
 @dataclass(frozen=True)
@@ -43,7 +62,7 @@ class Adapter(Protocol):
         """The XML-signing credential to sign this User's DUIS messages with."""
         ...
 
-    def submit(self, request: ServiceRequest) -> Response: ...
+    def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response: ...
 
     def collect(self, request_id: RequestId) -> list[Response]:
         """Asynchronous responses delivered so far for ``request_id``."""

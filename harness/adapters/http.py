@@ -12,23 +12,24 @@ from datetime import datetime
 import httpx
 from cryptography import x509
 
-from harness.adapters.base import Capabilities, HeldCertificates
+from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
 from harness.adapters.wire import to_json
-from harness.domain.certificates import CertificateId
+from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
 from harness.domain.requests import Outcome, RequestId, Response, ServiceRequest
+from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
 from harness.duis.responses import decode_response
 from harness.duis.signing import lookup_in, sign, verify
 from harness.errors import HarnessError, Inconclusive, NotApplicable
-from harness.pki import Credential
+from harness.pki import Credential, TestPki
 from harness.runtime import RunSettings
 
 NO_CAPABILITIES = Capabilities(
-    provision=False, move_clock=False, inspect=False, inject_faults=False
+    provision=False, move_clock=False, inspect=False, inject_faults=False, xml_envelope=True
 )
 
 
@@ -72,9 +73,8 @@ class DuisHttpAdapter:
             return NO_CAPABILITIES
         try:
             flags = answer.json()
-            return Capabilities(
-                **{k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
-            )
+            declared = {k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
+            return Capabilities(**(declared | {"xml_envelope": True}))
         except ValueError:
             return NO_CAPABILITIES
 
@@ -114,10 +114,8 @@ class DuisHttpAdapter:
             self.clock = command.moment
 
     # -- Service Requests -----------------------------------------------------------
-    def submit(self, request: ServiceRequest) -> Response:
-        credential = self.signers.get(request.sender)
-        if credential is None:
-            raise Inconclusive(f"no XML-signing key for User {request.sender}")
+    def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response:
+        credential = self._signing_credential(request.sender, fault)
         if request.command_variant != 5:
             self.execution_times[request.request_id] = request.execution_time
         path = getattr(request.body, "certification_path", ())
@@ -126,6 +124,8 @@ class DuisHttpAdapter:
             credential.private_key,
             credential.certificate,
         )
+        if fault is EnvelopeFault.TAMPERED_SIGNATURE:
+            body = _tamper(body)
         endpoint = request.routed_endpoint()
         assert endpoint is not None
         answer = self._post(endpoint.value, body)
@@ -144,6 +144,19 @@ class DuisHttpAdapter:
         if response.outcome is Outcome.ACKNOWLEDGED:
             self.awaiting[request.request_id] = self.execution_times.get(request.request_id)
         return response
+
+    def _signing_credential(self, sender: Eui64, fault: EnvelopeFault | None) -> Credential:
+        if fault is EnvelopeFault.UNKNOWN_SIGNER:
+            return _stranger()
+        if fault is EnvelopeFault.ANOTHER_USERS_KEY:
+            other = next((c for u, c in self.signers.items() if u != sender), None)
+            if other is None:
+                raise Inconclusive("no other User's key to sign with")
+            return other
+        credential = self.signers.get(sender)
+        if credential is None:
+            raise Inconclusive(f"no XML-signing key for User {sender}")
+        return credential
 
     def _post(self, path: str, body: bytes) -> httpx.Response:
         for attempt in range(self.config.retries + 1):
@@ -206,6 +219,27 @@ class DuisHttpAdapter:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _tamper(signed: bytes) -> bytes:
+    """Change one character of the signature value (still base64, no longer valid)."""
+    marker = b"SignatureValue>"
+    start = signed.index(marker) + len(marker)
+    flipped = b"B" if signed[start : start + 1] != b"B" else b"C"
+    return signed[:start] + flipped + signed[start + 1 :]
+
+
+_STRANGER: Credential | None = None
+
+
+def _stranger() -> Credential:
+    """An XML-signing credential from a PKI the target has never heard of."""
+    global _STRANGER  # noqa: PLW0603 - made once per process
+    if _STRANGER is None:
+        _STRANGER = TestPki("ZX").issue(
+            Eui64(0x00DB123456789999), XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING
+        )
+    return _STRANGER
 
 
 def connect(settings: RunSettings) -> DuisHttpAdapter:

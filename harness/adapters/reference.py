@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.adapters.base import Capabilities, HeldCertificates
+from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
@@ -18,6 +18,7 @@ from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
 from harness.domain.requests import CertificatePair, RequestId, Response, ServiceRequest
 from harness.domain.roles import RemotePartyRole
+from harness.errors import NotApplicable
 from harness.pki import Credential
 from harness.reference.cells import S1spFailure
 from harness.reference.dsp import ReferenceDsp, certificate_updates
@@ -61,7 +62,9 @@ class ReferenceAdapter:
     def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
         return None  # in process, requests are not signed as XML
 
-    def submit(self, request: ServiceRequest) -> Response:
+    def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response:
+        if fault is not None:
+            raise NotApplicable("the in-process reference has no XML envelope to corrupt")
         return self.dsp.submit(request)
 
     def collect(self, request_id: RequestId) -> list[Response]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.adapters.base import envelope_fault
 from harness.world import World
 from steps.library.registry import when
 
@@ -139,3 +140,11 @@ def time_reaches(world: World, when: str) -> None:
 )
 def orphan_signed(world: World, party: str, device: str) -> None:
     world.send_orphan_signed_pre_command(party, device)
+
+
+@when(
+    '{party:Name} sends SRV {srv:Srv} to "{device}" signed with {fault}',
+    example='NO-A sends SRV 4.1.1 to "meter-1" signed with a tampered signature',
+)
+def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fault: str) -> None:
+    world.send(party, srv, device, fault=envelope_fault(fault))

@@ -36,7 +36,9 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     world: World = request.getfixturevalue("world")
     try:
-        world.begin(read_tags(scenario.tags))
+        rule = getattr(scenario, "rule", None)
+        tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule else set())
+        world.begin(read_tags(sorted(tags)))
     except NotApplicable as exc:
         pytest.skip(str(exc))
 

@@ -25,11 +25,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 CHROMIUM_CANDIDATES = (Path("/usr/lib/chromium/chromium"), Path("/usr/bin/chromium"))
 LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
@@ -68,13 +66,55 @@ def is_third_party(url: str) -> bool:
 
 
 # --- a local web server for the reports -------------------------------------------------------
+# Built on socketserver rather than http.server: a test package named ``http`` elsewhere in the
+# tree can shadow the standard library's ``http`` when the whole suite runs.
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".json": "application/json",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".png": "image/png",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
+}
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
+class _FileHandler(socketserver.StreamRequestHandler):
+    root: Path
     served: list[str]
 
-    def log_message(self, format: str, *args: Any) -> None:
-        self.served.append(self.path)
+    def handle(self) -> None:
+        self.connection.settimeout(10)
+        try:
+            request = self.rfile.readline(65536).decode("latin-1").split()
+            while self.rfile.readline(65536).strip():  # skip the headers
+                pass
+        except OSError:
+            return
+        if len(request) < 2 or request[0] not in ("GET", "HEAD"):
+            self._reply(405, b"", "text/plain")
+            return
+        path = unquote(urlsplit(request[1]).path)
+        self.served.append(path)
+        file = (self.root / path.lstrip("/")).resolve()
+        if file.is_dir():
+            file = file / "index.html"
+        if not file.is_relative_to(self.root) or not file.is_file():
+            self._reply(404, b"not found", "text/plain")
+            return
+        body = file.read_bytes()
+        kind = CONTENT_TYPES.get(file.suffix, "application/octet-stream")
+        self._reply(200, b"" if request[0] == "HEAD" else body, kind, len(body))
+
+    def _reply(self, status: int, body: bytes, kind: str, length: int | None = None) -> None:
+        reason = {200: "OK", 404: "Not Found", 405: "Method Not Allowed"}[status]
+        head = (
+            f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
+            f"Content-Length: {len(body) if length is None else length}\r\n"
+            "Cache-Control: no-store\r\nConnection: close\r\n\r\n"
+        )
+        self.wfile.write(head.encode("latin-1") + body)
 
 
 @dataclass
@@ -85,10 +125,11 @@ class LocalServer:
     served: list[str] = field(default_factory=list)
 
     def __enter__(self) -> LocalServer:
-        handler = type("Handler", (_QuietHandler,), {"served": self.served})
-        self._server = ThreadingHTTPServer(
-            ("127.0.0.1", 0), partial(handler, directory=str(self.root))
+        handler = type(
+            "Handler", (_FileHandler,), {"root": self.root.resolve(), "served": self.served}
         )
+        self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self
@@ -129,8 +170,8 @@ class RecordingProxy:
 
     def __enter__(self) -> RecordingProxy:
         handler = type("Handler", (_ProxyHandler,), {"log": self.log})
-        socketserver.ThreadingTCPServer.daemon_threads = True
         self._server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), handler)
+        self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
         return self

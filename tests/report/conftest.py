@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from report_constants import CATALOGUE, GENERATED_AT, TOOLS_DIR
 from synthetic_results import write_conformance_run
 
 from harness.report import (
@@ -22,11 +22,6 @@ from harness.report import (
     read_results,
     render_reports,
 )
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-CATALOGUE = REPO_ROOT / "features" / "requirements.yaml"
-TOOLS_DIR = REPO_ROOT / ".tools" / "allure"
-GENERATED_AT = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="session")

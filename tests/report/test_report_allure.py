@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import CATALOGUE
+from report_constants import CATALOGUE
 
 from harness.errors import HarnessError
 from harness.report import (

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from cdp_browser import Chromium, LocalServer, PageVisit, RecordingProxy, find_chromium
-from conftest import REPO_ROOT
+from report_constants import SCREENSHOTS
 from synthetic_results import (
     DEADLOCK_OWNER,
     DEADLOCK_REGISTERED,
@@ -31,7 +31,6 @@ from synthetic_results import (
 
 from harness.report import AllureTool, RenderedReports
 
-SCREENSHOTS = REPO_ROOT / "reports" / "screenshots"
 ANALYTICS_HOST = "www.googletagmanager.com"
 # Chromium's own background services (update checks, sign-in, network time) go to the proxy
 # whatever the page does; they are told apart from the page's requests by host.

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from conftest import GENERATED_AT
 from lxml.html import HtmlElement
+from report_constants import GENERATED_AT
 from synthetic_results import (
     ALL_SCENARIOS,
     BASELINE,
