@@ -327,7 +327,7 @@ ROWS: tuple[Row, ...] = (
         "SRV-6.21-handover",
         "supplier certificates offered as the NO's",
         handover("SUP-A", "dcc", network_operator="SUP-A"),
-        ("E061504", "SRV-6.15.1-certificates"),
+        ("E061504", "SRV-6.21-handover"),
     ),
     Row(
         "SRV-6.23-cos",
@@ -345,7 +345,7 @@ ROWS: tuple[Row, ...] = (
         "SRV-6.23-cos",
         "NO certificates as the supplier's",
         change_of_supplier("SUP-A", "esme2", "own", "NO-A"),
-        ("E061504", "SRV-6.15.1-certificates"),
+        ("E061504", "SRV-6.23-cos"),
     ),
     # -- the MP063 switch ----------------------------------------------------------------
     Row(

@@ -105,7 +105,7 @@ def handover(check: Check) -> Rejection | None:
     ):
         problem = _pair_problem(pair, role) if pair is not None else None
         if problem:
-            return Rejection("E061504", "SRV-6.15.1-certificates", f"{role.value}: {problem}")
+            return Rejection("E061504", "SRV-6.21-handover", f"{role.value}: {problem}")
     return None
 
 
@@ -122,7 +122,7 @@ def change_of_supplier(check: Check) -> Rejection | None:
         )
     problem = _pair_problem(body.replacement, RemotePartyRole.SUPPLIER)
     if problem:
-        return Rejection("E061504", "SRV-6.15.1-certificates", problem)
+        return Rejection("E061504", "SRV-6.23-cos", problem)
     return None
 
 
