@@ -28,9 +28,22 @@ def served(profile: str, *extra: str, timeout: float = 60) -> Iterator[str]:
     port = free_port()
     schema = [] if (duis_dir() / "xsd").is_dir() else ["--no-schema"]
     process = subprocess.Popen(
-        [sys.executable, "-m", "harness.cli.main", "serve", "--port", str(port),
-         "--profile", profile, *schema, *extra],
-        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "harness.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--profile",
+            profile,
+            *schema,
+            *extra,
+        ],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     url = f"http://127.0.0.1:{port}"
     try:

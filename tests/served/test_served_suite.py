@@ -31,7 +31,9 @@ def test_same_verdicts_over_http_as_in_process(profile: str, tmp_path: Path) -> 
     local = run_cli("run", "--profile", profile, "--results", tmp_path / "local")
     assert local.returncode == 0, local.stdout[-2000:]
     with served(profile) as url:
-        remote = run_cli("run", "--target", url, "--profile", profile, "--results", tmp_path / "http")
+        remote = run_cli(
+            "run", "--target", url, "--profile", profile, "--results", tmp_path / "http"
+        )
     assert remote.returncode == 0, remote.stdout[-3000:] + remote.stderr[-2000:]
 
     in_process = {scenario_key(r): r["status"] for r in results(tmp_path / "local")}
