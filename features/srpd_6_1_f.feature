@@ -129,3 +129,12 @@ Feature: SRPD 6.1(f) — the sender must be an Eligible User according to the Re
       | generation |
       | SMETS1     |
       | SMETS2     |
+
+  @req:SRPD-6.1f-ii @req:SRPD-6.1f-will-be
+  Scenario: Registration Data can come from an RDP-style file
+    Given a SMETS2 ESME "meter-4" serving MPAN 1200000000011
+    And the Registration Data in "data/registrations-change-of-no.yaml"
+    When NO-B sends SRV 4.1.1 to "meter-4" to take effect at 2026-07-02
+    Then the request is pending
+    When NO-A sends SRV 4.1.1 to "meter-4" to take effect at 2026-07-02
+    Then the request is rejected by the DSP with E4

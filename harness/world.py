@@ -12,8 +12,9 @@ import hashlib
 import itertools
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -33,7 +34,7 @@ from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint, make_mpan
 from harness.domain.parties import User, UserStatus
-from harness.domain.registration import Registration
+from harness.domain.registration import Registration, load_registrations
 from harness.domain.requests import (
     CertificatePair,
     Endpoint,
@@ -258,6 +259,14 @@ class World:
             ),
         )
         self.adapter.provision(Register(registration))
+
+    def load_registrations(self, path: Path) -> None:
+        """Registrations from a YAML file (see harness.domain.registration); parties are
+        named as in the scenario."""
+        names = {name: party.user.user_id for name, party in self.parties.items()}
+        for registration in load_registrations(path, names):
+            point = self.meter_point(str(registration.meter_point))
+            self.adapter.provision(Register(replace(registration, meter_point=point)))
 
     def place_certificates(self, device_name: str, remote_role: str, owner_name: str) -> None:
         device, owner = self.device(device_name), self.party(owner_name)

@@ -63,6 +63,9 @@ class RunnerJob:
                 str(self.results),
                 "--format",
                 "progress",
+                # scenarios a tag expression leaves out are not results at all
+                "--define",
+                "AllureFormatter.hide_excluded=true",
                 "--no-summary" if self.quiet else "--summary",
             ]
             if self.tags:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.runtime import features_dir
 from harness.world import World
 from steps.library.registry import Table, given
 
@@ -129,3 +130,11 @@ def certificates_held(world: World, remote_role: str, device: str, party: str) -
 )
 def s1sp_fault(world: World) -> None:
     world.inject_s1sp_fault()
+
+
+@given(
+    'the Registration Data in "{path}"',
+    example='the Registration Data in "data/registrations-change-of-no.yaml"',
+)
+def registration_file(world: World, path: str) -> None:
+    world.load_registrations(features_dir() / path)
