@@ -263,10 +263,13 @@ def _outcome_text(outcome: str) -> str:
     return outcome if outcome == "applied" else f"rejected by the DSP with {outcome}"
 
 
-def _table_lines(rows: list[tuple[str, ...]], indent: str) -> list[str]:
+def _table_lines(rows: Sequence[Sequence[str]], indent: str) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return [
-        indent + "| " + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)) + " |"
+        indent
+        + "| "
+        + " | ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True))
+        + " |"
         for row in rows
     ]
 
@@ -336,9 +339,7 @@ def _shares(tables: list[Table], examples: int | None) -> list[int | None]:
     shares: list[int | None] = []
     given = 0
     for index, table in enumerate(tables):
-        share = (
-            examples - given if index == len(tables) - 1 else examples * table.size() // total
-        )
+        share = examples - given if index == len(tables) - 1 else examples * table.size() // total
         shares.append(share)
         given += share
     return shares

@@ -86,6 +86,33 @@ def _check_values(arguments: dict[str, Any], where: str) -> list[Problem]:
     return problems
 
 
+def _registration_file(
+    scenario: ScenarioInfo, path: str, names: set[str], where: str
+) -> list[Problem]:
+    """A Registration Data file a step names (relative to the features directory, which is
+    the feature file's folder or one above it) must exist and hold well-formed rows."""
+    from harness.domain.eui import Eui64
+    from harness.domain.registration import load_registrations
+
+    for folder in scenario.path.resolve().parents:
+        candidate = folder / path
+        if candidate.is_file():
+            try:
+                load_registrations(candidate, dict.fromkeys(names, Eui64(0)))
+            except HarnessError as exc:
+                return [Problem(where, str(exc))]
+            return []
+    return [Problem(where, f"registration file {path!r} not found in the features directory")]
+
+
+def _party_names(steps: list[tuple[StepLine, dict[str, Any]]]) -> set[str]:
+    names = {str(arguments["name"]) for _, arguments in steps if "name" in arguments}
+    for step, _ in steps:
+        if step.table and step.table[0] and step.table[0][0] == "name":
+            names |= {row[0] for row in step.table[1:] if row}
+    return names
+
+
 def _check_outcome_table(step: StepLine, where: str) -> list[Problem]:
     assert step.table is not None
     heading, *rows = step.table
@@ -148,6 +175,7 @@ def lint_scenario(
         problems.append(Problem(scenario.where, "scenario has no When or Then step"))
     if not tags.requirements:
         problems.append(Problem(scenario.where, "scenario cites no requirement (@req:<ID>)"))
+    matched: list[tuple[StepLine, dict[str, Any]]] = []
     for step in scenario.steps:
         where = f"{scenario.path}:{step.line}"
         found = matcher.matches(step.keyword, step.text)
@@ -170,6 +198,7 @@ def lint_scenario(
             )
             continue
         template, arguments, takes_table = found[0]
+        matched.append((step, arguments))
         if takes_table and step.table is None:
             problems.append(Problem(where, f'step "{template}" needs a data table'))
         if step.table is not None and not takes_table:
@@ -177,6 +206,11 @@ def lint_scenario(
         problems.extend(_check_values(arguments, where))
         if template.startswith("the outcome depends on the profile") and step.table:
             problems.extend(_check_outcome_table(step, where))
+    for step, arguments in matched:
+        if "path" in arguments:
+            where = f"{scenario.path}:{step.line}"
+            path = str(arguments["path"])
+            problems.extend(_registration_file(scenario, path, _party_names(matched), where))
     return problems
 
 

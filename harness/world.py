@@ -193,6 +193,10 @@ class World:
         party = Party(name, user, credentials, xml)
         self.parties[name] = party
         self.adapter.enrol_signer(user.user_id, xml)
+        enrol_command_signer = getattr(self.adapter, "enrol_command_signer", None)
+        if enrol_command_signer is not None and KeyUsage.DIGITAL_SIGNING in credentials:
+            # a differential run re-signs the reference's own pre-command with this key
+            enrol_command_signer(user.user_id, credentials[KeyUsage.DIGITAL_SIGNING])
         self.adapter.provision(AddUser(user))
         for credential in (*credentials.values(), xml):
             self.adapter.provision(PublishCertificate(credential.certificate.der))

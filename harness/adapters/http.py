@@ -7,12 +7,16 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 
 from __future__ import annotations
 
+import ssl
+import time
 from datetime import datetime
+from pathlib import Path
 
 import httpx
 from cryptography import x509
 
 from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
+from harness.adapters.deadline import DeadlineTransport
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
@@ -24,13 +28,102 @@ from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
 from harness.duis.responses import decode_response
 from harness.duis.signing import lookup_in, sign, verify
-from harness.errors import HarnessError, Inconclusive, NotApplicable
+from harness.errors import ConfigurationError, HarnessError, Inconclusive, NotApplicable
 from harness.pki import Credential, TestPki
 from harness.runtime import RunSettings
 
 NO_CAPABILITIES = Capabilities(
     provision=False, move_clock=False, inspect=False, inject_faults=False, xml_envelope=True
 )
+MAX_ANSWER = 4 << 20  # no answer in scope comes near it; a bigger one is a target fault
+
+
+def tls_context(config: TargetConfig) -> ssl.SSLContext | bool:
+    """TLS settings for httpx: the configured CA bundle and client certificate (mutual
+    TLS), or plain verification against the system's CAs."""
+    if isinstance(config.verify, bool) and config.client_cert is None:
+        return config.verify
+    cafile = config.verify if isinstance(config.verify, str) else None
+    try:
+        context = ssl.create_default_context(cafile=cafile)
+        if config.verify is False:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        if config.client_cert is not None:
+            context.load_cert_chain(*config.client_cert)
+    except (OSError, ssl.SSLError) as exc:
+        raise ConfigurationError(f"TLS settings unusable: {exc}") from None
+    return context
+
+
+def client_for(base_url: str, config: TargetConfig) -> httpx.Client:
+    """An HTTP client whose every exchange ends within ``config.timeout`` seconds."""
+    headers = {"authorization": f"Bearer {config.token}"} if config.token else {}
+    transport = DeadlineTransport(
+        seconds=config.timeout, max_bytes=MAX_ANSWER, verify=tls_context(config), cert=None
+    )
+    return httpx.Client(
+        base_url=base_url, timeout=config.timeout, headers=headers, transport=transport
+    )
+
+
+def preflight(target: str, config_path: Path | None) -> str | None:
+    """Before any runner starts: a bad --config raises ConfigurationError (bad input); an
+    unreachable target gives the one line to print (the run would only be inconclusive)."""
+    config = load_target_config(config_path)
+    if not target.startswith(("http://", "https://")):
+        return None
+    if config.receiver_port:
+        Receiver(config.receiver_host, config.receiver_port).close()  # free now, or one line
+    try:
+        probe(target, config)
+    except Inconclusive as exc:
+        return str(exc)
+    return None
+
+
+def probe(base_url: str, config: TargetConfig) -> None:
+    """Inconclusive, with one clear line, unless the target answers HTTP at all."""
+    with client_for(base_url, config) as client:
+        for attempt in range(config.retries + 1):
+            try:
+                answer = client.get("/test-control/capabilities")
+                capabilities_from(answer, base_url)
+                return
+            except httpx.ConnectError as exc:
+                if attempt == config.retries:
+                    raise Inconclusive(f"target {base_url} unreachable: {exc}") from None
+                time.sleep(0.5)
+            except httpx.TimeoutException:
+                raise Inconclusive(
+                    f"target {base_url} did not answer within {config.timeout:g} s"
+                ) from None
+            except httpx.HTTPError as exc:
+                raise Inconclusive(f"target {base_url} answered no HTTP: {exc}") from None
+
+
+def capabilities_from(answer: httpx.Response, name: str) -> Capabilities:
+    """What GET /test-control/capabilities says. No such API (404 …): none. A target fault
+    (5xx, an answer that is not a JSON object) is Inconclusive, and a refused token is a
+    configuration error: neither may turn every scenario into "not applicable"."""
+    where = f"target {name} answered GET /test-control/capabilities with"
+    if answer.status_code in (401, 403):
+        raise ConfigurationError(
+            f"{where} HTTP {answer.status_code}: set its test-control token (token_env in "
+            "the --config file, default DSP_CONFORMANCE_TOKEN)"
+        )
+    if answer.status_code >= 500:
+        raise Inconclusive(f"{where} HTTP {answer.status_code}: {answer.text[:200]!r}")
+    if answer.status_code != 200:
+        return NO_CAPABILITIES
+    try:
+        flags = answer.json()
+    except ValueError:
+        flags = None
+    if not isinstance(flags, dict):
+        raise Inconclusive(f"{where} something that is not a JSON object: {answer.text[:80]!r}")
+    declared = {k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
+    return Capabilities(**(declared | {"xml_envelope": True}))
 
 
 class DuisHttpAdapter:
@@ -39,14 +132,7 @@ class DuisHttpAdapter:
     ) -> None:
         self.name = base_url
         self.config = config
-        headers = {"authorization": f"Bearer {config.token}"} if config.token else {}
-        self.client = httpx.Client(
-            base_url=base_url,
-            timeout=config.timeout,
-            verify=config.verify,
-            cert=config.client_cert,
-            headers=headers,
-        )
+        self.client = client_for(base_url, config)
         self.receiver = receiver or shared_receiver(config.receiver_host, config.receiver_port)
         self.signers: dict[Eui64, Credential] = dict(config.signers)
         self.awaiting: dict[RequestId, datetime | None] = {}
@@ -68,15 +154,7 @@ class DuisHttpAdapter:
             raise Inconclusive(f"target {self.name} unreachable: {exc}") from None
 
     def _fetch_capabilities(self) -> Capabilities:
-        answer = self._get("/test-control/capabilities")
-        if answer.status_code != 200:
-            return NO_CAPABILITIES
-        try:
-            flags = answer.json()
-            declared = {k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
-            return Capabilities(**(declared | {"xml_envelope": True}))
-        except ValueError:
-            return NO_CAPABILITIES
+        return capabilities_from(self._get("/test-control/capabilities"), self.name)
 
     def _fetch_dsp_certificate(self) -> x509.Certificate | None:
         answer = self._get("/test-control/dsp-certificate")
@@ -128,15 +206,21 @@ class DuisHttpAdapter:
             body = _tamper(body)
         endpoint = request.routed_endpoint()
         assert endpoint is not None
-        answer = self._post(endpoint.value, body)
-        if answer.status_code != 200:
+        try:
+            answer = self._post(endpoint.value, body)
+            if answer.status_code != 200:
+                raise Inconclusive(
+                    f"target answered HTTP {answer.status_code} on {endpoint.value}: "
+                    f"{answer.text[:300]!r}"
+                )
+            raw = answer.content
+            self.last_raw = (body, raw)
+            response = self._read(raw)
+        except Inconclusive as exc:  # the evidence names the request that met the fault
             raise Inconclusive(
-                f"target answered HTTP {answer.status_code} on {endpoint.value}: "
-                f"{answer.text[:300]}"
-            )
-        raw = answer.content
-        self.last_raw = (body, raw)
-        response = self._read(raw)
+                f"{exc} (SRV {request.srv} CV{request.command_variant}, "
+                f"RequestID {request.request_id})"
+            ) from None
         if response.request_id != request.request_id:
             raise Inconclusive(
                 f"response names RequestID {response.request_id}, sent {request.request_id}"
@@ -206,7 +290,6 @@ class DuisHttpAdapter:
             raise Inconclusive(
                 f"target cannot report the certificates of {device_id}: HTTP {answer.status_code}"
             )
-        data = answer.json()
 
         def ids(cells: dict[str, dict[str, object]] | None) -> dict[str, CertificateId] | None:
             if cells is None:
@@ -215,7 +298,14 @@ class DuisHttpAdapter:
                 c: CertificateId(int(str(v["serial"])), str(v["issuer"])) for c, v in cells.items()
             }
 
-        return HeldCertificates(ids(data["dsp"]) or {}, ids(data.get("s1sp")))
+        try:
+            data = answer.json()
+            return HeldCertificates(ids(data["dsp"]) or {}, ids(data.get("s1sp")))
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise Inconclusive(
+                f"target {self.name} reported the certificates of {device_id} in a form the "
+                f"harness cannot read: {answer.text[:200]!r}"
+            ) from None
 
     def close(self) -> None:
         self.client.close()

@@ -11,9 +11,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness.domain.requests import RequestId, Response
 from harness.duis.responses import decode_response
-from harness.errors import HarnessError
+from harness.errors import ConfigurationError, HarnessError
 
 MAX_BODY = 1 << 20
+SOCKET_TIMEOUT = 10.0  # a peer that stops sending mid-request loses its thread after this
 
 
 class Receiver:
@@ -25,11 +26,15 @@ class Receiver:
         self._arrived = threading.Condition()
         self.rejected = 0
         self.duplicates = 0
+        self.peer_errors = 0
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            timeout = SOCKET_TIMEOUT
+
             def do_POST(self) -> None:
-                length = int(self.headers.get("content-length") or 0)
+                declared = (self.headers.get("content-length") or "0").strip()
+                length = int(declared) if declared.isdigit() else -1
                 if length <= 0 or length > MAX_BODY:
                     self.send_error(413 if length > MAX_BODY else 411)
                     return
@@ -38,7 +43,8 @@ class Receiver:
                     receiver.accept(body)
                 except HarnessError as exc:
                     receiver.rejected += 1
-                    self.send_error(400, str(exc)[:200])
+                    # The reason goes in the body: the status line must stay Latin-1.
+                    self.send_error(400, explain=str(exc)[:200])
                     return
                 self.send_response(200)
                 self.send_header("content-length", "0")
@@ -47,7 +53,17 @@ class Receiver:
             def log_message(self, format: str, *args: object) -> None:
                 return
 
-        self._server = ThreadingHTTPServer((host, port), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                receiver.peer_errors += 1  # a peer hanging up mid-answer: no console traceback
+
+        try:
+            self._server = Server((host, port), Handler)
+        except OSError as exc:
+            raise ConfigurationError(
+                f"cannot listen for asynchronous responses on {host}:{port}: "
+                f"{exc.strerror or exc} (receiver_host / receiver_port in the --config file)"
+            ) from None
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
         self._thread.start()
@@ -60,8 +76,9 @@ class Receiver:
     def accept(self, body: bytes) -> None:
         response = decode_response(body)
         with self._arrived:
-            if body in self._raw[response.request_id]:
-                self.duplicates += 1  # the same response delivered twice counts once
+            seen = self._responses.get(response.request_id, [])
+            if body in self._raw[response.request_id] or response in seen:
+                self.duplicates += 1  # the same response delivered twice (even re-signed)
                 return
             self._raw[response.request_id].append(body)
             self._responses[response.request_id].append(response)

@@ -23,6 +23,7 @@ key = "xml-sign.key"      # PEM or DER PKCS#8; never stored in the repository
 from __future__ import annotations
 
 import os
+import ssl
 import tomllib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -80,18 +81,21 @@ def load_private_key(data: bytes, where: str) -> ec.EllipticCurvePrivateKey:
         raise ConfigurationError(
             f"{where}: not an unencrypted private key (PEM or DER PKCS#8)"
         ) from None
-    if not isinstance(key, ec.EllipticCurvePrivateKey):
-        raise ConfigurationError(f"{where}: not an elliptic-curve (P-256) key")
+    if not isinstance(key, ec.EllipticCurvePrivateKey) or key.curve.name != "secp256r1":
+        raise ConfigurationError(f"{where}: not an elliptic-curve P-256 key (as the SMKI uses)")
     return key
 
 
 def _signer(row: dict[str, Any], base: Path, now: datetime) -> tuple[Eui64, Credential]:
     where = f"signer {row.get('user_id', '?')}"
+    _known_keys(row, _SIGNER_KEYS, f"a [[signers]] entry ({where})")
     try:
         user_id = Eui64.parse(str(row["user_id"]))
         cert_path, key_path = Path(str(row["certificate"])), Path(str(row["key"]))
     except KeyError as exc:
         raise ConfigurationError(f"{where}: missing {exc.args[0]!r}") from None
+    except HarnessError as exc:
+        raise ConfigurationError(f"{where}: {exc}") from None
     certificate = load_certificate(_read(cert_path, "certificate", base), f"{where} certificate")
     key = load_private_key(_read(key_path, "key", base), f"{where} key")
     if certificate.public_key() != key.public_key():
@@ -108,7 +112,83 @@ def _signer(row: dict[str, Any], base: Path, now: datetime) -> tuple[Eui64, Cred
         org = OrgCertificate.from_x509(certificate)
     except HarnessError as exc:
         raise ConfigurationError(f"{where}: {exc}") from None
+    if org.owner != user_id:
+        raise ConfigurationError(f"{where}: the certificate belongs to {org.owner}, not {user_id}")
     return user_id, Credential(org, key)
+
+
+_TARGET_KEYS = {
+    "timeout",
+    "response_timeout",
+    "retries",
+    "ca_bundle",
+    "verify_tls",
+    "client_cert",
+    "client_key",
+    "token_env",
+    "receiver_host",
+    "receiver_port",
+    "dsp_certificate",
+}
+_SIGNER_KEYS = {"user_id", "certificate", "key"}
+
+
+def _known_keys(table: dict[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigurationError(
+            f"unknown setting {unknown[0]!r} in {where}; known: {', '.join(sorted(known))}"
+        )
+
+
+def _number(table: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise ConfigurationError(
+            f"[target] {key} = {value!r}: expected a number from {low:g} to {high:g}"
+        )
+    return float(value)
+
+
+def _text(table: dict[str, Any], key: str, default: str) -> str:
+    value = table.get(key, default)
+    if not isinstance(value, str) or not value:
+        raise ConfigurationError(f"[target] {key} = {value!r}: expected a non-empty string")
+    return value
+
+
+def _tls(target: dict[str, Any], base: Path) -> tuple[bool | str, tuple[str, str] | None]:
+    """TLS settings, each file checked now (not when the first scenario connects)."""
+    verify: bool | str = True
+    if "ca_bundle" in target:
+        bundle = base / _text(target, "ca_bundle", "")
+        _read(bundle, "ca_bundle", base)
+        try:
+            ssl.create_default_context(cafile=str(bundle))
+        except (ssl.SSLError, ValueError):
+            raise ConfigurationError(f"ca_bundle {bundle}: not PEM CA certificates") from None
+        verify = str(bundle)
+    elif "verify_tls" in target:
+        if not isinstance(target["verify_tls"], bool):
+            raise ConfigurationError(
+                f"[target] verify_tls = {target['verify_tls']!r}: expected true or false"
+            )
+        verify = target["verify_tls"]
+    if ("client_cert" in target) != ("client_key" in target):
+        raise ConfigurationError("[target] client_cert and client_key go together: give both")
+    if "client_cert" not in target:
+        return verify, None
+    cert = base / _text(target, "client_cert", "")
+    key = base / _text(target, "client_key", "")
+    _read(cert, "client_cert", base)
+    _read(key, "client_key", base)
+    try:
+        ssl.create_default_context().load_cert_chain(str(cert), str(key))
+    except (ssl.SSLError, ValueError):
+        raise ConfigurationError(
+            f"client_cert {cert} / client_key {key}: not a PEM certificate and its unencrypted key"
+        ) from None
+    return verify, (str(cert), str(key))
 
 
 def load_target_config(path: Path | None) -> TargetConfig:
@@ -118,41 +198,41 @@ def load_target_config(path: Path | None) -> TargetConfig:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise ConfigurationError(f"config {path}: not UTF-8 text (a TOML file is)") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigurationError(f"config {path}: not valid TOML: {exc}") from None
-    base = path.parent
-    target = data.get("target", {})
+    base = path.resolve().parent  # files named in the config are relative to it
     try:
-        verify: bool | str = True
-        if "ca_bundle" in target:
-            verify = str(base / str(target["ca_bundle"]))
-        elif "verify_tls" in target:
-            verify = bool(target["verify_tls"])
-        client = None
-        if "client_cert" in target:
-            client = (str(base / str(target["client_cert"])), str(base / str(target["client_key"])))
+        _known_keys(data, {"target", "signers"}, "the file (tables: [target], [[signers]])")
+        target = data.get("target", {})
+        if not isinstance(target, dict):
+            raise ConfigurationError("target must be a table: [target]")
+        _known_keys(target, _TARGET_KEYS, "[target]")
+        rows = data.get("signers", [])
+        if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
+            raise ConfigurationError("signers must be tables: [[signers]]")
+        verify, client = _tls(target, base)
         dsp_cert = None
         if "dsp_certificate" in target:
             dsp_cert = load_certificate(
-                _read(Path(str(target["dsp_certificate"])), "dsp_certificate", base),
+                _read(Path(_text(target, "dsp_certificate", "")), "dsp_certificate", base),
                 "dsp_certificate",
             )
-        token_env = str(target.get("token_env", "DSP_CONFORMANCE_TOKEN"))
+        token_env = _text(target, "token_env", "DSP_CONFORMANCE_TOKEN")
         now = datetime.now(UTC)
-        signers = dict(_signer(row, base, now) for row in data.get("signers", []))
+        signers = dict(_signer(row, base, now) for row in rows)
         return TargetConfig(
-            timeout=float(target.get("timeout", 10.0)),
-            response_timeout=float(target.get("response_timeout", 10.0)),
-            retries=int(target.get("retries", 2)),
+            timeout=_number(target, "timeout", 10.0, 0.1, 3600),
+            response_timeout=_number(target, "response_timeout", 10.0, 0.1, 3600),
+            retries=int(_number(target, "retries", 2, 0, 10)),
             verify=verify,
             client_cert=client,
             token=os.environ.get(token_env),
-            receiver_host=str(target.get("receiver_host", "127.0.0.1")),
-            receiver_port=int(target.get("receiver_port", 0)),
+            receiver_host=_text(target, "receiver_host", "127.0.0.1"),
+            receiver_port=int(_number(target, "receiver_port", 0, 0, 65535)),
             dsp_certificate=dsp_cert,
             signers=signers,
         )
-    except KeyError as exc:
-        raise ConfigurationError(f"config {path}: missing {exc.args[0]!r}") from None
-    except (TypeError, ValueError) as exc:
+    except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None

@@ -145,7 +145,7 @@ def from_json(body: object) -> tuple[Provision, str | None]:
             return InjectS1spFault(int(body.get("after_entries", 1))), None
     except KeyError as exc:
         raise InvalidValue(f"{kind}: missing field {exc.args[0]!r}") from None
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, OverflowError) as exc:
         if isinstance(exc, HarnessError):
             raise
         raise InvalidValue(f"{kind}: {exc}") from None

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
+import sys
+import tempfile
 from pathlib import Path
 
 from harness.runtime import DEFAULT_FEATURES, REPO_ROOT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "reports" / "allure-results")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        action="append",
+        help="Allure results directory; repeat it to merge shards into one report "
+        "(default: reports/allure-results)",
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "reports" / "html")
     parser.add_argument("--catalogue", type=Path, default=DEFAULT_FEATURES / "requirements.yaml")
     parser.add_argument("--no-allure", action="store_true", help="only the conformance summary")
@@ -25,5 +33,17 @@ def render(results: Path, out: Path, catalogue: Path, allure: bool = True) -> No
 
 
 def command_report(args: argparse.Namespace) -> int:
-    render(args.results, args.out, args.catalogue, allure=not args.no_allure)
+    sources: list[Path] = args.results or [REPO_ROOT / "reports" / "allure-results"]
+    if len(sources) == 1:
+        render(sources[0], args.out, args.catalogue, allure=not args.no_allure)
+        return 0
+    from harness.running.merge import merge_results
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".merged-results-", dir=args.out) as scratch:
+        merged = merge_results(sources, Path(scratch))
+        print(f"dsp-conformance: merged {merged.results} results from {len(sources)} directories")
+        for label in merged.duplicates:
+            print(f"dsp-conformance: warning: {label} is in two directories", file=sys.stderr)
+        render(merged.into, args.out, args.catalogue, allure=not args.no_allure)
     return 0

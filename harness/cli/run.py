@@ -14,8 +14,10 @@ from harness.lint import lint
 from harness.reference.profiles import PROFILES, resolve
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.runners import RUNNERS, RunnerJob, run_job
+from harness.running.shard import Shard
 from harness.running.verdicts import (
     EXIT_BAD_INPUT,
+    EXIT_INCONCLUSIVE,
     RunSummary,
     read_verdicts,
     write_allure_side_files,
@@ -36,7 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--all-profiles", action="store_true", help="every profile and switch")
     parser.add_argument(
-        "--tags", help="Cucumber tag expression, e.g. '@req:SRPD-6.1f-i and not @generated'"
+        "--tags",
+        help="Cucumber tag expression, e.g. '@req:SRPD-6.1f-i'; the @generated suite runs "
+        "only when the expression names it (e.g. '@generated')",
+    )
+    parser.add_argument(
+        "--shard", help="K/N: run only shard K of N (by a stable key; docs/sharding.md)"
     )
     parser.add_argument("--features", type=Path, default=DEFAULT_FEATURES)
     parser.add_argument("--catalogue", type=Path, default=None, help="requirements YAML")
@@ -48,6 +55,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers")
     parser.add_argument("--config", type=Path, help="target configuration file (keys, TLS)")
+    parser.add_argument(
+        "--compare-with",
+        choices=["reference"],
+        help="also run every scenario against the in-process reference under the same "
+        "profile and attach each difference as evidence (docs/mutants.md)",
+    )
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
     parser.add_argument(
         "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
@@ -62,8 +75,19 @@ def _profiles(args: argparse.Namespace) -> list[str]:
     return [resolve(name).name for name in names]  # unknown names raise here
 
 
+def selection(tags: str | None) -> str:
+    """The tag expression a run uses: @generated scenarios only when the expression names
+    them, so the default run stays the hand-written suite."""
+    if not tags:
+        return "not @generated"
+    if "@generated" in tags:
+        return tags
+    return f"({tags}) and not @generated"
+
+
 def command_run(args: argparse.Namespace) -> int:
     profiles = _profiles(args)
+    shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
     catalogue_path = args.catalogue or args.features / "requirements.yaml"
     if not catalogue_path.exists():
@@ -83,6 +107,12 @@ def command_run(args: argparse.Namespace) -> int:
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():
         raise ConfigurationError(f"config file {args.config} does not exist")
+    from harness.adapters.http import preflight
+
+    unreachable = preflight(args.target, args.config)  # a bad --config raises here (exit 2)
+    if unreachable is not None:
+        print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)
+        return EXIT_INCONCLUSIVE
     results: Path = args.results
     if results.exists() and not args.keep_results:
         shutil.rmtree(results)  # cleaned before the run, never by a racing worker
@@ -90,16 +120,22 @@ def command_run(args: argparse.Namespace) -> int:
 
     summary = RunSummary()
     for profile in profiles:
-        settings = RunSettings(profile=profile, target=args.target, config=args.config)
+        settings = RunSettings(
+            profile=profile,
+            target=args.target,
+            config=args.config,
+            compare_with=args.compare_with,
+        )
         job = RunnerJob(
             runner=args.runner,
             settings=settings,
             features=args.features,
             results=results,
-            tags=args.tags,
+            tags=selection(args.tags),
             workers=args.workers,
             timeout=args.timeout,
             quiet=not args.verbose,
+            shard=str(shard) if shard else None,
         )
         print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
         before = result_files(results)
@@ -111,6 +147,9 @@ def command_run(args: argparse.Namespace) -> int:
                 f"{args.timeout:.0f} s",
                 file=sys.stderr,
             )
+        if not written and shard is not None and finished.code in (0, 5):
+            print(f"dsp-conformance: shard {shard} holds no scenario for {profile}")
+            continue
         if not written:
             print(
                 f"dsp-conformance: the {args.runner} run for {profile} produced no result "

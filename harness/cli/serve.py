@@ -6,8 +6,10 @@ import argparse
 import ipaddress
 import os
 import socket
+from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.mutants import with_mutant
 from harness.reference.profiles import resolve
 
 
@@ -21,6 +23,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="environment variable holding the test-control token (required off loopback)",
     )
     parser.add_argument("--no-schema", action="store_true", help="do not validate against the XSD")
+    parser.add_argument("--mutant", help="serve this mutant DSP (docs/mutants.md) instead")
+    parser.add_argument(
+        "--delay-ms",
+        type=float,
+        default=0.0,
+        help="answer every DUIS request this many milliseconds late (to measure latency hiding)",
+    )
+    parser.add_argument(
+        "--state",
+        type=Path,
+        help="SQLite state file: the DSP's state survives a crash or restart (mode 0600: it "
+        "holds the served DSP's response-signing key; see docs/reliability.md)",
+    )
 
 
 def is_loopback(host: str) -> bool:
@@ -32,6 +47,19 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Fail with one line now rather than a server log line later."""
+    if not 0 <= port <= 65535:
+        raise ConfigurationError(f"--port {port}: a TCP port is 0..65535")
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        with socket.socket(infos[0][0], socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn does
+            probe.bind(infos[0][4])
+    except OSError as exc:
+        raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+
+
 def command_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -39,7 +67,7 @@ def command_serve(args: argparse.Namespace) -> int:
     from harness.server.app import create_app
     from harness.server.service import ServedDsp
 
-    profile = resolve(args.profile)
+    profile, faults = with_mutant(resolve(args.profile), args.mutant)
     token = os.environ.get(args.token_env) or None
     if not is_loopback(args.host) and token is None:
         raise ConfigurationError(
@@ -48,9 +76,23 @@ def command_serve(args: argparse.Namespace) -> int:
         )
     if not args.no_schema:
         load_schema()  # fails now, clearly, if the DUIS XSD cannot be found
-    app = create_app(ServedDsp(profile, schema=not args.no_schema), token=token)
+    _check_port_free(args.host, args.port)
+    journal = None
+    if args.state is not None:
+        from harness.server.journal import Journal
+
+        journal = Journal(args.state)
+        print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
+    if args.delay_ms < 0:
+        raise ConfigurationError(f"--delay-ms {args.delay_ms:g}: a delay cannot be negative")
+    app = create_app(
+        ServedDsp(profile, schema=not args.no_schema, journal=journal, faults=faults),
+        token=token,
+        delay_ms=args.delay_ms,
+    )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"
+        + (f" with mutant {args.mutant}" if args.mutant else "")
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

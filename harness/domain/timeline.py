@@ -19,13 +19,13 @@ def parse_instant(text: str) -> datetime:
         candidate = candidate[:-1] + "+00:00"
     try:
         moment = datetime.fromisoformat(candidate)
-    except ValueError:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=UTC)
+        return moment.astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: e.g. 0001-01-01T00:00+01:00 in UTC
         raise InvalidValue(
             f"not a date or time: {text!r} (expected e.g. 2026-06-01 or 2026-06-01 10:00)"
         ) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def format_instant(moment: datetime) -> str:

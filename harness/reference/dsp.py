@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from harness.domain.certificates import KeyUsage, OrgCertificate
@@ -49,6 +50,20 @@ def certificate_updates(role: RemotePartyRole, pair: CertificatePair) -> dict[Ce
     return updates
 
 
+@dataclass(frozen=True)
+class EngineFaults:
+    """Deliberate faults in the engine itself, for mutant DSPs only (``harness/mutants.py``).
+    Faults in rules are profile transformations; these three live in the engine's flow.
+    Every flag is off in a conforming DSP."""
+
+    accept_replayed_request_id: bool = False  # DUIS-request-id: no counter reuse check
+    skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
+    dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
+
+
+CONFORMING = EngineFaults()
+
+
 class ReferenceDsp:
     """Answers Service Requests the way the profile says the DSP, S1SP and devices do.
 
@@ -57,18 +72,23 @@ class ReferenceDsp:
     """
 
     def __init__(
-        self, profile: Profile, clock: Clock | None = None, state: DspState | None = None
+        self,
+        profile: Profile,
+        clock: Clock | None = None,
+        state: DspState | None = None,
+        faults: EngineFaults = CONFORMING,
     ) -> None:
         self.profile = profile
         self.clock = clock or ManualClock()
         self.state = state or DspState()
+        self.faults = faults
 
     # -- entry points ---------------------------------------------------------------
     def submit(self, request: ServiceRequest) -> Response:
         if request.command_variant == 5:
             return self._signed_pre_command(request)
         used = self.state.used_counters.setdefault(request.sender, set())
-        if request.request_id.counter in used:
+        if request.request_id.counter in used and not self.faults.accept_replayed_request_id:
             return self._reject(request, self._replay(request))
         used.add(request.request_id.counter)
 
@@ -132,7 +152,10 @@ class ReferenceDsp:
             and cell_role is not None
             and c.role_code == cell_role.ou_code
         ]
-        if not any(signed_by(c, body.pre_command, body.signature) for c in own_keys):
+        signer_ok = self.faults.skip_pre_command_signer_check or any(
+            signed_by(c, body.pre_command, body.signature) for c in own_keys
+        )
+        if not signer_ok:
             return self._reject(
                 request,
                 Rejection(
@@ -246,6 +269,9 @@ class ReferenceDsp:
     def _apply(self, command: ScheduledCommand) -> None:
         request = command.request
         if command.updates:
+            if self.faults.dsp_copy_before_s1sp and request.target in self.state.dsp_notified:
+                ids = {cell: cert.id for cell, cert in command.updates.items()}
+                self.state.dsp_notified[request.target].update(ids)  # the fault: not atomic
             try:
                 self.state.install(request.target, command.updates)
             except S1spFailure as exc:

@@ -9,12 +9,16 @@ http(s) address the browser would fetch. A report that fails the check is never 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -100,7 +104,11 @@ def find_node() -> str:
 
 
 def ensure_allure(prefix: Path | None = None, *, timeout: float = INSTALL_TIMEOUT_S) -> AllureTool:
-    """The pinned Allure, installed into ``prefix`` with npm first if it is not there yet."""
+    """The pinned Allure, installed into ``prefix`` with npm first if it is not there yet.
+
+    Concurrent callers (parallel test workers, two CI jobs on one checkout) take turns through
+    a lock file, so only one of them runs npm.
+    """
     prefix = (prefix or default_tools_dir()).resolve()
     node = find_node()
     if installed_version(prefix) != ALLURE_VERSION:
@@ -112,38 +120,66 @@ def ensure_allure(prefix: Path | None = None, *, timeout: float = INSTALL_TIMEOU
                 "without the Allure report."
             )
         prefix.mkdir(parents=True, exist_ok=True)
-        manifest = prefix / "package.json"
-        if not manifest.exists():
-            manifest.write_text(
-                json.dumps({"name": "dsp-conformance-tools", "private": True}, indent=2) + "\n",
-                encoding="utf-8",
-            )
-        _run(
-            [
-                npm,
-                "install",
-                "--prefix",
-                str(prefix),
-                "--save-exact",
-                "--no-audit",
-                "--no-fund",
-                "--no-update-notifier",
-                "--loglevel=error",
-                f"{ALLURE_PACKAGE}@{ALLURE_VERSION}",
-            ],
-            timeout=timeout,
-            what=f"npm install {ALLURE_PACKAGE}@{ALLURE_VERSION}",
-            cwd=prefix,
-        )
-        found = installed_version(prefix)
-        if found != ALLURE_VERSION:
-            raise AllureError(
-                f"npm finished but {prefix} holds allure {found or 'nothing'}, not {ALLURE_VERSION}"
-            )
+        with _install_lock(prefix, timeout):
+            if installed_version(prefix) != ALLURE_VERSION:  # another process may have done it
+                _npm_install(npm, prefix, timeout)
     cli = prefix / "node_modules" / ALLURE_PACKAGE / "cli.js"
     if not cli.is_file():
         raise AllureError(f"Allure is installed in {prefix} but {cli} is missing")
     return AllureTool(prefix=prefix, node=node, cli=cli, version=ALLURE_VERSION)
+
+
+def _npm_install(npm: str, prefix: Path, timeout: float) -> None:
+    manifest = prefix / "package.json"
+    if not manifest.exists():
+        manifest.write_text(
+            json.dumps({"name": "dsp-conformance-tools", "private": True}, indent=2) + "\n",
+            encoding="utf-8",
+        )
+    _run(
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(prefix),
+            "--save-exact",
+            "--no-audit",
+            "--no-fund",
+            "--no-update-notifier",
+            "--loglevel=error",
+            f"{ALLURE_PACKAGE}@{ALLURE_VERSION}",
+        ],
+        timeout=timeout,
+        what=f"npm install {ALLURE_PACKAGE}@{ALLURE_VERSION}",
+        cwd=prefix,
+    )
+    found = installed_version(prefix)
+    if found != ALLURE_VERSION:
+        raise AllureError(
+            f"npm finished but {prefix} holds allure {found or 'nothing'}, not {ALLURE_VERSION}"
+        )
+
+
+@contextmanager
+def _install_lock(prefix: Path, timeout: float) -> Iterator[None]:
+    """An exclusive lock on ``prefix/.install.lock``, waited for at most ``timeout`` s."""
+    deadline = time.monotonic() + timeout
+    with (prefix / ".install.lock").open("a") as handle:
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise AllureError(
+                        f"another process has been installing Allure into {prefix} for more "
+                        f"than {timeout:.0f} s"
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # --- rendering -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """What the conformance summary says, worked out from results and the catalogue (no HTML here).
 
 The summary's sections are views of one table: rows are scenarios (a scenario name plus any
-example parameters), columns are runs (profile, target), cells are that run's result.
+example parameters), columns are profiles, and within a column each lane (target, and runner
+when several ran) has its own result.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from types import MappingProxyType
 
 from harness.report.catalogue import Catalogue, Requirement
 from harness.report.killmatrix import KillMatrix
-from harness.report.results import ResultSet, Run, ScenarioKey, ScenarioResult, Verdict
+from harness.report.results import Lane, ResultSet, Run, ScenarioKey, ScenarioResult, Verdict
 
 DP107_PREFIX = "DP107-"
 UNCATALOGUED_GROUP = "Requirements cited by scenarios but missing from the catalogue"
@@ -46,6 +47,12 @@ class ScenarioRow:
         cell = self.cells.get(run)
         return cell.verdict if cell else None
 
+    @property
+    def description(self) -> str:
+        """The scenario's description when every run carries the same one, else ""."""
+        found = {result.description.strip() for result in self.cells.values()}
+        return found.pop() if len(found) == 1 else ""
+
 
 @dataclass(frozen=True)
 class RequirementRow:
@@ -65,10 +72,10 @@ class Group:
 
 @dataclass(frozen=True)
 class VerdictChange:
-    """A scenario whose verdict differs between profiles against one target."""
+    """A scenario whose verdict differs between profiles on one lane (target and runner)."""
 
     row: ScenarioRow
-    target: str
+    lane: Lane
     results: tuple[ScenarioResult, ...]  # one per profile that ran it, in profile order
 
 
@@ -187,10 +194,10 @@ def _counts(
 def _changes(rows: Iterable[ScenarioRow], profiles: tuple[str, ...]) -> Iterable[VerdictChange]:
     position = {profile: i for i, profile in enumerate(profiles)}
     for row in rows:
-        by_target: dict[str, list[ScenarioResult]] = defaultdict(list)
+        by_lane: dict[Lane, list[ScenarioResult]] = defaultdict(list)
         for run, result in row.cells.items():
-            by_target[run.target].append(result)
-        for target in sorted(by_target):
-            results = sorted(by_target[target], key=lambda s: position[s.profile])
+            by_lane[run.lane].append(result)
+        for lane in sorted(by_lane):
+            results = sorted(by_lane[lane], key=lambda s: position[s.profile])
             if len({s.verdict for s in results}) > 1:
-                yield VerdictChange(row=row, target=target, results=tuple(results))
+                yield VerdictChange(row=row, lane=lane, results=tuple(results))

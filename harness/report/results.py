@@ -10,10 +10,12 @@ a :class:`ResultsError` naming the file, never as a traceback.
 from __future__ import annotations
 
 import ast
+import csv
 import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -59,11 +61,27 @@ ALLURE_STATUSES = frozenset({*_VERDICT_OF_STATUS, "unknown"})
 
 
 @dataclass(frozen=True, order=True)
+class Lane:
+    """Where a scenario ran: the target, and the runner when the results name one."""
+
+    target: str
+    runner: str = ""
+
+    def label(self, *, with_runner: bool) -> str:
+        return f"{self.target} ({self.runner})" if with_runner and self.runner else self.target
+
+
+@dataclass(frozen=True, order=True)
 class Run:
-    """One (profile, target) combination: a column of the profile comparison."""
+    """One profile on one lane: the unit results are counted and compared in."""
 
     profile: str
     target: str
+    runner: str = ""
+
+    @property
+    def lane(self) -> Lane:
+        return Lane(self.target, self.runner)
 
 
 @dataclass(frozen=True)
@@ -95,6 +113,8 @@ class ScenarioResult:
     requirements: tuple[str, ...]
     message: str = ""
     description: str = ""
+    expected: str = ""  # this profile's row of a "profile | outcome" data table, if any
+    runner: str = ""
     start: int | None = None  # milliseconds since the epoch
     stop: int | None = None
     attachments: tuple[Attachment, ...] = ()
@@ -107,7 +127,7 @@ class ScenarioResult:
 
     @property
     def run(self) -> Run:
-        return Run(self.profile, self.target)
+        return Run(self.profile, self.target, self.runner)
 
     @property
     def key(self) -> ScenarioKey:
@@ -155,29 +175,44 @@ class RunEnvironment:
 
 @dataclass(frozen=True)
 class ResultSet:
-    """Every scenario result of a directory; repeated runs keep only the latest."""
+    """Every scenario result of a directory; repeated runs keep only the latest.
+
+    The views below (profiles, targets, runs, period) are worked out once and kept.
+    """
 
     directory: Path
     scenarios: tuple[ScenarioResult, ...]
     environment: RunEnvironment = field(default_factory=RunEnvironment)
     superseded: int = 0  # earlier attempts (retries) dropped in favour of a later one
 
-    @property
+    @cached_property
     def profiles(self) -> tuple[str, ...]:
         return order_profiles(s.profile for s in self.scenarios)
 
-    @property
+    @cached_property
     def targets(self) -> tuple[str, ...]:
         return tuple(sorted({s.target for s in self.scenarios}))
 
-    @property
+    @cached_property
+    def lanes(self) -> tuple[Lane, ...]:
+        return tuple(sorted({s.run.lane for s in self.scenarios}))
+
+    @cached_property
+    def several_runners(self) -> bool:
+        return len({lane.runner for lane in self.lanes}) > 1
+
+    def lane_label(self, lane: Lane) -> str:
+        """The target, plus the runner when results from several runners are mixed."""
+        return lane.label(with_runner=self.several_runners)
+
+    @cached_property
     def runs(self) -> tuple[Run, ...]:
-        """Columns for a side-by-side view: profiles in report order, then targets."""
+        """Every (profile, lane) that has results: profiles in report order, then lanes."""
         position = {profile: i for i, profile in enumerate(self.profiles)}
         found = {s.run for s in self.scenarios}
-        return tuple(sorted(found, key=lambda r: (position[r.profile], r.target)))
+        return tuple(sorted(found, key=lambda r: (position[r.profile], r.lane)))
 
-    @property
+    @cached_property
     def period(self) -> tuple[int, int] | None:
         starts = [s.start for s in self.scenarios if s.start is not None]
         stops = [s.stop for s in self.scenarios if s.stop is not None]
@@ -284,6 +319,8 @@ def _parse_result(
     uuid = _text(document, "uuid", where)
     profile = parameters.pop("profile", None) or _label(labels, "profile") or UNSPECIFIED
     target = parameters.pop("target", None) or _label(labels, "target") or UNSPECIFIED
+    runner = parameters.pop("runner", None) or ""
+    attachments = tuple(_attachments(document, where)) + fixture_attachments.get(uuid, ())
     tags = tuple(value for key, value in labels if key == "tag")
     return ScenarioResult(
         name=name,
@@ -298,7 +335,9 @@ def _parse_result(
         description=_text(document, "description", where),
         start=_millis(document.get("start"), "start", where),
         stop=_millis(document.get("stop"), "stop", where),
-        attachments=tuple(_attachments(document, where)) + fixture_attachments.get(uuid, ()),
+        expected=_expectation(path.parent, attachments, profile),
+        runner=runner,
+        attachments=attachments,
         parameters=tuple(parameters.items()),
         severity=_label(labels, "severity"),
         story=_label(labels, "story"),
@@ -392,7 +431,7 @@ def _requirements(labels: list[tuple[str, str]], links: object, where: str) -> t
             if isinstance(link, dict) and link.get("type") == "requirement":
                 name = link.get("name")
                 if isinstance(name, str) and name.strip():
-                    found.append(name.strip())
+                    found.append(name.split()[0])  # "DP107-deadlock — DP107 §2 …" names one ID
     return tuple(dict.fromkeys(r for r in found if r))
 
 
@@ -416,6 +455,39 @@ def _attachments(node: Mapping[str, Any], where: str) -> Iterator[Attachment]:
     for step in steps:
         if isinstance(step, dict):
             yield from _attachments(step, where)
+
+
+def _expectation(directory: Path, attachments: tuple[Attachment, ...], profile: str) -> str:
+    """This profile's row of a data table keyed by profile (``| profile | outcome |``).
+
+    Scenarios state their expected outcome per profile in such a table; the runners attach
+    data tables as CSV. Missing or odd attachments are evidence we do without, not errors.
+    """
+    for attachment in attachments:
+        if attachment.type != "text/csv":
+            continue
+        try:
+            with (directory / attachment.source).open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.reader(handle.read(_TABLE_LIMIT).splitlines()))
+        except (OSError, UnicodeDecodeError, csv.Error):
+            continue
+        if len(rows) < 2 or not rows[0] or rows[0][0].strip().lower() != "profile":
+            continue
+        table = {" ".join(row[0].split()): row[1:] for row in rows[1:] if row}
+        heads = [head.strip() for head in rows[0][1:]]
+        # The order the harness picks a row in (harness/expectations.py): the profile itself,
+        # a row for one of its switches ("+mp063-check"), its base profile, "any other profile".
+        base, *switches = profile.split("+")
+        for key in (profile, *(f"+{switch}" for switch in switches), base, "any other profile"):
+            if key in table:
+                values = [cell.strip() for cell in table[key]]
+                if len(values) == 1:
+                    return values[0]
+                return "; ".join(f"{h}: {v}" for h, v in zip(heads, values, strict=False))
+    return ""
+
+
+_TABLE_LIMIT = 64 * 1024
 
 
 def _container_attachments(paths: list[Path]) -> dict[str, tuple[Attachment, ...]]:

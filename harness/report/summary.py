@@ -22,7 +22,7 @@ from harness.report.analysis import (
 )
 from harness.report.catalogue import Requirement
 from harness.report.killmatrix import KillMatrix
-from harness.report.results import Run, ScenarioResult, Verdict, first_line
+from harness.report.results import Lane, Run, ScenarioResult, Verdict, first_line
 
 SUMMARY_FILE = "summary.html"
 _LONG_MESSAGE = 240
@@ -77,6 +77,8 @@ th.run { text-align: center; min-width: 110px; }
 .entry .target { display: block; font-size: 11px; color: var(--muted); word-break: break-all; }
 td.cell { text-align: center; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.alarm-fail { color: var(--fail); background: var(--fail-bg); font-weight: 700; }
+td.alarm-inconclusive { color: var(--inc); background: var(--inc-bg); font-weight: 700; }
 tr.req > td { background: #f8f9fb; }
 tr.req td.name { font-weight: 600; }
 td.scenario { padding-left: 26px; }
@@ -196,6 +198,7 @@ def _header(c: Conformance, when: datetime, allure_href: str | None) -> list[str
     facts: list[tuple[str, str]] = [
         ("Target" if len(results.targets) == 1 else "Targets", ", ".join(results.targets)),
         ("Profiles", ", ".join(results.profiles)),
+        *_runners(results.lanes),
         ("Harness version", _harness_version(env.harness_version)),
         ("Git commit", env.git_sha or "not recorded"),
         ("DUIS schema version", env.duis_schema_version or "not recorded"),
@@ -229,6 +232,13 @@ def _header(c: Conformance, when: datetime, allure_href: str | None) -> list[str
         )
     out.append("</header>")
     return out
+
+
+def _runners(lanes: Sequence[Lane]) -> list[tuple[str, str]]:
+    runners = sorted({lane.runner for lane in lanes if lane.runner})
+    if not runners:
+        return []
+    return [("Runner" if len(runners) == 1 else "Runners", ", ".join(runners))]
 
 
 def _harness_version(recorded: str | None) -> str:
@@ -283,9 +293,9 @@ def _verdict_counts(c: Conformance) -> list[str]:
     out.append('<th class="run">Total</th></tr></thead><tbody>')
     for run in c.runs:
         counts = c.counts[run]
-        cells = "".join(f'<td class="num">{counts[v]}</td>' for v in Verdict)
+        cells = "".join(f'<td class="num{_alarm(v, counts[v])}">{counts[v]}</td>' for v in Verdict)
         out.append(
-            f"<tr><td>{esc(run.profile)}</td><td>{esc(run.target)}</td>{cells}"
+            f"<tr><td>{esc(run.profile)}</td><td>{esc(c.results.lane_label(run.lane))}</td>{cells}"
             f'<td class="num">{sum(counts.values())}</td></tr>'
         )
     out.append("</tbody></table>")
@@ -356,7 +366,7 @@ def _dp107(c: Conformance) -> list[str]:
         elif len({_said(r) for r in scenario.cells.values()}) > 1:
             mark = '<span class="tag">outcome differs by profile</span>'
         out.append(
-            f"<tr><td>{_scenario_label(scenario)}{mark}</td>"
+            f"<tr><td>{_scenario_label(scenario, about=True)}{mark}</td>"
             f"{_scenario_cells(scenario, c, outcome=True)}</tr>"
         )
     out.append("</tbody></table></section>")
@@ -378,18 +388,20 @@ def _changes(c: Conformance) -> list[str]:
         head = "".join(f'<th class="run">{esc(p)}</th>' for p in profiles)
         out.append(f"<table><thead><tr><th>Scenario</th><th>Target</th>{head}</tr></thead><tbody>")
         for change in c.changes:
-            out.append(_change_row(change, profiles))
+            out.append(_change_row(change, c))
         out.append("</tbody></table>")
     out.append("</section>")
     return out
 
 
-def _change_row(change: VerdictChange, profiles: Sequence[str]) -> str:
+def _change_row(change: VerdictChange, c: Conformance) -> str:
     by_profile = {r.profile: r for r in change.results}
     cells = "".join(
-        f'<td class="cell">{_cell(by_profile.get(p), outcome=True)}</td>' for p in profiles
+        f'<td class="cell">{_cell(by_profile.get(p), outcome=True)}</td>'
+        for p in c.results.profiles
     )
-    return f"<tr><td>{_scenario_label(change.row)}</td><td>{esc(change.target)}</td>{cells}</tr>"
+    lane = esc(c.results.lane_label(change.lane))
+    return f"<tr><td>{_scenario_label(change.row)}</td><td>{lane}</td>{cells}</tr>"
 
 
 def _listing(c: Conformance, verdict: Verdict, anchor: str, title: str, intro: str) -> list[str]:
@@ -405,7 +417,8 @@ def _listing(c: Conformance, verdict: Verdict, anchor: str, title: str, intro: s
     for result in found:
         out.append(
             f"<tr><td>{_result_label(result)}</td><td>{esc(result.profile)}</td>"
-            f"<td>{esc(result.target)}</td><td>{_message(result.message)}</td></tr>"
+            f"<td>{esc(c.results.lane_label(result.run.lane))}</td>"
+            f"<td>{_message(result.message)}</td></tr>"
         )
     out.append("</tbody></table></section>")
     return out
@@ -472,8 +485,8 @@ def _profile_head(c: Conformance, first: str) -> str:
     return f'<thead><tr><th class="first">{esc(first)}</th>{cells}</tr></thead>'
 
 
-def _several_targets(c: Conformance) -> bool:
-    return len(c.results.targets) > 1
+def _several_lanes(c: Conformance) -> bool:
+    return len(c.results.lanes) > 1
 
 
 def _requirement_cells(row: RequirementRow, c: Conformance) -> str:
@@ -481,13 +494,13 @@ def _requirement_cells(row: RequirementRow, c: Conformance) -> str:
     profiles = c.results.profiles
     if not row.scenarios:
         return f'<td colspan="{len(profiles)}">{_gap(row.requirement)}</td>'
-    several = _several_targets(c)
+    several = _several_lanes(c)
     cells = []
     for profile in profiles:
         entries = [
-            _entry(target if several else None, _badge(verdict))
-            for target in c.results.targets
-            if (verdict := row.verdict(Run(profile, target))) is not None
+            _entry(c.results.lane_label(lane) if several else None, _badge(verdict))
+            for lane in c.results.lanes
+            if (verdict := row.verdict(Run(profile, lane.target, lane.runner))) is not None
         ]
         cells.append(f'<td class="cell">{" ".join(entries) or _badge(None)}</td>')
     return "".join(cells)
@@ -496,13 +509,17 @@ def _requirement_cells(row: RequirementRow, c: Conformance) -> str:
 def _scenario_cells(row: ScenarioRow, c: Conformance, *, outcome: bool = False) -> str:
     """Per profile, this scenario's verdict (per target if several), optionally with what
     the harness observed."""
-    several = _several_targets(c)
+    several = _several_lanes(c)
+    describe = outcome and not row.description  # a shared description is shown once
     cells = []
     for profile in c.results.profiles:
         entries = [
-            _entry(target if several else None, _cell(result, outcome=outcome))
-            for target in c.results.targets
-            if (result := row.result(Run(profile, target))) is not None
+            _entry(
+                c.results.lane_label(lane) if several else None,
+                _cell(result, outcome=outcome, describe=describe),
+            )
+            for lane in c.results.lanes
+            if (result := row.result(Run(profile, lane.target, lane.runner))) is not None
         ]
         cells.append(f'<td class="cell">{" ".join(entries) or _badge(None)}</td>')
     return "".join(cells)
@@ -522,21 +539,22 @@ def _badge(verdict: Verdict | None, text: str | None = None, tooltip: str = "") 
     return f'<span class="v v-{css}"{title}>{esc(text or verdict.label)}</span>'
 
 
-def _cell(result: ScenarioResult | None, *, outcome: bool = False) -> str:
+def _cell(result: ScenarioResult | None, *, outcome: bool = False, describe: bool = True) -> str:
+    """A verdict badge; with ``outcome``, also what the profile required and what was seen."""
     if result is None:
         return _badge(None)
     badge = _badge(result.verdict, tooltip=result.reason)
     if not outcome:
         return badge
-    said = [t for t in _said(result) if t]
-    if not said:
-        return badge
-    return badge + "".join(" " + _outcome(text) for text in said)
+    expected, description, message = _said(result)
+    said = [f"required: {expected}" if expected else "", description if describe else "", message]
+    return badge + "".join(" " + _outcome(text) for text in said if text)
 
 
-def _said(result: ScenarioResult) -> tuple[str, str]:
-    """What the harness observed: the result's description and status message."""
-    return result.description.strip(), result.message.strip()
+def _said(result: ScenarioResult) -> tuple[str, str, str]:
+    """What a result says beyond its verdict: the profile's required outcome (from the
+    scenario's profile table), its description and its status message."""
+    return result.expected.strip(), result.description.strip(), result.message.strip()
 
 
 def _outcome(text: str) -> str:
@@ -592,8 +610,14 @@ def _requirement_label(row: RequirementRow, c: Conformance) -> str:
     )
 
 
-def _scenario_label(row: ScenarioRow) -> str:
-    return f'{esc(row.title)}<span class="sub">{esc(row.feature)}</span>'
+def _scenario_label(row: ScenarioRow, *, about: bool = False) -> str:
+    label = f'{esc(row.title)}<span class="sub">{esc(row.feature)}</span>'
+    if about and row.description:
+        label += (
+            "<details><summary>about this scenario</summary>"
+            f"<p>{esc(row.description)}</p></details>"
+        )
+    return label
 
 
 def _result_label(result: ScenarioResult) -> str:
@@ -607,6 +631,13 @@ def _gap(requirement: Requirement | None) -> str:
         '<span class="gap testable">No scenario in these results, though the requirement '
         "is testable.</span>"
     )
+
+
+def _alarm(verdict: Verdict, count: int) -> str:
+    """Make a non-zero failure or inconclusive count stand out in the counts table."""
+    if count and verdict in (Verdict.FAIL, Verdict.INCONCLUSIVE):
+        return f" alarm-{verdict.value}"
+    return ""
 
 
 def _plural(n: int, word: str) -> str:

@@ -2,15 +2,40 @@
 ``python -m harness.running.behave_main FEATURES [behave options]``.
 
 behave looks for a ``steps`` folder beside or above the features; an absolute steps path
-makes it use the project's step library for feature files kept anywhere.
+makes it use the project's step library for feature files kept anywhere. With
+``$DSP_CONFORMANCE_SHARD`` set (``K/N``) only that shard's scenarios run: behave's own
+select-by-name test is narrowed, so the others are excluded exactly as ``--name`` would.
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from typing import Any
 
+from harness.running.shard import Shard, scenario_key, shard_from_environment
 from harness.runtime import REPO_ROOT
+
+
+def behave_key(scenario: Any) -> str:
+    """The shard key of a behave scenario (an outline's row: its template's name and row)."""
+    row = getattr(scenario, "_row", None)
+    if row is None:
+        return scenario_key(scenario.feature.name, scenario.name)
+    outline = getattr(scenario, "parent", None)
+    name = outline.name if outline is not None else scenario.name
+    return scenario_key(scenario.feature.name, name, zip(row.headings, row.cells, strict=True))
+
+
+def select_shard(shard: Shard) -> None:
+    from behave.model import Scenario
+
+    by_name = Scenario.should_run_with_name_select
+
+    def should_run_with_name_select(self: Any, config: Any) -> bool:
+        return bool(by_name(self, config)) and shard.selects(behave_key(self))
+
+    Scenario.should_run_with_name_select = should_run_with_name_select
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -19,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     config = Configuration(list(argv) if argv is not None else sys.argv[1:])
     config.steps_dir = str(REPO_ROOT / "steps")
+    shard = shard_from_environment()
+    if shard is not None:
+        select_shard(shard)
     code: int = run_behave(config)
     return code
 

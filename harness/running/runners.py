@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.running.shard import ENV_SHARD
 from harness.runtime import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 
 RUNNERS = ("pytest-bdd", "behave")
@@ -24,6 +25,7 @@ class RunnerJob:
     workers: int = 0
     timeout: float = 3600.0
     quiet: bool = True
+    shard: str | None = None  # "K/N": run only that shard (harness/running/shard.py)
 
     def command(self) -> list[str]:
         if self.runner == "pytest-bdd":
@@ -50,6 +52,10 @@ class RunnerJob:
             ]
             if self.workers:
                 command += ["-n", str(self.workers)]
+            if self.quiet:  # one line per scenario that did not pass, not a traceback
+                command += ["-p", "harness.running.terse"]
+            if self.shard:
+                command += ["-p", "harness.running.shard_pytest"]
             return command
         if self.runner == "behave":
             command = [
@@ -82,6 +88,10 @@ class RunnerJob:
             env[ENV_TAGS] = self.tags
         else:
             env.pop(ENV_TAGS, None)
+        if self.shard:
+            env[ENV_SHARD] = self.shard
+        else:
+            env.pop(ENV_SHARD, None)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
         )

@@ -3,6 +3,7 @@ JSON test-control API (docs/test-control.md)."""
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint
 from harness.errors import HarnessError
+from harness.server.journal import JournalFailure
 from harness.server.service import Delivery, RefusedMessage, ServedDsp
 
 MAX_BODY = 1 << 20  # 1 MiB: no DUIS request in scope comes near it
@@ -26,6 +28,12 @@ log = logging.getLogger("dsp_conformance.server")
 
 class BodyTooLarge(Exception):
     pass
+
+
+def _xml_content_type(request: Request) -> bool:
+    """DUIS travels as XML: application/xml, text/xml or any */*+xml (parameters allowed)."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    return media in ("application/xml", "text/xml") or media.endswith("+xml")
 
 
 async def _read_body(request: Request, limit: int = MAX_BODY) -> bytes:
@@ -58,9 +66,16 @@ async def _deliver(deliveries: list[Delivery]) -> None:
                 )
 
 
-def create_app(service: ServedDsp, token: str | None = None) -> Starlette:
+def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0.0) -> Starlette:
     def duis(endpoint: Endpoint):  # type: ignore[no-untyped-def]
         async def handle(request: Request) -> Response:
+            if delay_ms > 0:  # an injected latency (serve --delay-ms), for measurements
+                await asyncio.sleep(delay_ms / 1000)
+            if not _xml_content_type(request):
+                found = request.headers.get("content-type", "none")[:80]
+                return PlainTextResponse(
+                    f"refused: content-type {found!r}; DUIS requests are application/xml\n", 415
+                )
             try:
                 body = await _read_body(request)
             except BodyTooLarge:
@@ -69,6 +84,8 @@ def create_app(service: ServedDsp, token: str | None = None) -> Starlette:
                 xml, deliveries = await run_in_threadpool(service.handle, endpoint, body)
             except RefusedMessage as exc:
                 return PlainTextResponse(f"refused: {exc}\n", 400)
+            except JournalFailure as exc:
+                return PlainTextResponse(f"unavailable: {exc}\n", 503)
             await _deliver(deliveries)
             return Response(xml, media_type="application/xml")
 
@@ -98,6 +115,10 @@ def create_app(service: ServedDsp, token: str | None = None) -> Starlette:
             deliveries = await run_in_threadpool(service.provision, body)
         except BodyTooLarge:
             return JSONResponse({"error": "body too large"}, 413)
+        except RecursionError:
+            return JSONResponse({"error": "not JSON: nested too deeply"}, 400)
+        except JournalFailure as exc:
+            return JSONResponse({"error": str(exc)}, 503)
         except ValueError as exc:
             message = str(exc) if isinstance(exc, HarnessError) else f"not JSON: {exc}"
             return JSONResponse({"error": message}, 400)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,16 +16,17 @@ from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint, Outcome, RequestId, Response
 from harness.domain.roles import XML_SIGNING_OU
-from harness.duis.envelope import read_envelope
+from harness.duis.envelope import RequestEnvelope, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.requests import decode_request
 from harness.duis.responses import encode_response
 from harness.duis.schema import validate
 from harness.duis.signing import lookup_in, sign, verify
-from harness.errors import HarnessError
+from harness.errors import ConfigurationError, HarnessError
 from harness.pki import TestPki
-from harness.reference.dsp import ReferenceDsp
+from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
 from harness.reference.profiles import Profile
+from harness.server.journal import PROVISION, REQUEST, Identity, Journal, JournalFailure
 
 # The DCC's own User ID, as DCC Boxed uses for its response-signing credential.
 DCC_ID = Eui64.parse("90-B3-D5-1F-30-00-00-02")
@@ -44,8 +47,16 @@ class ServedDsp:
     """The reference DSP behind a lock (requests are serialised: no lost update), with the
     DUIS envelope around it: schema, XML signatures, RequestIDs, asynchronous delivery."""
 
-    def __init__(self, profile: Profile, *, schema: bool = True) -> None:
-        self.dsp = ReferenceDsp(profile, ManualClock(datetime.now(UTC).replace(microsecond=0)))
+    def __init__(
+        self,
+        profile: Profile,
+        *,
+        schema: bool = True,
+        journal: Journal | None = None,
+        faults: EngineFaults = CONFORMING,  # a mutant DSP's engine faults (harness/mutants.py)
+    ) -> None:
+        clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
+        self.dsp = ReferenceDsp(profile, clock, faults=faults)
         self.control = ReferenceAdapter(profile, self.dsp)
         self.check_schema = schema
         self.lock = threading.Lock()
@@ -54,6 +65,14 @@ class ServedDsp:
         self.delivered = 0
         pki = TestPki("ZD")
         self.credential = pki.issue(DCC_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+        self.journal: Journal | None = None
+        self.journal_failure: str | None = None
+        if journal is not None:  # a --state file: same credential and clock, state replayed
+            identity = journal.identity(Identity(profile.name, clock.now(), self.credential))
+            self.credential = identity.credential
+            clock.set(identity.clock_start)
+            self._replay(journal)
+            self.journal = journal
 
     @property
     def certificate_pem(self) -> bytes:
@@ -72,18 +91,54 @@ class ServedDsp:
         except HarnessError as exc:
             raise RefusedMessage(str(exc)) from None
         with self.lock:
-            rejection = self._check_signature(body, envelope.request_id)
-            if rejection is not None:
-                response, srv = rejection, envelope.service_reference_variant
-            else:
-                try:
-                    request = decode_request(body, endpoint=endpoint)
-                except HarnessError as exc:
-                    raise RefusedMessage(str(exc)) from None
-                srv = request.srv
-                self.srv_of[request.request_id] = srv
-                response = self.dsp.submit(request)
+            self._usable()
+            response, srv = self._answer(endpoint, body, envelope)
+            self._record(REQUEST, endpoint.value, body)  # on disk before the answer leaves
             return self._signed(response, srv), self._drain()
+
+    def _answer(
+        self, endpoint: Endpoint, body: bytes, envelope: RequestEnvelope
+    ) -> tuple[Response, str]:
+        rejection = self._check_signature(body, envelope.request_id)
+        if rejection is not None:
+            return rejection, envelope.service_reference_variant
+        try:
+            request = decode_request(body, endpoint=endpoint)
+        except HarnessError as exc:
+            raise RefusedMessage(str(exc)) from None
+        self.srv_of[request.request_id] = request.srv
+        return self.dsp.submit(request), request.srv
+
+    # -- the state file -----------------------------------------------------------------
+    def _usable(self) -> None:
+        if self.journal_failure is not None:
+            raise JournalFailure(self.journal_failure)
+
+    def _record(self, kind: str, endpoint: str | None, body: bytes) -> None:
+        if self.journal is None:
+            return
+        try:
+            self.journal.append(kind, endpoint, body)
+        except JournalFailure as exc:  # stop acknowledging: memory and disk now differ
+            self.journal_failure = f"{exc}; restart the server with the same --state"
+            raise JournalFailure(self.journal_failure) from None
+
+    def _replay(self, journal: Journal) -> None:
+        """Rebuild the state from the journal: the same inputs in the same order. Nothing is
+        delivered again (asynchronous responses go out at most once)."""
+        for entry in journal.entries():
+            try:
+                with contextlib.suppress(HarnessError):  # refused then, refused again now
+                    if entry.kind == PROVISION:
+                        self.provision(json.loads(entry.body))
+                    elif entry.kind == REQUEST and entry.endpoint is not None:
+                        envelope = read_envelope(entry.body)
+                        self._answer(Endpoint(entry.endpoint), entry.body, envelope)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise ConfigurationError(
+                    f"state file {journal.path}: entry {entry.seq} cannot be replayed ({exc})"
+                ) from None
+        self.delivered = len(self.dsp.state.outbox)
 
     def _check_signature(self, body: bytes, request_id: RequestId) -> Response | None:
         xml_signers = [
@@ -120,7 +175,14 @@ class ServedDsp:
     def provision(self, body: object) -> list[Delivery]:
         command, url = from_json(body)
         with self.lock:
-            self.control.provision(command)
+            self._usable()
+            entry = json.dumps(body, sort_keys=True).encode()
+            try:
+                self.control.provision(command)
+            except HarnessError:  # failed part-way: replayed, it fails the same way
+                self._record(PROVISION, None, entry)
+                raise
+            self._record(PROVISION, None, entry)
             if isinstance(command, AddUser) and url:
                 self.response_urls[command.user.user_id] = url
             return self._drain() if isinstance(command, SetTime) else []

@@ -390,7 +390,7 @@ class Chromium:
         height: int = 900,
         full_page: bool = False,
         sections: dict[str, Path] | None = None,
-        timeout: float = 30.0,
+        timeout: float = 60.0,
     ) -> PageVisit:
         """Open ``url`` in a new tab, evaluate ``probe`` until ``ready(value)``, take a screenshot
         (and one per CSS selector in ``sections``), and return every URL the page requested."""

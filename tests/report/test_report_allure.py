@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import shutil
 import socket
 from collections.abc import Iterator
@@ -172,6 +173,15 @@ def test_a_hanging_npm_times_out(
     monkeypatch.setenv("npm_config_fetch_timeout", "600000")
     with pytest.raises(AllureError, match="did not finish within 2 s"):
         ensure_allure(tmp_path / "tools", timeout=2)
+
+
+def test_installs_take_turns(tmp_path: Path, offline_npm: str) -> None:
+    prefix = tmp_path / "tools"
+    prefix.mkdir()
+    with (prefix / ".install.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another process installing right now would
+        with pytest.raises(AllureError, match="another process has been installing"):
+            ensure_allure(prefix, timeout=1)
 
 
 def test_the_pinned_version_is_installed(allure_tool: AllureTool) -> None:

@@ -10,6 +10,7 @@ from synthetic_results import (
     ALL_SCENARIOS,
     BASELINE,
     DEADLOCK_OWNER,
+    DEADLOCK_REGISTERED,
     HTTP_TARGET,
     MP063,
     OWNER,
@@ -17,6 +18,7 @@ from synthetic_results import (
     REFERENCE,
     REGISTERED,
     REQUEST_ID_1,
+    TWO_RUNNERS,
     Outcome,
     ResultsWriter,
     Scenario,
@@ -84,7 +86,8 @@ def test_attachments_are_collected_from_steps_and_fixtures(result_set: ResultSet
         s for s in result_set.scenarios if any(a.name == "provisioned world" for a in s.attachments)
     ]
     assert len(with_fixture) == 1
-    assert [a.name for a in with_fixture[0].attachments] == ["DUIS request", "provisioned world"]
+    names = [a.name for a in with_fixture[0].attachments]
+    assert names == ["DUIS request", "Data table", "provisioned world"]
     for scenario in result_set.scenarios:
         for attachment in scenario.attachments:
             assert (result_set.directory / attachment.source).is_file()
@@ -220,3 +223,46 @@ def test_a_broken_executor_file_is_named(tmp_path: Path) -> None:
     (tmp_path / "executor.json").write_text("[]", encoding="utf-8")
     with pytest.raises(ResultsError, match=r"executor\.json: expected a JSON object"):
         read_results(tmp_path)
+
+
+def test_the_required_outcome_comes_from_the_profile_table(result_set: ResultSet) -> None:
+    """Rows are picked as the harness picks them: exact profile, switch, base, any other."""
+    expected = {
+        s.profile: s.expected for s in result_set.scenarios if s.name == DEADLOCK_REGISTERED.name
+    }
+    assert expected == {
+        BASELINE: "rejected by the S1SP",
+        MP063: "rejected by the S1SP with I0",
+        REGISTERED: "applied",
+        OWNER: "rejected by the S1SP",
+    }
+    assert {s.expected for s in result_set.scenarios if s.name == DEADLOCK_OWNER.name} == {""}
+
+
+def test_a_requirement_link_named_with_its_clause_gives_the_id(tmp_path: Path) -> None:
+    (tmp_path / "a-result.json").write_text(
+        json.dumps(
+            {
+                "name": "linked",
+                "status": "passed",
+                "links": [
+                    {"type": "requirement", "name": "DP107-deadlock — DP107 §2", "url": "x"},
+                    {"type": "issue", "name": "JIRA-1", "url": "y"},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert read_results(tmp_path).scenarios[0].requirements == ("DP107-deadlock",)
+
+
+def test_two_runners_are_two_lanes_not_retries(tmp_path: Path) -> None:
+    ResultsWriter(tmp_path).scenario(TWO_RUNNERS)
+    results = read_results(tmp_path)
+    assert results.superseded == 0
+    assert [results.lane_label(lane) for lane in results.lanes] == [
+        "reference (behave)",
+        "reference (pytest-bdd)",
+    ]
+    assert {s.runner for s in results.scenarios} == {"behave", "pytest-bdd"}
+    assert {s.title for s in results.scenarios} == {TWO_RUNNERS.name}  # runner is not a parameter

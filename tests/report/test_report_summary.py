@@ -27,6 +27,7 @@ from synthetic_results import (
     REGISTERED,
     REQUEST_ID_1,
     SMETS2_CONTRAST,
+    TWO_RUNNERS,
     UNKNOWN_USER,
     Outcome,
     ResultsWriter,
@@ -238,9 +239,20 @@ def test_dp107_section_lists_every_dp107_scenario_with_the_outcome_per_profile(
     assert "rejected by the DSP with E4" in owner[BASELINE]
     assert "outcome differs by profile" in owner["Scenario"]
     registered = row_of(table, DEADLOCK_REGISTERED.name)
-    assert registered[REGISTERED].startswith(f"{REFERENCE} Fail expected: applied")
+    assert registered[REGISTERED].startswith(f"{REFERENCE} Fail required: applied expected:")
     assert "verdict differs by profile" in registered["Scenario"]
     assert "differs" not in row_of(table, SMETS2_CONTRAST.name)["Scenario"]
+
+
+def test_dp107_cells_show_what_each_profile_required(doc: HtmlElement) -> None:
+    table = table_after(section(doc, "dp107"), "Outcome of each DP107 scenario under each profile")
+    registered = row_of(table, DEADLOCK_REGISTERED.name)
+    assert "required: applied" in registered[REGISTERED]
+    assert "required: rejected by the S1SP with I0" in registered[MP063]
+    smets2 = row_of(table, SMETS2_CONTRAST.name)
+    assert "about this scenario" in smets2["Scenario"]  # a shared description, shown once
+    assert "checks ownership itself" in smets2["Scenario"]
+    assert "checks ownership itself" not in smets2[BASELINE]
 
 
 def test_dp107_requirements_by_profile(doc: HtmlElement) -> None:
@@ -373,3 +385,19 @@ def test_the_verdict_legend_explains_all_four(doc: HtmlElement) -> None:
     for verdict in Verdict:
         assert verdict.label in legend
     assert "non-conformance" in legend
+
+
+def test_results_from_two_runners_are_told_apart(tmp_path: Path, catalogue: Catalogue) -> None:
+    doc = render_for(tmp_path, catalogue, TWO_RUNNERS, SMETS2_CONTRAST)
+    facts = dict(
+        zip(
+            (text(dt) for dt in doc.xpath("//dl/dt")),
+            (text(dd) for dd in doc.xpath("//dl/dd")),
+            strict=True,
+        )
+    )
+    assert facts["Runners"] == "behave, pytest-bdd"
+    table = table_after(section(doc, "requirements"), "DUIS authorisation checks")
+    assert row_of(table, TWO_RUNNERS.name)[BASELINE] == (
+        "reference (behave) Pass reference (pytest-bdd) Pass"
+    )

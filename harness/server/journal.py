@@ -1,0 +1,208 @@
+"""The served DSP's state file (``dsp-conformance serve --state FILE``): an embedded SQLite
+journal of everything that changed the DSP, replayed in order on start-up.
+
+What is written, each in its own durable transaction *before* the answer goes back:
+
+- every provisioning command the test-control API accepted for processing (its JSON);
+- every DUIS request the DSP answered in DUIS (its endpoint and exact bytes): those it
+  acknowledged, transformed, completed or rejected alike, since a rejection can change
+  state too (a RequestID counter is used once).
+
+Messages refused before the DSP looked at them (HTTP 4xx: hostile, malformed, not valid
+DUIS) change nothing and are not written. The reference DSP is deterministic given the same
+inputs and clock, so replaying the journal rebuilds the same state. The clock the server
+started with, the profile and the DSP's response-signing credential are kept in the file
+too, so a restarted DSP answers with the same certificate.
+
+The file therefore holds a **private key** (the served DSP's own test-PKI key, unencrypted
+PKCS#8): it is created with mode 0600, kept at 0600, and never copied into results, reports
+or logs. Do not commit it or attach it to a report.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+from harness.domain.certificates import OrgCertificate
+from harness.errors import ConfigurationError, HarnessError
+from harness.pki import Credential
+
+FORMAT = "dsp-conformance-state/1"
+FILE_MODE = 0o600
+_APPLICATION_ID = 0x44535043  # "DSPC"
+
+PROVISION = "provision"
+REQUEST = "request"
+
+
+class JournalFailure(HarnessError):
+    """The state file could not be written: the DSP must not acknowledge anything more."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    seq: int
+    kind: str  # PROVISION or REQUEST
+    endpoint: str | None
+    body: bytes
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What a restarted DSP must share with the one that wrote the file."""
+
+    profile: str
+    clock_start: datetime
+    credential: Credential
+
+
+class Journal:
+    """One state file, owned by one process (an exclusive SQLite lock, held until close)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        try:
+            descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            os.close(descriptor)
+            os.chmod(path, FILE_MODE)  # an existing file is tightened, not trusted as found
+        except OSError as exc:
+            raise ConfigurationError(f"state file {path}: {exc.strerror}") from None
+        try:
+            self._db = sqlite3.connect(
+                path, timeout=0.5, isolation_level=None, check_same_thread=False
+            )
+            self._setup()
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc):
+                raise ConfigurationError(
+                    f"state file {path} is in use by another dsp-conformance serve"
+                ) from None
+            raise ConfigurationError(f"state file {path}: {exc}") from None
+        except sqlite3.DatabaseError as exc:
+            raise ConfigurationError(
+                f"state file {path} is not a dsp-conformance state file ({exc})"
+            ) from None
+
+    def _setup(self) -> None:
+        db = self._db
+        # One writer: the lock is taken now and kept, so a second server on the same file
+        # fails at start-up instead of interleaving its journal with ours.
+        db.execute("PRAGMA locking_mode=EXCLUSIVE")
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=FULL")  # a commit is on disk before the answer leaves
+        application = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if tables and application != _APPLICATION_ID:
+            raise ConfigurationError(
+                f"state file {self.path} is an SQLite file but not a dsp-conformance state file"
+            )
+        db.execute("BEGIN EXCLUSIVE")
+        db.execute(f"PRAGMA application_id={_APPLICATION_ID}")
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+            "kind TEXT NOT NULL, endpoint TEXT, body BLOB NOT NULL)"
+        )
+        db.execute("INSERT OR IGNORE INTO meta VALUES ('format', ?)", (FORMAT.encode(),))
+        db.execute("COMMIT")
+        found = self._meta("format")
+        if found != FORMAT.encode():
+            raise ConfigurationError(
+                f"state file {self.path} has format {found!r}; this harness writes {FORMAT}"
+            )
+
+    # -- identity -----------------------------------------------------------------------
+    def _meta(self, key: str) -> bytes | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def identity(self, fresh: Identity) -> Identity:
+        """The identity stored in the file; on first use, ``fresh`` is stored and returned."""
+        with self._lock:
+            profile = self._meta("profile")
+            if profile is None:
+                key = fresh.credential.private_key.private_bytes(
+                    serialization.Encoding.DER,
+                    serialization.PrivateFormat.PKCS8,
+                    serialization.NoEncryption(),
+                )
+                rows = {
+                    "profile": fresh.profile.encode(),
+                    "clock_start": fresh.clock_start.isoformat().encode(),
+                    "dsp_certificate": fresh.credential.certificate.der,
+                    "dsp_key": key,
+                }
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany("INSERT INTO meta VALUES (?, ?)", rows.items())
+                self._db.execute("COMMIT")
+                return fresh
+            return self._stored(profile.decode(), fresh.profile)
+
+    def _stored(self, profile: str, wanted: str) -> Identity:
+        if profile != wanted:
+            raise ConfigurationError(
+                f"state file {self.path} holds a DSP served under profile {profile!r}, not "
+                f"{wanted!r}: serve it with --profile {profile} or use another file"
+            )
+        try:
+            certificate = OrgCertificate.from_der(self._meta("dsp_certificate") or b"")
+            key = serialization.load_der_private_key(self._meta("dsp_key") or b"", None)
+            start = datetime.fromisoformat((self._meta("clock_start") or b"").decode())
+        except (ValueError, TypeError, HarnessError) as exc:
+            raise ConfigurationError(f"state file {self.path} is damaged: {exc}") from None
+        if not isinstance(key, ec.EllipticCurvePrivateKey):
+            raise ConfigurationError(f"state file {self.path} is damaged: not an EC key")
+        return Identity(profile, start, Credential(certificate, key))
+
+    # -- entries ------------------------------------------------------------------------
+    def append(self, kind: str, endpoint: str | None, body: bytes) -> None:
+        """Write one entry durably (it is on disk when this returns)."""
+        with self._lock:
+            try:
+                self._db.execute(
+                    "INSERT INTO entries (kind, endpoint, body) VALUES (?, ?, ?)",
+                    (kind, endpoint, body),
+                )
+            except sqlite3.Error as exc:
+                raise JournalFailure(f"cannot write the state file {self.path}: {exc}") from None
+
+    def entries(self) -> Iterator[Entry]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT seq, kind, endpoint, body FROM entries ORDER BY seq"
+            ).fetchall()
+        for seq, kind, endpoint, body in rows:
+            yield Entry(int(seq), str(kind), None if endpoint is None else str(endpoint), body)
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._db.execute("SELECT count(*) FROM entries").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+def read_entries(path: Path) -> list[Entry]:
+    """Every entry of a state file no server holds (for tests and inspection)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=2)
+    try:
+        rows = db.execute("SELECT seq, kind, endpoint, body FROM entries ORDER BY seq").fetchall()
+    finally:
+        db.close()
+    return [Entry(int(s), str(k), None if e is None else str(e), bytes(b)) for s, k, e, b in rows]
+
+
+def file_mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
