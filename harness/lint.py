@@ -72,6 +72,10 @@ def _check_values(arguments: dict[str, Any], where: str) -> list[Problem]:
             validator(str(value))
         except HarnessError as exc:
             problems.append(Problem(where, str(exc)))
+    if not problems and "start" in arguments and "end" in arguments:
+        start, end = parse_instant(str(arguments["start"])), parse_instant(str(arguments["end"]))
+        if end < start:
+            problems.append(Problem(where, f"{arguments['end']} is before {arguments['start']}"))
     if "meter_point" in arguments:
         kind = str(arguments.get("kind", "")).upper()
         try:
@@ -222,10 +226,25 @@ def coverage(scenarios: list[ScenarioInfo]) -> dict[str, list[ScenarioInfo]]:
     return cited
 
 
+def _remembering(matcher: StepMatcher) -> StepMatcher:
+    """The same matcher, answering a step text it has seen from memory: an outline's rows
+    and every Background repeat most of their steps word for word."""
+    seen: dict[tuple[str, str], list[tuple[str, dict[str, Any], bool]]] = {}
+
+    def matches(keyword: str, text: str) -> list[tuple[str, dict[str, Any], bool]]:
+        key = (keyword, text)
+        if key not in seen:
+            seen[key] = matcher.matches(keyword, text)
+        return seen[key]
+
+    return StepMatcher(matches, matcher.nearest)
+
+
 def lint(
     scenarios: list[ScenarioInfo], matcher: StepMatcher, catalogue: Catalogue
 ) -> list[Problem]:
     problems: list[Problem] = []
+    matcher = _remembering(matcher)
     for scenario in scenarios:
         problems.extend(lint_scenario(scenario, matcher, catalogue))
     return problems
@@ -242,6 +261,6 @@ def uncovered(
             f"testable requirement {requirement.id} has no scenario "
             "(write one, or mark it testable: false with not_tested_because)",
         )
-        for requirement in catalogue.requirements.values()
+        for requirement in catalogue.requirements
         if requirement.testable and requirement.id not in cited
     ]

@@ -40,12 +40,12 @@ def command_requirements(args: argparse.Namespace) -> int:
     table = Table(title=f"Requirements ({len(catalogue.requirements)})", show_lines=False)
     for column in ("ID", "source", "title", "codes", "scenarios"):
         table.add_column(column, overflow="fold")
-    for requirement in catalogue.requirements.values():
+    for requirement in catalogue.requirements:
         count = len(cited.get(requirement.id, []))
         shown = str(count) if requirement.testable else f"— ({requirement.not_tested_because})"
         table.add_row(
             requirement.id,
-            f"{requirement.document.key} {requirement.clause}",
+            f"{requirement.document} {requirement.clause}",
             requirement.title,
             " ".join(requirement.codes),
             shown,

@@ -85,12 +85,44 @@ def selection(tags: str | None) -> str:
     return f"({tags}) and not @generated"
 
 
+def _check_options(args: argparse.Namespace, scenarios: int) -> None:
+    """Options that would otherwise fail inside a runner, or after the run, with a trace."""
+    if scenarios == 0:
+        raise ConfigurationError(f"no scenarios in {args.features} (no *.feature file holds one)")
+    if args.tags:
+        from cucumber_tag_expressions import TagExpressionError, parse
+
+        try:
+            parse(args.tags)
+        except TagExpressionError as exc:
+            reason = " ".join(str(exc).split())
+            raise ConfigurationError(
+                f"--tags {args.tags!r} is not a tag expression: {reason}"
+            ) from None
+    if args.workers < 0:
+        raise ConfigurationError(f"-n/--workers {args.workers}: use 0 (serial) or more")
+    if not args.timeout > 0:
+        raise ConfigurationError(f"--timeout {args.timeout:g}: seconds per runner, more than 0")
+    if args.results.exists() and not args.results.is_dir():
+        raise ConfigurationError(f"--results {args.results} is a file, not a folder")
+    if args.config is not None and args.config.exists() and not args.config.is_file():
+        raise ConfigurationError(f"config file {args.config} is not a file")
+    for option, path in (("--junit", args.junit), ("--report", args.report)):
+        if path is None:
+            continue
+        folder = path.parent if option == "--junit" else path
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigurationError(f"{option} {path}: {exc.strerror or exc}") from None
+
+
 def command_run(args: argparse.Namespace) -> int:
     profiles = _profiles(args)
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
     catalogue_path = args.catalogue or args.features / "requirements.yaml"
-    if not catalogue_path.exists():
+    if args.catalogue is None and not catalogue_path.exists():  # a named one must exist
         catalogue_path = DEFAULT_FEATURES / "requirements.yaml"
     catalogue = load_catalogue(catalogue_path)
     scenarios = read_features(args.features)
@@ -103,6 +135,7 @@ def command_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
+    _check_options(args, len(scenarios))
     if args.workers and args.runner == "behave":
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():

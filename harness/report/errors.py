@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from harness.errors import ConfigurationError, HarnessError
+from harness.catalogue.requirements import CatalogueError
+from harness.errors import HarnessError
+
+__all__ = ["AllureError", "CatalogueError", "ResultsError", "UnsafeReport"]
 
 
 class ResultsError(HarnessError):
     """An Allure results directory (or a file in it) cannot be read."""
-
-
-class CatalogueError(ConfigurationError):
-    """The requirements catalogue cannot be read or is malformed."""
 
 
 class AllureError(HarnessError):

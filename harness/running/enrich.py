@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.catalogue.requirements import SEVERITIES, Catalogue
+from harness.catalogue.requirements import SEVERITIES, Catalogue, Requirement
 from harness.errors import ConfigurationError
 from harness.features import ScenarioInfo
 from harness.tags import read_tags
@@ -59,6 +59,11 @@ def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
+def _url(catalogue: Catalogue, requirement: Requirement) -> str:
+    document = catalogue.document_of(requirement)
+    return (document.url if document else None) or ""
+
+
 def enrich_result(
     data: dict[str, Any],
     index: dict[tuple[str, str], ScenarioInfo],
@@ -96,8 +101,8 @@ def enrich_result(
     new_labels += [_label("tag", t) for t in tags]
     links = [
         {
-            "name": f"{r.id} — {r.document.key} {r.clause}",
-            "url": r.document.url,
+            "name": f"{r.id} — {r.document} {r.clause}",
+            "url": _url(catalogue, r),
             "type": "requirement",
         }
         for r in requirements

@@ -30,7 +30,7 @@ def test_every_scenario_cites_known_requirements_and_all_are_covered() -> None:
     assert not lint(scenarios, library_matcher(), catalogue)
     assert not uncovered(scenarios, catalogue, CATALOGUE)
     cited = coverage(scenarios)
-    assert set(cited) <= set(catalogue.requirements)
+    assert set(cited) <= {r.id for r in catalogue.requirements}
 
 
 def test_a_requirement_without_scenario_is_reported(tmp_path: Path) -> None:
@@ -42,6 +42,7 @@ def test_a_requirement_without_scenario_is_reported(tmp_path: Path) -> None:
             "clause": "9.9",
             "group": "New",
             "title": "A requirement nobody tests yet",
+            "severity": "normal",
             "codes": ["E4"],
         }
     )

@@ -1,0 +1,108 @@
+"""``dsp-conformance serve`` on loopback: start it, provision a cast, stop it."""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import subprocess
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+
+from benchmarks.common import CLI, REPO, BenchmarkError
+from harness.adapters.provisioning import AddDevice, AddUser, PublishCertificate, Register, SetTime
+from harness.adapters.wire import to_json
+from harness.domain.certificates import KeyUsage
+from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
+from harness.domain.eui import Eui64
+from harness.domain.meterpoint import make_mpan
+from harness.domain.parties import User
+from harness.domain.registration import Registration
+from harness.domain.roles import XML_SIGNING_OU, UserRole
+from harness.domain.timeline import Interval
+from harness.duis.schema import duis_dir
+from harness.pki import Credential, TestPki
+
+HOST = "127.0.0.1"
+START_TIMEOUT = 60.0
+NOW = datetime(2026, 3, 1, 10, tzinfo=UTC)
+SUPPLIER = Eui64.parse("90-B3-D5-1F-30-01-00-00")
+METER = Eui64.parse("00-DB-12-34-56-78-90-A0")
+MPAN = make_mpan("120000000001")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return int(probe.getsockname()[1])
+
+
+def serve_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+    schema = [] if (duis_dir() / "xsd").is_dir() else ["--no-schema"]
+    return [CLI, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
+
+
+@contextlib.contextmanager
+def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str]]]:
+    """The served reference DSP on a free loopback port: (base URL, its command line)."""
+    port = free_port()
+    command = serve_command(port, extra)
+    process = subprocess.Popen(
+        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    url = f"http://{HOST}:{port}"
+    try:
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                output = process.stdout.read() if process.stdout else ""
+                raise BenchmarkError(f"serve did not start: {output[-2000:]}")
+            time.sleep(0.2)
+        yield url, command
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """One supplier (with its XML-signing key) registered for one SMETS2 ESME."""
+
+    supplier: Eui64
+    meter: Eui64
+    signing: Credential
+
+
+def provision(url: str) -> Cast:
+    """Through the test-control API, as any client would (no response URL: the load is the
+    synchronous DUIS exchange alone)."""
+    pki = TestPki()
+    signing = pki.issue(SUPPLIER, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    role = UserRole.IMPORT_SUPPLIER
+    commands = [
+        SetTime(NOW),
+        AddUser(User(SUPPLIER, role, "Supplier-1")),
+        PublishCertificate(signing.certificate.der),
+        AddDevice(
+            Device(METER, DeviceType.ESME, Generation.SMETS2, DeviceStatus.COMMISSIONED, MPAN)
+        ),
+        Register(Registration(MPAN, role, SUPPLIER, Interval(NOW.replace(year=2025)))),
+    ]
+    with httpx.Client(base_url=url, timeout=10) as client:
+        for command in commands:
+            answer = client.post("/test-control/provision", json=to_json(command))
+            if answer.status_code >= 400:
+                raise BenchmarkError(f"provisioning {type(command).__name__}: {answer.text}")
+    return Cast(SUPPLIER, METER, signing)

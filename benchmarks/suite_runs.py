@@ -1,0 +1,188 @@
+"""Whole-suite measurements: harness overhead over bare runners, -n 2 against -n 0, and the
+cost per scenario as the generated suite grows."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from benchmarks import commands, suites
+from benchmarks.common import CLI, BenchmarkError, Figures, Timed, fastest, run_timed, shell
+
+TIMEOUT = 1800.0
+
+
+def _generate_command(size: int, out: Path) -> str:
+    return shell([CLI, "generate", "--examples", str(size), "--out", str(out)])
+
+
+def _repeat(
+    variants: dict[str, Callable[[int], Timed]], repeats: int
+) -> dict[str, list[Timed]]:
+    """Each variant ``repeats`` times, interleaved (A B C A B C …) so drifting load on the
+    machine falls on all of them alike."""
+    timings: dict[str, list[Timed]] = {name: [] for name in variants}
+    for round_ in range(repeats):
+        for name, measure in variants.items():
+            timings[name].append(measure(round_))
+    return timings
+
+
+def _fresh(path: Path) -> Path:
+    if path.exists():
+        shutil.rmtree(path)
+    return path
+
+
+def overhead(work: Path, size: int, repeats: int, behave: bool = True) -> Figures:
+    """(1) ``dsp-conformance run`` against bare pytest-bdd / behave on the same features."""
+    features = suites.generated_suite(work / "generated", size)
+    bare = suites.bare_pytest_bdd(work / "bare-pytest-bdd", features)
+    bare_b = suites.bare_behave(work / "bare-behave", features)
+    setup = _generate_command(size, features)
+    runs: dict[str, tuple[list[str], dict[str, str]]] = {
+        "harness_pytest_bdd": (commands.harness_run(features, work / "r-harness"), {}),
+        "bare_pytest_bdd": (commands.bare_pytest_bdd(bare, work / "r-bare"), {}),
+        "harness_pytest_bdd_no_allure": commands.harness_runner_without_allure(features),
+        "bare_pytest_bdd_no_allure": (commands.bare_pytest_bdd(bare, None), {}),
+    }
+    if behave:
+        runs |= {
+            "harness_behave": (
+                commands.harness_run(features, work / "r-harness-b", runner="behave"),
+                {},
+            ),
+            "bare_behave": (commands.bare_behave(bare_b, work / "r-bare-b"), {}),
+            "harness_behave_no_allure": commands.harness_behave_without_allure(features),
+            "bare_behave_no_allure": (commands.bare_behave(bare_b, None), {}),
+        }
+
+    def variant(command: list[str], env: dict[str, str]) -> Callable[[int], Timed]:
+        def measure(_: int) -> Timed:
+            for folder in ("r-harness", "r-bare", "r-harness-b", "r-bare-b"):
+                _fresh(work / folder)  # every run starts from an empty results folder
+            return run_timed(command, env=env, timeout=TIMEOUT, accept=(0,))
+
+        return measure
+
+    timings = _repeat({k: variant(*v) for k, v in runs.items()}, repeats)
+    figures = Figures()
+    for name, (command, env) in runs.items():
+        seconds = fastest(timings[name])
+        figures.add(
+            f"{name}_seconds",
+            seconds,
+            "s",
+            f"{setup} && {shell(command, env)}",
+            f"fastest of {repeats}, {size} scenarios",
+        )
+        figures.add(f"{name}_ms_per_scenario", seconds / size * 1000, "ms", "derived", "")
+    pairs = [("pytest_bdd", "")]
+    if behave:
+        pairs.append(("behave", ""))
+    for runner, _ in pairs:
+        for suffix in ("", "_no_allure"):
+            harness = figures.values[f"harness_{runner}{suffix}_seconds"].value
+            baseline = figures.values[f"bare_{runner}{suffix}_seconds"].value
+            figures.add(
+                f"overhead_ratio_{runner}{suffix}",
+                harness / baseline,
+                "×",
+                "ratio of the two commands above",
+                f"harness ÷ bare {runner}"
+                + (", Allure results on" if not suffix else ", no Allure results")
+                + (
+                    " (the harness side is its runner process alone)"
+                    if suffix
+                    else " (the harness side includes the lint and the enrichment)"
+                ),
+            )
+    return figures
+
+
+def parallel(work: Path, size: int, repeats: int, workers: int = 2) -> Figures:
+    """(2) ``run -n 2`` against ``run -n 0`` on the same suite, and identical verdicts."""
+    features = suites.generated_suite(work / "generated", size)
+    setup = _generate_command(size, features)
+    serial_cmd = commands.harness_run(features, work / "r-serial")
+    parallel_cmd = commands.harness_run(features, work / "r-parallel", workers=workers)
+
+    def variant(command: list[str], folder: str) -> Callable[[int], Timed]:
+        def measure(_: int) -> Timed:
+            _fresh(work / folder)
+            return run_timed(command, timeout=TIMEOUT)
+
+        return measure
+
+    timings = _repeat(
+        {"serial": variant(serial_cmd, "r-serial"), "parallel": variant(parallel_cmd, "r-parallel")},
+        repeats,
+    )
+    serial = commands.statuses(work / "r-serial")
+    in_parallel = commands.statuses(work / "r-parallel")
+    if serial != in_parallel:
+        differing = [k for k in serial.keys() | in_parallel.keys() if serial.get(k) != in_parallel.get(k)]
+        raise BenchmarkError(f"-n {workers} and -n 0 disagree on {len(differing)} scenario(s): {differing[:3]}")
+    figures = Figures()
+    t_serial, t_parallel = fastest(timings["serial"]), fastest(timings["parallel"])
+    note = f"fastest of {repeats}, {size} scenarios"
+    figures.add("serial_seconds", t_serial, "s", f"{setup} && {shell(serial_cmd)}", note)
+    figures.add(f"parallel_{workers}_seconds", t_parallel, "s", f"{setup} && {shell(parallel_cmd)}", note)
+    figures.add(
+        "xdist_speedup",
+        t_serial / t_parallel,
+        "×",
+        "ratio of the two commands above",
+        f"-n 0 ÷ -n {workers}; verdicts identical for all {len(serial)} scenarios",
+    )
+    figures.add("xdist_verdicts_identical", 1.0, "bool", "compared scenario by scenario", "")
+    return figures
+
+
+def scale(work: Path, sizes: Sequence[int], repeats_small: int) -> Figures:
+    """(6) The cost per scenario at each size, net of the fixed cost of one run (a
+    one-scenario suite, measured the same way)."""
+    figures = Figures()
+    measured: dict[int, float] = {}
+    for size in (1, *sizes):
+        features = suites.generated_suite(work / f"scale-{size}", size)
+        command = commands.harness_run(features, work / "r-scale")
+        repeats = repeats_small if size <= 1000 else 1
+
+        def measure(_: int, command: list[str] = command) -> Timed:
+            _fresh(work / "r-scale")
+            return run_timed(command, timeout=TIMEOUT)
+
+        seconds = fastest(_repeat({"run": measure}, repeats)["run"])
+        measured[size] = seconds
+        figures.add(
+            f"scale_{size}_seconds",
+            seconds,
+            "s",
+            f"{_generate_command(size, features)} && {shell(command)}",
+            f"fastest of {repeats}",
+        )
+        shutil.rmtree(features)
+    fixed = measured[1]
+    for size in sizes:
+        net = (measured[size] - fixed) / (size - 1) * 1000
+        figures.add(
+            f"scale_{size}_ms_per_scenario",
+            net,
+            "ms",
+            "derived",
+            f"(T({size}) − T(1)) ÷ {size - 1}; gross {measured[size] / size * 1000:.2f} ms",
+        )
+    first, last = sizes[0], sizes[-1]
+    flatness = figures.values[f"scale_{last}_ms_per_scenario"].value / figures.values[
+        f"scale_{first}_ms_per_scenario"
+    ].value
+    figures.add(
+        "scale_flatness",
+        flatness,
+        "×",
+        "ratio of the per-scenario costs above",
+        f"net cost per scenario at {last} ÷ at {first}",
+    )
+    return figures

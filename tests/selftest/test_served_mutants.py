@@ -1,0 +1,96 @@
+"""Mutants over real HTTP: ``dsp-conformance serve --mutant`` on loopback is caught by the
+scenarios, the HTTP selftest kills it, and a differential run shows where it departs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.report.killmatrix import read_kill_matrix
+from tests.blackbox.cli import results, run_cli
+from tests.served.served import served
+
+pytestmark = pytest.mark.slow
+
+REPLAY = "A RequestID counter is never accepted twice"
+WRONG_SIGNER = "A pre-command signed with someone else's key is refused"
+
+
+def _attachments(node: dict[str, Any]) -> list[dict[str, Any]]:
+    found = list(node.get("attachments") or [])
+    for step in node.get("steps") or []:
+        found += _attachments(step)
+    return found
+
+
+def _departures(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [a for a in _attachments(result) if a["name"].startswith("Departs from the reference")]
+
+
+def test_a_served_mutant_is_killed_over_http(tmp_path: Path) -> None:
+    with served("baseline", "--mutant", "request-id-replay-accepted") as url:
+        done = run_cli(
+            "run", "--target", url, "--tags", "@req:DUIS-request-id", "--results", tmp_path
+        )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    verdicts = {r["name"]: r["status"] for r in results(tmp_path)}
+    assert verdicts == {REPLAY: "failed"}
+
+
+def test_the_http_selftest_serves_each_mutant_and_kills_it(tmp_path: Path) -> None:
+    done = run_cli(
+        "selftest",
+        "--target-mode",
+        "http",
+        "--mutant",
+        "request-id-replay-accepted",
+        "--tags",
+        "@req:DUIS-request-id",
+        "--results",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    matrix = read_kill_matrix(tmp_path)
+    assert matrix is not None
+    assert [(m.name, m.killed_by) for m in matrix.mutants] == [
+        ("request-id-replay-accepted", (REPLAY,))
+    ]
+    targets = {
+        p["value"] for r in results(tmp_path) for p in r["parameters"] if p["name"] == "target"
+    }
+    assert targets == {"served reference"}
+
+
+def test_a_differential_run_attaches_where_the_target_departs(tmp_path: Path) -> None:
+    with served("baseline", "--mutant", "wrong-signer-accepted") as url:
+        done = run_cli(
+            "run",
+            "--target",
+            url,
+            "--compare-with",
+            "reference",
+            "--tags",
+            "@req:CRIT-precommand",
+            "--results",
+            tmp_path,
+        )
+    assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
+    by_name = {r["name"]: r for r in results(tmp_path)}
+    assert by_name[WRONG_SIGNER]["status"] == "failed"
+    departures = _departures(by_name[WRONG_SIGNER])
+    titles = [a["name"] for a in departures]
+    assert (
+        "Departs from the reference: SRV 6.15.1 CV5, synchronous response: "
+        "target I99 acknowledged (by the DSP), reference E51 rejected (by the DSP)"
+    ) in titles
+    assert any("target I0 rejected (by the device)" in t for t in titles)
+    evidence = json.loads((tmp_path / departures[0]["source"]).read_text(encoding="utf-8"))
+    assert set(evidence) == {"where", "request_id", "target", "reference"}
+    # Where the mutant behaves like the reference, there is nothing to show.
+    for name, result in by_name.items():
+        if name != WRONG_SIGNER:
+            assert result["status"] == "passed"
+            assert _departures(result) == [], name
