@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -26,7 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def render(results: Path, out: Path, catalogue: Path, allure: bool = True) -> None:
     from harness.report import render_reports
 
-    rendered = render_reports(results, out, catalogue=catalogue, allure=allure)
+    from harness.report.allure_html import TOOLS_DIR_ENV
+
+    # The renderer is installed once per checkout, wherever the command is run from.
+    tools = None if os.environ.get(TOOLS_DIR_ENV) else REPO_ROOT / ".tools" / "allure"
+    rendered = render_reports(results, out, catalogue=catalogue, allure=allure, tools_dir=tools)
     print(f"dsp-conformance: conformance summary: {rendered.summary}")
     if rendered.allure_index is not None:
         print(f"dsp-conformance: Allure report: {rendered.allure_index}")

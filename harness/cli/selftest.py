@@ -131,9 +131,10 @@ def plan(mutants: list[Mutant], override: tuple[str, ...]) -> list[PlannedRun]:
     return runs + [PlannedRun(p) for p in profiles]
 
 
-def _target_label(run: PlannedRun, mode: str) -> str:
+def target_label(mutant_name: str | None, mode: str) -> str:
+    """The ``target`` parameter of a run's results (so runs never merge as retries)."""
     where = "reference" if mode == "inprocess" else "served reference"
-    return f"{where} with mutant {run.mutant.name}" if run.mutant else where
+    return f"{where} with mutant {mutant_name}" if mutant_name else where
 
 
 def _run_suite(suite: Suite, settings: RunSettings, run: PlannedRun, root: Path) -> Runs:
@@ -155,7 +156,8 @@ def _run_suite(suite: Suite, settings: RunSettings, run: PlannedRun, root: Path)
         raise ConfigurationError(
             f"{what} produced no result (exit {finished.code}): {finished.output[-1500:]}"
         )
-    identity = RunIdentity(run.profile, _target_label(run, suite.mode), suite.runner)
+    name = run.mutant.name if run.mutant else None
+    identity = RunIdentity(run.profile, target_label(name, suite.mode), suite.runner)
     enrich(written, suite.scenarios, suite.catalogue, identity)
     return read_runs(directory)
 
@@ -177,17 +179,21 @@ def _summary(runs: Runs) -> str:
 
 
 def _execute_all(
-    plan_: list[PlannedRun], suite: Suite, root: Path, jobs: int
+    planned: list[PlannedRun], suite: Suite, root: Path, jobs: int
 ) -> dict[tuple[str, str], Runs]:
     outcomes: dict[tuple[str, str], Runs] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures: dict[Future[Runs], PlannedRun] = {
-            pool.submit(execute, run, suite, root): run for run in plan_
+            pool.submit(execute, run, suite, root): run for run in planned
         }
-        for future in as_completed(futures):
-            run = futures[future]
-            outcomes[run.key] = future.result()
-            print(f"   {run.label} · {run.profile}: {_summary(outcomes[run.key])}", flush=True)
+        try:
+            for future in as_completed(futures):
+                run = futures[future]
+                outcomes[run.key] = future.result()
+                print(f"   {run.label} · {run.profile}: {_summary(outcomes[run.key])}", flush=True)
+        except BaseException:
+            pool.shutdown(cancel_futures=True)  # one run could not be made: start no more
+            raise
     return outcomes
 
 
@@ -226,6 +232,8 @@ def print_matrix(verdicts: list[MutantVerdict]) -> None:
         else:
             shown = "; ".join(names[:2]) + (f"; (+{len(names) - 2} more)" if len(names) > 2 else "")
             caught = f"{len(v.killed_by)} run(s) of {len(names)} scenario(s): {shown}"
+        if v.inconclusive:
+            caught += f" ({v.inconclusive} inconclusive run(s))"
         state = "SURVIVED" if v.survived else "killed  "
         print(f"  {state} {v.mutant.name:<{width}}  [{', '.join(v.profiles)}]  {caught}")
 
@@ -237,7 +245,8 @@ def _override(args: argparse.Namespace) -> tuple[str, ...]:
 
 
 def command_selftest(args: argparse.Namespace) -> int:
-    mutants = [mutant(name) for name in args.mutant] if args.mutant else list(MUTANTS)
+    names = list(dict.fromkeys(args.mutant))
+    mutants = [mutant(name) for name in names] if names else list(MUTANTS)
     override = _override(args)
     catalogue_path = args.features / "requirements.yaml"
     if not catalogue_path.exists():
@@ -276,8 +285,7 @@ def command_selftest(args: argparse.Namespace) -> int:
     failing = [r for p in profiles for r in not_passing(outcomes[("reference", p)])]
 
     _publish_reference(root, profiles)
-    reference_label = _target_label(PlannedRun(""), args.target_mode)
-    write_allure_side_files(root, reference_label, profiles, [args.runner])
+    write_allure_side_files(root, target_label(None, args.target_mode), profiles, [args.runner])
     matrix = write_kill_matrix(
         root,
         verdicts,

@@ -201,3 +201,43 @@ def _changes(rows: Iterable[ScenarioRow], profiles: tuple[str, ...]) -> Iterable
             results = sorted(by_lane[lane], key=lambda s: position[s.profile])
             if len({s.verdict for s in results}) > 1:
                 yield VerdictChange(row=row, lane=lane, results=tuple(results))
+
+
+DEADLOCK = "DP107-deadlock"
+_CAN_REPLACE = ("applied", "pending", "accepted", "scheduled")
+
+
+@dataclass(frozen=True)
+class DeadlockFinding:
+    """For one run: the DP107-deadlock scenarios in which some party can replace the
+    wrong certificate (the profile resolves the deadlock there), and whether the target
+    behaved as the profile requires in all of them."""
+
+    run: Run
+    scenarios: int
+    resolved_by: tuple[str, ...]
+    all_pass: bool
+
+    @property
+    def deadlocked(self) -> bool:
+        return self.scenarios > 0 and not self.resolved_by
+
+
+def deadlock_findings(c: Conformance) -> tuple[DeadlockFinding, ...]:
+    rows = [row for row in c.dp107 if DEADLOCK in row.requirements]
+    findings = []
+    for run in c.runs:
+        results = [(row, row.result(run)) for row in rows]
+        present = [(row, r) for row, r in results if r is not None and r.expected]
+        resolved = tuple(
+            row.title for row, r in present if r.expected.strip().lower().startswith(_CAN_REPLACE)
+        )
+        findings.append(
+            DeadlockFinding(
+                run=run,
+                scenarios=len(present),
+                resolved_by=resolved,
+                all_pass=all(r.verdict is Verdict.PASS for _, r in present),
+            )
+        )
+    return tuple(f for f in findings if f.scenarios)

@@ -19,6 +19,7 @@ from harness.report.analysis import (
     RequirementRow,
     ScenarioRow,
     VerdictChange,
+    deadlock_findings,
 )
 from harness.report.catalogue import Requirement
 from harness.report.killmatrix import KillMatrix
@@ -351,6 +352,7 @@ def _dp107(c: Conformance) -> list[str]:
         out.append('<p class="gap">No scenario in these results verifies a DP107 requirement.</p>')
         out.append("</section>")
         return out
+    out += _deadlock_findings(c)
     out.append("<h3>DP107 requirements by profile</h3>")
     out.append('<table class="grid">' + _profile_head(c, "Requirement") + "<tbody>")
     for row in c.dp107_requirements:
@@ -370,6 +372,36 @@ def _dp107(c: Conformance) -> list[str]:
             f"{_scenario_cells(scenario, c, outcome=True)}</tr>"
         )
     out.append("</tbody></table></section>")
+    return out
+
+
+def _deadlock_findings(c: Conformance) -> list[str]:
+    """One line per profile: does the deadlock hold, and which scenarios does it lift?"""
+    findings = deadlock_findings(c)
+    if not findings:
+        return []
+    out = ["<h3>What each profile does to the deadlock</h3>", '<ul class="findings">']
+    for finding in findings:
+        where = f"<b>{esc(finding.run.profile)}</b>"
+        if len(c.runs) > len({r.profile for r in c.runs}):
+            lane = ", ".join(x for x in (finding.run.target, finding.run.runner) if x)
+            where += f" ({esc(lane)})"
+        if finding.deadlocked:
+            text = (
+                f"the deadlock holds: in each of the {finding.scenarios} DP107 scenarios with a "
+                "per-profile outcome, the replacement of the wrong certificate is refused"
+            )
+        else:
+            names = "; ".join(esc(n) for n in finding.resolved_by)
+            count = f"{len(finding.resolved_by)} of {finding.scenarios}"
+            text = f"lifts the deadlock in {count} scenarios: {names}"
+        behaved = (
+            "the target behaved as the profile requires"
+            if finding.all_pass
+            else '<span class="v v-fail">the target did not behave as the profile requires</span>'
+        )
+        out.append(f"<li>{where}: {text} — {behaved}.</li>")
+    out.append("</ul>")
     return out
 
 
