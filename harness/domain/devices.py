@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from harness.domain.choices import parse_choice
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint
 from harness.errors import InvalidValue
@@ -39,13 +40,7 @@ class DeviceStatus(Enum):
 
     @classmethod
     def parse(cls, text: str) -> DeviceStatus:
-        squashed = text.replace(" ", "").replace("-", "").lower()
-        for status in cls:
-            if status.value.lower() == squashed:
-                return status
-        raise InvalidValue(
-            f"unknown device status {text!r}; known: {', '.join(s.value for s in cls)}"
-        )
+        return parse_choice(cls, text, "device status")
 
 
 class Generation(Enum):

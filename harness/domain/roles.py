@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
+from harness.domain.choices import parse_choice
 from harness.domain.meterpoint import Fuel
 from harness.errors import InvalidValue
 
@@ -86,13 +87,7 @@ class RemotePartyRole(Enum):
 
     @classmethod
     def parse(cls, text: str) -> RemotePartyRole:
-        squashed = text.replace(" ", "").replace("-", "").lower()
-        for role in cls:
-            if role.value.lower() == squashed:
-                return role
-        raise InvalidValue(
-            f"unknown remote party role {text!r}; known: {', '.join(r.value for r in cls)}"
-        )
+        return parse_choice(cls, text, "remote party role")
 
 
 _OU_CODES = {
