@@ -47,7 +47,16 @@ def harness_behave_without_allure(features: Path) -> tuple[list[str], dict[str, 
 
 def bare_pytest_bdd(directory: Path, results: Path | None) -> list[str]:
     command = [PYTHON, "-m", "pytest", str(directory), "-c", str(directory / "pytest.ini")]
-    command += ["--rootdir", str(directory), "-p", "no:allure_pytest", "-p", "no:cacheprovider", "-q", "-rN"]
+    command += [
+        "--rootdir",
+        str(directory),
+        "-p",
+        "no:allure_pytest",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        "-rN",
+    ]
     if results is None:
         return command + ["-p", "no:allure_pytest_bdd"]
     return command + ["-p", "allure_pytest_bdd", "--alluredir", str(results)]

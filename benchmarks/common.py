@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import shlex
 import subprocess
 import sys
@@ -24,7 +25,8 @@ class BenchmarkError(RuntimeError):
 
 @dataclass(frozen=True)
 class Timed:
-    seconds: float
+    seconds: float  # wall
+    cpu: float  # user + system seconds of the command and every process it waited for
     code: int
     output: str
 
@@ -53,7 +55,9 @@ class Figures:
         self.values[key] = Figure(value, unit, command, note)
 
 
-def shell(command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str:
+def shell(
+    command: Sequence[str], env: Mapping[str, str] | None = None, cwd: Path | None = None
+) -> str:
     """A command line someone can paste (paths under the repository made relative)."""
 
     def show(part: str) -> str:
@@ -75,6 +79,7 @@ def run_timed(
 ) -> Timed:
     """Wall time of one command; a failure or a timeout raises (never a silent figure)."""
     environment = {**os.environ, **(env or {})}
+    before = _children_cpu()
     start = time.perf_counter()
     try:
         done = subprocess.run(
@@ -89,17 +94,26 @@ def run_timed(
     except subprocess.TimeoutExpired:
         raise BenchmarkError(f"timed out after {timeout:.0f} s: {shell(command, env)}") from None
     seconds = time.perf_counter() - start
+    cpu = _children_cpu() - before
     output = done.stdout + done.stderr
     if done.returncode not in accept:
-        raise BenchmarkError(
-            f"exit {done.returncode}: {shell(command, env)}\n{output[-2000:]}"
-        )
-    return Timed(seconds, done.returncode, output)
+        raise BenchmarkError(f"exit {done.returncode}: {shell(command, env)}\n{output[-2000:]}")
+    return Timed(seconds, cpu, done.returncode, output)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def fastest(timings: Sequence[Timed]) -> float:
     """Other work on the machine only ever adds time: the fastest run is the cost."""
     return min(t.seconds for t in timings)
+
+
+def least_cpu(timings: Sequence[Timed]) -> float:
+    """CPU seconds hardly depend on what else the machine runs (wall seconds do)."""
+    return min(t.cpu for t in timings)
 
 
 def load_average() -> list[float]:

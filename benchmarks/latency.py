@@ -20,7 +20,7 @@ def measure(work: Path, scenarios: int, delay_ms: float, workers: int) -> Figure
     results = work / "r-latency"
     if results.exists():
         shutil.rmtree(results)
-    with served(["--delay-ms", f"{delay_ms:g}"]) as (url, serve_command):
+    with served(["--delay-ms", f"{delay_ms:g}"]) as (url, serve_command, _):
         command = commands.harness_run(features, results, workers=workers, target=url)
         timed = run_timed(command, timeout=TIMEOUT)
     span = commands.execution_span(results)
@@ -58,7 +58,7 @@ def measure(work: Path, scenarios: int, delay_ms: float, workers: int) -> Figure
         "ideal ÷ the whole command's wall time (worker start-up included)",
     )
     if passed != len(verdicts) or len(verdicts) != scenarios:
-        figures.values["latency_hiding_efficiency"].note += (
-            f"; WARNING: {len(verdicts)} results, {passed} passed"
-        )
+        figures.values[
+            "latency_hiding_efficiency"
+        ].note += f"; WARNING: {len(verdicts)} results, {passed} passed"
     return figures

@@ -59,7 +59,9 @@ def measure(work: Path, count: int) -> Figures:
         render_reports(results, out, catalogue=CATALOGUE, allure=False)
         reason = str(exc).splitlines()[0]
     seconds = time.perf_counter() - start
-    what = "summary only (Allure unavailable: " + reason + ")" if summary_only else "summary + Allure"
+    what = (
+        "summary only (Allure unavailable: " + reason + ")" if summary_only else "summary + Allure"
+    )
     key = "render_10k_seconds" if written >= 10_000 else f"render_{written}_seconds"
     figures.add(key, seconds, "s", ENTRY, f"{written} results, {what}")
     start = time.perf_counter()

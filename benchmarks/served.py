@@ -13,7 +13,14 @@ from datetime import UTC, datetime
 import httpx
 
 from benchmarks.common import CLI, REPO, BenchmarkError
-from harness.adapters.provisioning import AddDevice, AddUser, PublishCertificate, Register, SetTime
+from harness.adapters.provisioning import (
+    AddDevice,
+    AddUser,
+    Provision,
+    PublishCertificate,
+    Register,
+    SetTime,
+)
 from harness.adapters.wire import to_json
 from harness.domain.certificates import KeyUsage
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
@@ -46,8 +53,8 @@ def serve_command(port: int, extra: Sequence[str] = ()) -> list[str]:
 
 
 @contextlib.contextmanager
-def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str]]]:
-    """The served reference DSP on a free loopback port: (base URL, its command line)."""
+def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str], int]]:
+    """The served reference DSP on a free loopback port: (base URL, command line, PID)."""
     port = free_port()
     command = serve_command(port, extra)
     process = subprocess.Popen(
@@ -66,7 +73,7 @@ def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str]]]:
                 output = process.stdout.read() if process.stdout else ""
                 raise BenchmarkError(f"serve did not start: {output[-2000:]}")
             time.sleep(0.2)
-        yield url, command
+        yield url, command, process.pid
     finally:
         process.terminate()
         try:
@@ -91,7 +98,7 @@ def provision(url: str) -> Cast:
     pki = TestPki()
     signing = pki.issue(SUPPLIER, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
     role = UserRole.IMPORT_SUPPLIER
-    commands = [
+    commands: list[Provision] = [
         SetTime(NOW),
         AddUser(User(SUPPLIER, role, "Supplier-1")),
         PublishCertificate(signing.certificate.der),

@@ -8,7 +8,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from benchmarks import commands, suites
-from benchmarks.common import CLI, BenchmarkError, Figures, Timed, fastest, run_timed, shell
+from benchmarks.common import (
+    CLI,
+    BenchmarkError,
+    Figures,
+    Timed,
+    fastest,
+    least_cpu,
+    run_timed,
+    shell,
+)
 
 TIMEOUT = 1800.0
 
@@ -17,9 +26,7 @@ def _generate_command(size: int, out: Path) -> str:
     return shell([CLI, "generate", "--examples", str(size), "--out", str(out)])
 
 
-def _repeat(
-    variants: dict[str, Callable[[int], Timed]], repeats: int
-) -> dict[str, list[Timed]]:
+def _repeat(variants: dict[str, Callable[[int], Timed]], repeats: int) -> dict[str, list[Timed]]:
     """Each variant ``repeats`` times, interleaved (A B C A B C …) so drifting load on the
     machine falls on all of them alike."""
     timings: dict[str, list[Timed]] = {name: [] for name in variants}
@@ -35,7 +42,7 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def overhead(work: Path, size: int, repeats: int, behave: bool = True) -> Figures:
+def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Figures:
     """(1) ``dsp-conformance run`` against bare pytest-bdd / behave on the same features."""
     features = suites.generated_suite(work / "generated", size)
     bare = suites.bare_pytest_bdd(work / "bare-pytest-bdd", features)
@@ -44,16 +51,16 @@ def overhead(work: Path, size: int, repeats: int, behave: bool = True) -> Figure
     runs: dict[str, tuple[list[str], dict[str, str]]] = {
         "harness_pytest_bdd": (commands.harness_run(features, work / "r-harness"), {}),
         "bare_pytest_bdd": (commands.bare_pytest_bdd(bare, work / "r-bare"), {}),
-        "harness_pytest_bdd_no_allure": commands.harness_runner_without_allure(features),
-        "bare_pytest_bdd_no_allure": (commands.bare_pytest_bdd(bare, None), {}),
+        "harness_behave": (
+            commands.harness_run(features, work / "r-harness-b", runner="behave"),
+            {},
+        ),
+        "bare_behave": (commands.bare_behave(bare_b, work / "r-bare-b"), {}),
     }
-    if behave:
+    if no_allure:
         runs |= {
-            "harness_behave": (
-                commands.harness_run(features, work / "r-harness-b", runner="behave"),
-                {},
-            ),
-            "bare_behave": (commands.bare_behave(bare_b, work / "r-bare-b"), {}),
+            "harness_pytest_bdd_no_allure": commands.harness_runner_without_allure(features),
+            "bare_pytest_bdd_no_allure": (commands.bare_pytest_bdd(bare, None), {}),
             "harness_behave_no_allure": commands.harness_behave_without_allure(features),
             "bare_behave_no_allure": (commands.bare_behave(bare_b, None), {}),
         }
@@ -75,29 +82,26 @@ def overhead(work: Path, size: int, repeats: int, behave: bool = True) -> Figure
             seconds,
             "s",
             f"{setup} && {shell(command, env)}",
-            f"fastest of {repeats}, {size} scenarios",
+            f"fastest of {repeats}, {size} scenarios; {seconds / size * 1000:.1f} ms per scenario",
         )
-        figures.add(f"{name}_ms_per_scenario", seconds / size * 1000, "ms", "derived", "")
-    pairs = [("pytest_bdd", "")]
-    if behave:
-        pairs.append(("behave", ""))
-    for runner, _ in pairs:
-        for suffix in ("", "_no_allure"):
-            harness = figures.values[f"harness_{runner}{suffix}_seconds"].value
-            baseline = figures.values[f"bare_{runner}{suffix}_seconds"].value
-            figures.add(
-                f"overhead_ratio_{runner}{suffix}",
-                harness / baseline,
-                "×",
-                "ratio of the two commands above",
-                f"harness ÷ bare {runner}"
-                + (", Allure results on" if not suffix else ", no Allure results")
-                + (
-                    " (the harness side is its runner process alone)"
-                    if suffix
-                    else " (the harness side includes the lint and the enrichment)"
-                ),
+        figures.add(f"{name}_cpu_seconds", least_cpu(timings[name]), "s", "the same command", "")
+    for runner in ("pytest_bdd", "behave"):
+        for suffix in ("", "_no_allure") if no_allure else ("",):
+            what = f"harness ÷ bare {runner}" + (
+                ", no Allure results (the harness side is its runner process alone)"
+                if suffix
+                else ", Allure results on (the harness side includes the lint and the enrichment)"
             )
+            for measure, unit_key in (("", "seconds"), ("_cpu", "cpu_seconds")):
+                harness = figures.values[f"harness_{runner}{suffix}_{unit_key}"].value
+                baseline = figures.values[f"bare_{runner}{suffix}_{unit_key}"].value
+                figures.add(
+                    f"overhead{measure}_ratio_{runner}{suffix}",
+                    harness / baseline,
+                    "×",
+                    "ratio of the two commands above",
+                    what + (" — wall time" if not measure else " — CPU time"),
+                )
     return figures
 
 
@@ -116,19 +120,28 @@ def parallel(work: Path, size: int, repeats: int, workers: int = 2) -> Figures:
         return measure
 
     timings = _repeat(
-        {"serial": variant(serial_cmd, "r-serial"), "parallel": variant(parallel_cmd, "r-parallel")},
+        {
+            "serial": variant(serial_cmd, "r-serial"),
+            "parallel": variant(parallel_cmd, "r-parallel"),
+        },
         repeats,
     )
     serial = commands.statuses(work / "r-serial")
     in_parallel = commands.statuses(work / "r-parallel")
     if serial != in_parallel:
-        differing = [k for k in serial.keys() | in_parallel.keys() if serial.get(k) != in_parallel.get(k)]
-        raise BenchmarkError(f"-n {workers} and -n 0 disagree on {len(differing)} scenario(s): {differing[:3]}")
+        differing = [
+            k for k in serial.keys() | in_parallel.keys() if serial.get(k) != in_parallel.get(k)
+        ]
+        raise BenchmarkError(
+            f"-n {workers} and -n 0 disagree on {len(differing)} scenario(s): {differing[:3]}"
+        )
     figures = Figures()
     t_serial, t_parallel = fastest(timings["serial"]), fastest(timings["parallel"])
     note = f"fastest of {repeats}, {size} scenarios"
     figures.add("serial_seconds", t_serial, "s", f"{setup} && {shell(serial_cmd)}", note)
-    figures.add(f"parallel_{workers}_seconds", t_parallel, "s", f"{setup} && {shell(parallel_cmd)}", note)
+    figures.add(
+        f"parallel_{workers}_seconds", t_parallel, "s", f"{setup} && {shell(parallel_cmd)}", note
+    )
     figures.add(
         "xdist_speedup",
         t_serial / t_parallel,
@@ -142,9 +155,11 @@ def parallel(work: Path, size: int, repeats: int, workers: int = 2) -> Figures:
 
 def scale(work: Path, sizes: Sequence[int], repeats_small: int) -> Figures:
     """(6) The cost per scenario at each size, net of the fixed cost of one run (a
-    one-scenario suite, measured the same way)."""
+    one-scenario suite, measured the same way). Cost is CPU time (of the CLI and its runner
+    process): unlike wall time it hardly moves with the other work on a shared machine."""
     figures = Figures()
-    measured: dict[int, float] = {}
+    cpu: dict[int, float] = {}
+    wall: dict[int, float] = {}
     for size in (1, *sizes):
         features = suites.generated_suite(work / f"scale-{size}", size)
         command = commands.harness_run(features, work / "r-scale")
@@ -154,35 +169,36 @@ def scale(work: Path, sizes: Sequence[int], repeats_small: int) -> Figures:
             _fresh(work / "r-scale")
             return run_timed(command, timeout=TIMEOUT)
 
-        seconds = fastest(_repeat({"run": measure}, repeats)["run"])
-        measured[size] = seconds
+        timings = _repeat({"run": measure}, repeats)["run"]
+        cpu[size], wall[size] = least_cpu(timings), fastest(timings)
         figures.add(
             f"scale_{size}_seconds",
-            seconds,
+            wall[size],
             "s",
             f"{_generate_command(size, features)} && {shell(command)}",
-            f"fastest of {repeats}",
+            f"fastest of {repeats}; {cpu[size]:.2f} CPU s",
         )
         shutil.rmtree(features)
-    fixed = measured[1]
     for size in sizes:
-        net = (measured[size] - fixed) / (size - 1) * 1000
         figures.add(
             f"scale_{size}_ms_per_scenario",
-            net,
+            (cpu[size] - cpu[1]) / (size - 1) * 1000,
             "ms",
             "derived",
-            f"(T({size}) − T(1)) ÷ {size - 1}; gross {measured[size] / size * 1000:.2f} ms",
+            f"CPU (T({size}) − T(1)) ÷ {size - 1}; wall "
+            f"{(wall[size] - wall[1]) / (size - 1) * 1000:.1f} ms net, "
+            f"{wall[size] / size * 1000:.1f} ms gross",
         )
     first, last = sizes[0], sizes[-1]
-    flatness = figures.values[f"scale_{last}_ms_per_scenario"].value / figures.values[
-        f"scale_{first}_ms_per_scenario"
-    ].value
+    flatness = (
+        figures.values[f"scale_{last}_ms_per_scenario"].value
+        / figures.values[f"scale_{first}_ms_per_scenario"].value
+    )
     figures.add(
         "scale_flatness",
         flatness,
         "×",
         "ratio of the per-scenario costs above",
-        f"net cost per scenario at {last} ÷ at {first}",
+        f"net CPU cost per scenario at {last} ÷ at {first}",
     )
     return figures

@@ -9,6 +9,7 @@ so scenarios can share them within a process.
 from __future__ import annotations
 
 import hashlib
+import secrets
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -56,7 +57,11 @@ class TestPki:
     def __init__(self, issuer_cn: str = "ZH") -> None:
         self._lock = threading.Lock()
         self._issued: dict[tuple[Eui64, str, KeyUsage, int], Credential] = {}
-        self._serial = 0x4000
+        # Random, not counted from a constant: certificates are named by issuer and serial
+        # (DUIS X509IssuerSerial, CertificateId), and every process has its own PKI with
+        # the same issuer name; parallel workers or successive runs against one long-lived
+        # target must never mint two certificates with the same name.
+        self._serial = secrets.randbits(64) << 16
         self.root_key = ec.generate_private_key(ec.SECP256R1())
         root_name = x509.Name(
             [

@@ -193,10 +193,9 @@ class World:
         party = Party(name, user, credentials, xml)
         self.parties[name] = party
         self.adapter.enrol_signer(user.user_id, xml)
-        enrol_command_signer = getattr(self.adapter, "enrol_command_signer", None)
-        if enrol_command_signer is not None and KeyUsage.DIGITAL_SIGNING in credentials:
+        if KeyUsage.DIGITAL_SIGNING in credentials:
             # a differential run re-signs the reference's own pre-command with this key
-            enrol_command_signer(user.user_id, credentials[KeyUsage.DIGITAL_SIGNING])
+            self.adapter.enrol_command_signer(user.user_id, credentials[KeyUsage.DIGITAL_SIGNING])
         self.adapter.provision(AddUser(user))
         for credential in (*credentials.values(), xml):
             self.adapter.provision(PublishCertificate(credential.certificate.der))
@@ -488,8 +487,8 @@ class World:
     ) -> Response:
         response = self.adapter.submit(request, fault)
         attempt.exchanges.append((request, response))
-        raw = getattr(self.adapter, "last_raw", None)
-        raw_request, raw_response = raw if isinstance(raw, tuple) else (None, None)
+        raw = self.adapter.last_raw
+        raw_request, raw_response = raw if raw is not None else (None, None)
         for observer in self.observers:
             observer(request, response, raw_request, raw_response)
         return response

@@ -56,10 +56,20 @@ class Adapter(Protocol):
     name: str
     capabilities: Capabilities
 
+    @property
+    def last_raw(self) -> tuple[bytes, bytes] | None:
+        """The last DUIS request and response as sent and received (None in process)."""
+        ...
+
     def provision(self, command: Provision) -> None: ...
 
     def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
         """The XML-signing credential to sign this User's DUIS messages with."""
+        ...
+
+    def enrol_command_signer(self, user_id: Eui64, credential: Credential) -> None:
+        """The digital-signing credential this User signs pre-commands with (only a
+        differential run needs it, to re-sign the reference's own pre-command)."""
         ...
 
     def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response: ...

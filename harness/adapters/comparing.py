@@ -105,9 +105,9 @@ class ComparingAdapter:
         self._last_reported: dict[str, Difference] = {}
 
     @property
-    def last_raw(self) -> object:
+    def last_raw(self) -> tuple[bytes, bytes] | None:
         """The primary's raw DUIS exchange, for the World's evidence."""
-        return getattr(self.primary, "last_raw", None)
+        return self.primary.last_raw
 
     # -- reporting --------------------------------------------------------------------------
     def _differ(self, difference: Difference, key: str | None = None) -> None:

@@ -169,6 +169,9 @@ class DuisHttpAdapter:
     def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
         self.signers.setdefault(user_id, credential)
 
+    def enrol_command_signer(self, user_id: Eui64, credential: Credential) -> None:
+        return None  # the World signs pre-commands itself
+
     def provision(self, command: Provision) -> None:
         if not self.capabilities.provision:
             raise NotApplicable(f"target {self.name} offers no test-control API to provision state")

@@ -59,8 +59,13 @@ class ReferenceAdapter:
 
                 state.s1sp.fault_hook = fail
 
+    last_raw: tuple[bytes, bytes] | None = None  # nothing travels as XML in process
+
     def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
         return None  # in process, requests are not signed as XML
+
+    def enrol_command_signer(self, user_id: Eui64, credential: Credential) -> None:
+        return None  # the World signs pre-commands itself
 
     def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response:
         if fault is not None:

@@ -26,7 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def render(results: Path, out: Path, catalogue: Path, allure: bool = True) -> None:
     from harness.report import render_reports
-
     from harness.report.allure_html import TOOLS_DIR_ENV
 
     # The renderer is installed once per checkout, wherever the command is run from.

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from harness.errors import ConfigurationError
 from harness.features import read_features
 from harness.lint import lint
 from harness.reference.profiles import PROFILES, resolve
+from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
@@ -19,7 +19,7 @@ from harness.running.verdicts import (
     EXIT_BAD_INPUT,
     EXIT_INCONCLUSIVE,
     RunSummary,
-    read_verdicts,
+    verdicts_of,
     write_allure_side_files,
     write_junit,
 )
@@ -147,9 +147,7 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)
         return EXIT_INCONCLUSIVE
     results: Path = args.results
-    if results.exists() and not args.keep_results:
-        shutil.rmtree(results)  # cleaned before the run, never by a racing worker
-    results.mkdir(parents=True, exist_ok=True)
+    clear_results(results, keep=args.keep_results)  # before the run, never by a racing worker
 
     summary = RunSummary()
     for profile in profiles:
@@ -190,8 +188,8 @@ def command_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-        enrich(written, scenarios, catalogue, RunIdentity(profile, args.target, args.runner))
-        summary.verdicts.extend(read_verdicts(written))
+        identity = RunIdentity(profile, args.target, args.runner)
+        summary.verdicts.extend(verdicts_of(enrich(written, scenarios, catalogue, identity)))
 
     write_allure_side_files(results, args.target, profiles, [args.runner])
     if args.junit:

@@ -61,7 +61,13 @@ Runs = dict[ScenarioKey, ScenarioRun]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target-mode", choices=MODES, default="inprocess")
+    parser.add_argument(
+        "--target-mode",
+        choices=MODES,
+        default="inprocess",
+        help="inprocess: the mutant inside each runner process; http: each mutant served by "
+        "its own 'dsp-conformance serve --mutant' on loopback",
+    )
     parser.add_argument("--runner", choices=RUNNERS, default="pytest-bdd")
     parser.add_argument(
         "--profile",
@@ -82,7 +88,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--tags", help="Cucumber tag expression (default: the hand-written suite, no @generated)"
     )
     parser.add_argument("--features", type=Path, default=DEFAULT_FEATURES)
-    parser.add_argument("--results", type=Path, default=REPO_ROOT / "reports" / "selftest")
+    parser.add_argument(
+        "--results",
+        type=Path,
+        default=REPO_ROOT / "reports" / "selftest",
+        help="cleaned first; receives kill-matrix.json and the reference's Allure results",
+    )
     parser.add_argument("--report", type=Path, help="also render the reports into this folder")
     parser.add_argument("-j", "--jobs", type=int, default=2, help="runs at the same time")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds per runner process")

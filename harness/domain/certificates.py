@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from enum import Enum
 
@@ -78,11 +79,17 @@ class OrgCertificate:
 
     @classmethod
     def from_der(cls, der: bytes) -> OrgCertificate:
-        try:
-            cert = x509.load_der_x509_certificate(der)
-        except ValueError:
-            raise InvalidValue("not a DER X.509 certificate") from None
-        return cls.from_x509(cert)
+        return _from_der(der)
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_der(der: bytes) -> OrgCertificate:
+    """Parsed once per process: every scenario publishes the same parties' certificates."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+    except ValueError:
+        raise InvalidValue("not a DER X.509 certificate") from None
+    return OrgCertificate.from_x509(cert)
 
 
 def issuer_cn(cert: x509.Certificate) -> str:

@@ -129,7 +129,9 @@ def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Ce
     config = _CONFIG if at is None else replace(_CONFIG, verification_time=at)
     try:
         result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
-    except SignXMLException as exc:
+    except (SignXMLException, etree.LxmlError, ValueError) as exc:
+        # signxml checks the ds:Signature against the XML-DSig schema with lxml, which
+        # raises DocumentInvalid (e.g. a SignatureValue that is not base64), not its own.
         reason = " ".join(str(exc).split()).rstrip(":") or type(exc).__name__
         raise SignatureInvalid(f"the XML signature does not verify: {reason}") from None
     if isinstance(result, list) or result.signed_xml is None or result.signed_xml.tag != root.tag:

@@ -4,14 +4,19 @@ allure-behave turns Gherkin tags into ``tag`` labels; allure-pytest-bdd does not
 knows our requirements. After each runner process, every result it wrote is completed
 here from the feature files and the catalogue: requirement labels and links, epic/feature/
 story/severity, ``profile``/``target``/``runner`` parameters (so runs never merge as
-retries), a runner-independent name and history ID. Writes are atomic (temp + rename).
+retries), a runner-independent name and history ID.
+
+Each result is rewritten in place, not replaced by a renamed temporary file: replacing a file
+frees its blocks, which costs 1–3 ms on a file system that discards freed blocks (ext4
+``-o discard``, common on cloud disks) against ~20 µs for writing over it; that was most of
+the enrichment's time on 10,000 results. A run killed in the middle of a write can leave one
+result the report then refuses by name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,14 +138,27 @@ def enrich(
     scenarios: list[ScenarioInfo],
     catalogue: Catalogue,
     run: RunIdentity,
-) -> None:
+) -> list[dict[str, Any]]:
+    """Complete every result in ``files`` in place; the enriched documents are returned,
+    so the caller reads its verdicts without reading the files again."""
     index = _index(scenarios)
+    documents = []
     for path in sorted(files):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"{path}: cannot read an Allure result: {exc}") from None
         enriched = enrich_result(data, index, catalogue, run)
-        temporary = path.with_suffix(".json.tmp")
-        temporary.write_text(json.dumps(enriched, ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, path)
+        _overwrite(path, json.dumps(enriched, ensure_ascii=False).encode("utf-8"))
+        documents.append(enriched)
+    return documents
+
+
+def _overwrite(path: Path, content: bytes) -> None:
+    """Write ``content`` over the file (see the module's docstring for why not rename)."""
+    try:
+        with path.open("r+b") as handle:
+            handle.write(content)
+            handle.truncate(len(content))
+    except OSError as exc:
+        raise ConfigurationError(f"{path}: cannot rewrite an Allure result: {exc}") from None

@@ -108,6 +108,7 @@ def kill_matrix_document(
                 "killed_by": v.scenario_names(),
                 "violates": list(v.mutant.violates),
                 "profiles": list(v.profiles),
+                "where_it_shows": v.mutant.why,
                 "kills": [
                     {
                         "scenario": run.key.full_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,12 +59,16 @@ def _parameter(data: dict[str, Any], name: str) -> str:
 
 
 def read_verdicts(files: set[Path]) -> list[ScenarioVerdict]:
+    return verdicts_of(json.loads(path.read_text(encoding="utf-8")) for path in sorted(files))
+
+
+def verdicts_of(documents: Iterable[dict[str, Any]]) -> list[ScenarioVerdict]:
+    """The verdicts of Allure result documents (as read from ``*-result.json``)."""
     verdicts = []
-    for path in sorted(files):
-        data = json.loads(path.read_text(encoding="utf-8"))
+    for data in documents:
         verdicts.append(
             ScenarioVerdict(
-                name=str(data.get("name", path.stem)),
+                name=str(data.get("name", data.get("uuid", ""))),
                 profile=_parameter(data, "profile"),
                 runner=_parameter(data, "runner"),
                 status=str(data.get("status", "broken")),

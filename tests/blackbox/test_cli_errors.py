@@ -113,7 +113,7 @@ def test_unknown_step_under_a_runner_started_by_hand(tmp_path: Path, runner: str
         (["run", "--features", "/nonexistent/features"], "does not exist"),
         (["run", "--runner", "behave", "-n", "2"], "needs --runner pytest-bdd"),
         (["run", "--config", "/nonexistent.toml"], "config file /nonexistent.toml does not exist"),
-        (["check", "--catalogue", "/nonexistent.yaml"], "cannot read the catalogue"),
+        (["check", "--catalogue", "/nonexistent.yaml"], "cannot be read"),
     ],
 )
 def test_bad_options_give_one_line_and_exit_2(args: list[str], needle: str, tmp_path: Path) -> None:

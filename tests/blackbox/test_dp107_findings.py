@@ -18,14 +18,22 @@ def test_summary_states_the_deadlock_and_what_lifts_it(tmp_path: Path) -> None:
         "run", "--all-profiles", "--tags", "@req:DP107-deadlock", "--results", tmp_path / "r"
     )
     assert done.returncode == 0, done.stdout[-2000:]
-    rendered = run_cli("report", "--results", tmp_path / "r", "--out", tmp_path / "html", "--no-allure")
+    rendered = run_cli(
+        "report", "--results", tmp_path / "r", "--out", tmp_path / "html", "--no-allure"
+    )
     assert rendered.returncode == 0, rendered.stderr
     page = (tmp_path / "html" / "summary.html").read_text()
     findings = dict(re.findall(r"<li><b>([^<]+)</b>: (.*?)</li>", page))
     assert findings["baseline"].startswith("the deadlock holds")
     assert findings["baseline+mp063-check"].startswith("the deadlock holds")
     assert "lifts the deadlock" in findings["dp107-owner-path"]
-    assert "The owner of the wrong certificate is not the registered NO" in findings["dp107-owner-path"]
+    assert (
+        "The owner of the wrong certificate is not the registered NO"
+        in findings["dp107-owner-path"]
+    )
     assert "lifts the deadlock" in findings["dp107-registered-path"]
-    assert "The registered NO cannot replace a certificate it does not own" in findings["dp107-registered-path"]
+    assert (
+        "The registered NO cannot replace a certificate it does not own"
+        in findings["dp107-registered-path"]
+    )
     assert all("the target behaved as the profile requires" in text for text in findings.values())

@@ -169,7 +169,7 @@ CASES: list[Case] = [
          2, ("@profile:dp108 is not a known profile", "mine.feature:11")),
     Case("unknown-requirement", lambda k: k.run(body="  @req:NO-SUCH-REQ\n" + OK),
          2, ("@req:NO-SUCH-REQ is not in the requirements catalogue", "mine.feature:11")),
-    Case("no-requirement", lambda k: k.run(body="Feature: untagged\n" + OK),
+    Case("two-features-in-one-file", lambda k: k.run(body="Feature: untagged\n" + OK),
          2, ("malformed Gherkin", "mine.feature")),
     Case("no-requirement-tag", lambda k: ["run", "--features", write_feature(k.tmp / "f", "Feature: untagged\n" + OK, background=False), "--results", k.tmp / "r"],
          2, ("cites no requirement", "mine.feature:2")),
