@@ -83,9 +83,10 @@ def parse_feature(path: Path) -> list[ScenarioInfo]:
         document = Parser().parse(text)
     except (CompositeParserException, ParserError) as exc:
         lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
-        raise FeatureSyntaxError(
-            f"{path}: malformed Gherkin: {lines[0] if lines else type(exc).__name__}"
-        ) from None
+        lines = [line for line in lines if line.rstrip(":") != "Parser errors"]  # a heading
+        reason = lines[0] if lines else type(exc).__name__
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        raise FeatureSyntaxError(f"{path}: malformed Gherkin: {reason}{more}") from None
     feature = document.get("feature")
     if feature is None:
         raise FeatureSyntaxError(f"{path}: no Feature in the file")

@@ -80,7 +80,12 @@ def load_catalogue(path: Path) -> Catalogue:
     try:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise CatalogueError(f"requirements catalogue {path}: not valid YAML ({exc})") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise CatalogueError(
+            f"requirements catalogue {path}: not valid YAML{where} ({problem})"
+        ) from None
     if not isinstance(document, dict):
         raise CatalogueError(f"requirements catalogue {path}: expected a mapping at the top")
     documents = _documents(document.get("documents") or {}, path)

@@ -111,6 +111,9 @@ def _check_options(args: argparse.Namespace, scenarios: int) -> None:
         if path is None:
             continue
         folder = path.parent if option == "--junit" else path
+        blocking = next((p for p in (folder, *folder.parents) if p.exists()), None)
+        if blocking is not None and not blocking.is_dir():
+            raise ConfigurationError(f"{option} {path}: {blocking} is a file, not a folder")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

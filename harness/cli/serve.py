@@ -81,7 +81,7 @@ def command_serve(args: argparse.Namespace) -> int:
     if args.state is not None:
         from harness.server.journal import Journal
 
-        journal = Journal(args.state)
+        journal = Journal(args.state, mutant=args.mutant)
         print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
     if args.delay_ms < 0:
         raise ConfigurationError(f"--delay-ms {args.delay_ms:g}: a delay cannot be negative")

@@ -85,7 +85,10 @@ def load_registrations(path: Path, parties: dict[str, Eui64]) -> list[Registrati
             f"{path}: cannot read registrations: not UTF-8 text (byte {exc.start})"
         ) from None
     except yaml.YAMLError as exc:
-        raise ConfigurationError(f"{path}: not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise ConfigurationError(f"{path}: not valid YAML{where} ({problem})") from None
     rows = document.get("registrations") if isinstance(document, dict) else None
     if not isinstance(rows, list):
         raise ConfigurationError(f"{path}: expected a top-level 'registrations' list")

@@ -69,8 +69,9 @@ class Identity:
 class Journal:
     """One state file, owned by one process (an exclusive SQLite lock, held until close)."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, mutant: str | None = None) -> None:
         self.path = path
+        self.mutant = mutant  # a mutant DSP replays differently: part of the identity
         self._lock = threading.Lock()
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -129,6 +130,10 @@ class Journal:
 
     def identity(self, fresh: Identity) -> Identity:
         """The identity stored in the file; on first use, ``fresh`` is stored and returned."""
+        if self.mutant:
+            fresh = Identity(
+                f"{fresh.profile} with mutant {self.mutant}", fresh.clock_start, fresh.credential
+            )
         with self._lock:
             profile = self._meta("profile")
             if profile is None:
@@ -153,7 +158,7 @@ class Journal:
         if profile != wanted:
             raise ConfigurationError(
                 f"state file {self.path} holds a DSP served under profile {profile!r}, not "
-                f"{wanted!r}: serve it with --profile {profile} or use another file"
+                f"{wanted!r}: serve it as it was served, or use another file"
             )
         try:
             certificate = OrgCertificate.from_der(self._meta("dsp_certificate") or b"")

@@ -117,6 +117,10 @@ def _registration_file(kit: Kit, party: str) -> list[str | Path]:
         "registrations:\n"
         f'  - {{meter_point: "1200000000002", role: ED, party: "{party}", from: 2025-01-01}}\n',
     )
+    return _registration_file_named(kit)
+
+
+def _registration_file_named(kit: Kit) -> list[str | Path]:
     body = (
         "  Scenario: registrations from a file\n"
         '    Given the Registration Data in "data/regs.yaml"\n'
@@ -148,9 +152,9 @@ CERT = pem_certificate(certificate(KEY))
 CASES: list[Case] = [
     # -- feature files ------------------------------------------------------------------
     Case("gherkin-table-cells", lambda k: k.run(body="  Scenario: t\n    Given the time is 2026-03-01\n      | a | b |\n      | c |\n"),
-         2, ("malformed Gherkin", "mine.feature")),
+         2, ("mine.feature: malformed Gherkin: (13:5): inconsistent cell count within the table",)),
     Case("gherkin-not-gherkin", lambda k: ["run", "--features", write_feature(k.tmp / "f", "just some prose\n", background=False), "--results", k.tmp / "r"],
-         2, ("malformed Gherkin", "mine.feature")),
+         2, ("mine.feature: malformed Gherkin: (1:1): expected: #EOF", "got 'just some prose'")),
     Case("gherkin-empty-file", lambda k: ["run", "--features", write_feature(k.tmp / "f", "", background=False), "--results", k.tmp / "r"],
          2, ("no Feature in the file", "mine.feature")),
     Case("feature-not-utf8", lambda k: ["run", "--features", k.file("f/x.feature", b"Feature: \xff\xfe caf\xe9\n").parent, "--results", k.tmp / "r"],
@@ -170,7 +174,7 @@ CASES: list[Case] = [
     Case("unknown-requirement", lambda k: k.run(body="  @req:NO-SUCH-REQ\n" + OK),
          2, ("@req:NO-SUCH-REQ is not in the requirements catalogue", "mine.feature:11")),
     Case("two-features-in-one-file", lambda k: k.run(body="Feature: untagged\n" + OK),
-         2, ("malformed Gherkin", "mine.feature")),
+         2, ("mine.feature: malformed Gherkin: (10:1)", "got 'Feature: untagged'")),
     Case("no-requirement-tag", lambda k: ["run", "--features", write_feature(k.tmp / "f", "Feature: untagged\n" + OK, background=False), "--results", k.tmp / "r"],
          2, ("cites no requirement", "mine.feature:2")),
     Case("no-when-or-then", lambda k: k.run(body="  Scenario: nothing happens\n    Given the time is 2026-03-02\n"),
@@ -210,13 +214,15 @@ CASES: list[Case] = [
     Case("unknown-target", lambda k: k.run("--target", "ftp://nowhere"), 2, ("unknown target 'ftp://nowhere'",)),
     Case("malformed-tag-expression", lambda k: k.run("--tags", "@req:X and ("), 2, ("--tags '@req:X and (' is not a tag expression",)),
     Case("tags-select-nothing", lambda k: k.run("--tags", "@req:NOTHING-HAS-THIS"), 2, ("produced no result",)),
-    Case("catalogue-missing", lambda k: k.run("--catalogue", k.tmp / "none.yaml"), 2, ("none.yaml",)),
-    Case("catalogue-not-yaml", lambda k: k.run("--catalogue", k.file("cat.yaml", "requirements: [unclosed")), 2, ("cat.yaml",)),
+    Case("catalogue-missing", lambda k: k.run("--catalogue", k.tmp / "none.yaml"), 2, ("none.yaml", "cannot be read")),
+    Case("catalogue-not-yaml", lambda k: k.run("--catalogue", k.file("cat.yaml", "requirements: [unclosed")), 2, ("cat.yaml", "not valid YAML at line")),
+    Case("registration-file-not-yaml", lambda k: (k.file("features/data/regs.yaml", "registrations: [unclosed"), _registration_file_named(k))[-1],
+         2, ("regs.yaml: not valid YAML at line", "mine.feature:11")),
     Case("workers-with-behave", lambda k: k.run("--runner", "behave", "-n", "2"), 2, ("needs --runner pytest-bdd",)),
     Case("workers-negative", lambda k: k.run("-n", "-1"), 2, ("-n/--workers -1",)),
     Case("timeout-zero", lambda k: k.run("--timeout", "0"), 2, ("--timeout 0",)),
     Case("results-is-a-file", lambda k: ["run", "--features", k.features(), "--results", k.file("results.txt", "")], 2, ("--results", "is a file, not a folder")),
-    Case("junit-under-a-file", lambda k: k.run("--junit", k.file("plain.txt", "") / "junit.xml"), 2, ("--junit", "plain.txt")),
+    Case("junit-under-a-file", lambda k: k.run("--junit", k.file("plain.txt", "") / "junit.xml"), 2, ("--junit", "plain.txt is a file, not a folder")),
     # -- the --config file --------------------------------------------------------------
     Case("config-missing", lambda k: k.run("--config", k.tmp / "none.toml"), 2, ("config file", "none.toml", "does not exist")),
     Case("config-is-a-folder", lambda k: k.run("--config", k.file("cfg.toml/x", "").parent), 2, ("config file", "cfg.toml", "is not a file")),
@@ -257,7 +263,7 @@ CASES: list[Case] = [
     Case("target-answers-not-json", lambda k: k.against(k.peer(peers.answer_not_json)), 3, ("not a JSON object", "nothing was run")),
     Case("target-answers-byte-by-byte", lambda k: k.against(k.peer(peers.trickle_everything)), 3, ("did not answer within 1.5 s", "nothing was run")),
     Case("target-refuses-the-token", lambda k: k.against(k.peer(peers.answer_unauthorised)), 2, ("HTTP 401", "test-control token")),
-    Case("receiver-port-in-use", lambda k: k.run("--target", k.proxy(), "--config", k.config(f"[target]\nreceiver_port = {_busy_port(k)}\n")),
+    Case("receiver-port-in-use", lambda k: k.run("--target", f"http://127.0.0.1:{peers.closed_port()}", "--config", k.config(f"[target]\nreceiver_port = {_busy_port(k)}\n")),
          2, ("cannot listen for asynchronous responses on 127.0.0.1:",)),
     Case("duis-5xx", lambda k: k.against(k.proxy(peers.on_path("/api/v1/serviceT", lambda c, r: c.send(peers.http_response(502, b"bad gateway", "text/plain")))), body=TWO_SCENARIOS),
          3, ("inconclusive", "target answered HTTP 502 on /api/v1/serviceT", "SRV 6.15.1 CV4"), statuses={"a read": "passed", "a critical update": "broken"}),
@@ -331,6 +337,10 @@ def test_bad_input(case: Case, tmp_path: Path, upstream: Callable[[], str]) -> N
     line = one_line(text, *case.needles)
     if code == 2:
         assert line.startswith("dsp-conformance:"), line
+        lines = text.splitlines()
+        for n, each in enumerate(lines[:-1]):  # an error is one line: nothing runs on after it
+            if each.startswith("dsp-conformance: error:"):
+                assert lines[n + 1].startswith(("dsp-conformance", "==")), text
     if case.statuses is not None:
         found = {}
         for path in (tmp_path / "r").glob("*-result.json"):

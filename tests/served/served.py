@@ -6,6 +6,7 @@ import contextlib
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ def free_port() -> int:
 def served(profile: str, *extra: str, timeout: float = 60) -> Iterator[str]:
     port = free_port()
     schema = [] if (duis_dir() / "xsd").is_dir() else ["--no-schema"]
+    log = tempfile.TemporaryFile(mode="w+")  # noqa: SIM115 - closed in the finally below
     process = subprocess.Popen(
         [
             sys.executable,
@@ -41,7 +43,7 @@ def served(profile: str, *extra: str, timeout: float = 60) -> Iterator[str]:
             *extra,
         ],
         cwd=REPO,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
         text=True,
     )
@@ -55,7 +57,8 @@ def served(profile: str, *extra: str, timeout: float = 60) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
+                log.seek(0)
+                output = log.read()
                 raise RuntimeError(f"serve did not start: {output[-2000:]}")
             time.sleep(0.2)
         yield url
@@ -65,3 +68,4 @@ def served(profile: str, *extra: str, timeout: float = 60) -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
