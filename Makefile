@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dsp-conformance run --target reference --all-profiles --results $(RESULTS) --report $(REPORT)
 
-test: lint typecheck unit selftest
+test: lint typecheck selftest unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
