@@ -64,6 +64,28 @@ def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
+_EXCEPTION_PREFIX = re.compile(r"^(?:Skipped: )?(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*): ")
+_READABLE = {
+    "NonConformance": "non-conformance: ",
+    "Inconclusive": "inconclusive: ",
+    "NotApplicable": "not applicable: ",
+    "AssertionError": "non-conformance: ",
+}
+
+
+def readable_message(message: str) -> str:
+    """``harness.errors.NonConformance: expected …`` → ``non-conformance: expected …``;
+    other exceptions keep their class name without the module path."""
+    text = message.strip()
+    if text.startswith("Skipped: "):
+        text = text.removeprefix("Skipped: ")
+    match = _EXCEPTION_PREFIX.match(text)
+    if match is None:
+        return text
+    name = match["name"]
+    return _READABLE.get(name, f"{name}: ") + text[match.end() :]
+
+
 def _url(catalogue: Catalogue, requirement: Requirement) -> str:
     document = catalogue.document_of(requirement)
     return (document.url if document else None) or ""
@@ -128,6 +150,9 @@ def enrich_result(
         historyId=hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
         testCaseId=hashlib.md5(full_name.encode(), usedforsecurity=False).hexdigest(),
     )
+    details = data.get("statusDetails")
+    if isinstance(details, dict) and isinstance(details.get("message"), str):
+        details["message"] = readable_message(details["message"])
     if scenario is not None:
         data["harnessScenario"] = {"file": str(scenario.path), "line": scenario.line}
     return data
