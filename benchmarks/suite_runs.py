@@ -147,7 +147,18 @@ def parallel(work: Path, size: int, repeats: int, workers: int = 2) -> Figures:
         t_serial / t_parallel,
         "×",
         "ratio of the two commands above",
-        f"-n 0 ÷ -n {workers}; verdicts identical for all {len(serial)} scenarios",
+        f"-n 0 ÷ -n {workers} (wall); verdicts identical for all {len(serial)} scenarios",
+    )
+    cpu_serial, cpu_parallel = least_cpu(timings["serial"]), least_cpu(timings["parallel"])
+    figures.add("serial_cpu_seconds", cpu_serial, "s", "the same command", "")
+    figures.add(f"parallel_{workers}_cpu_seconds", cpu_parallel, "s", "the same command", "")
+    figures.add(
+        "xdist_speedup_idle_estimate",
+        cpu_serial / (cpu_parallel / workers),
+        "×",
+        "derived from the CPU seconds above",
+        f"if the {workers} workers' CPU seconds ran side by side on otherwise idle cores: "
+        "what -n buys on a machine nobody else is using",
     )
     figures.add("xdist_verdicts_identical", 1.0, "bool", "compared scenario by scenario", "")
     return figures

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import textwrap
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -283,7 +284,7 @@ def render(table: Table, chosen: Sequence[Case], source: str) -> str:
         GENERATED_TAG,
         f"Feature: {table.feature}",
     ]
-    lines += [f"  {line}" for line in table.description.splitlines() if line.strip()]
+    lines += [f"  {line}" for line in textwrap.wrap(table.description, width=94)]
     lines += ["", "  Background:", f"    Given the time is {table.time}"]
     for group in sorted(groups, key=lambda g: (g.order, g.requirements)):
         title = group.title

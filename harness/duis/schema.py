@@ -12,7 +12,6 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import xmlschema
 from lxml import etree
 
 from harness.duis.errors import DuisSchemaError, SchemaUnavailable
@@ -47,6 +46,14 @@ def schema_file(directory: Path | None = None) -> Path:
     return path
 
 
+def _xmlschema() -> Any:
+    """xmlschema, imported on first use: it takes a quarter of a second, and most commands
+    that import this module (for :func:`duis_dir`) never validate anything."""
+    import xmlschema
+
+    return xmlschema
+
+
 class DuisSchema:
     """A loaded DUIS XSD. Validation is serialised: one schema object, many threads."""
 
@@ -55,14 +62,14 @@ class DuisSchema:
         self._lock = threading.Lock()
         try:
             # "sandbox": the XSD may only import files from its own directory.
-            self._schema: Any = xmlschema.XMLSchema(str(path), allow="sandbox")
-        except (xmlschema.XMLSchemaException, OSError, etree.LxmlError, SyntaxError) as exc:
+            self._schema: Any = _xmlschema().XMLSchema(str(path), allow="sandbox")
+        except (_xmlschema().XMLSchemaException, OSError, etree.LxmlError, SyntaxError) as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             raise SchemaUnavailable(f"cannot load the DUIS XSD {path}: {first}") from None
 
     def first_error(self, root: etree._Element) -> str | None:
         """``path: reason`` of the first violation, or ``None`` when the tree is valid."""
-        resource = xmlschema.XMLResource(root, allow="none")
+        resource = _xmlschema().XMLResource(root, allow="none")
         with self._lock:
             error = next(iter(self._schema.iter_errors(resource)), None)
         if error is None:

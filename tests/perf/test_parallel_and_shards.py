@@ -169,3 +169,30 @@ def test_a_shard_with_nothing_in_it_is_not_an_error(tmp_path: Path) -> None:
         tmp_path / "r",
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_shard_spread_over_workers_is_the_same_shard(
+    features: Path, serial: dict[tuple[str, str, str], str], tmp_path: Path
+) -> None:
+    found = {}
+    for workers in ("0", "2"):
+        done = run_cli(
+            "run",
+            "--features",
+            features,
+            "--tags",
+            EVERYTHING,
+            "--profile",
+            "baseline",
+            "--shard",
+            f"1/{SHARDS}",
+            "-n",
+            workers,
+            "--results",
+            tmp_path / workers,
+            timeout=1200,
+        )
+        assert done.returncode in (0, 1), done.stdout[-3000:] + done.stderr[-2000:]
+        found[workers] = verdicts(tmp_path / workers)
+    assert found["0"] == found["2"]
+    assert found["2"].items() <= serial.items()
