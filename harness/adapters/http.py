@@ -7,6 +7,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from datetime import datetime
@@ -40,17 +41,22 @@ MAX_ANSWER = 4 << 20  # no answer in scope comes near it; a bigger one is a targ
 
 def tls_context(config: TargetConfig) -> ssl.SSLContext | bool:
     """TLS settings for httpx: the configured CA bundle and client certificate (mutual
-    TLS), or plain verification against the system's CAs."""
+    TLS), or plain verification against the system's CAs. Built once per setting."""
     if isinstance(config.verify, bool) and config.client_cert is None:
         return config.verify
-    cafile = config.verify if isinstance(config.verify, str) else None
+    return _tls_context(config.verify, config.client_cert)
+
+
+@functools.cache
+def _tls_context(verify: bool | str, client_cert: tuple[str, str] | None) -> ssl.SSLContext:
+    cafile = verify if isinstance(verify, str) else None
     try:
         context = ssl.create_default_context(cafile=cafile)
-        if config.verify is False:
+        if verify is False:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
-        if config.client_cert is not None:
-            context.load_cert_chain(*config.client_cert)
+        if client_cert is not None:
+            context.load_cert_chain(*client_cert)
     except (OSError, ssl.SSLError) as exc:
         raise ConfigurationError(f"TLS settings unusable: {exc}") from None
     return context

@@ -40,6 +40,7 @@ class ScheduledCommand:
 class DspState:
     users: dict[Eui64, User] = field(default_factory=dict)
     repository: dict[CertificateId, OrgCertificate] = field(default_factory=dict)
+    by_serial: dict[int, list[OrgCertificate]] = field(default_factory=dict)  # index
     smi: dict[Eui64, Device] = field(default_factory=dict)
     registrations: RegistrationData = field(default_factory=RegistrationData)
     smets2_cells: dict[Eui64, dict[Cell, OrgCertificate]] = field(default_factory=dict)
@@ -56,6 +57,8 @@ class DspState:
 
     def publish(self, certificate: OrgCertificate) -> None:
         """Lodge a certificate in the SMKI repository."""
+        if certificate.id not in self.repository:
+            self.by_serial.setdefault(certificate.id.serial, []).append(certificate)
         self.repository[certificate.id] = certificate
 
     def add_device(self, device: Device) -> None:

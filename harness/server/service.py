@@ -8,6 +8,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from cryptography import x509
+
 from harness.adapters.provisioning import AddUser, SetTime
 from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.wire import from_json
@@ -21,7 +23,7 @@ from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.requests import decode_request
 from harness.duis.responses import encode_response
 from harness.duis.schema import validate
-from harness.duis.signing import lookup_in, sign, verify
+from harness.duis.signing import same_name, sign, verify
 from harness.errors import ConfigurationError, HarnessError
 from harness.pki import TestPki
 from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
@@ -140,12 +142,21 @@ class ServedDsp:
                 ) from None
         self.delivered = len(self.dsp.state.outbox)
 
+    def _xml_signer(self, issuer: str, serial: int) -> x509.Certificate | None:
+        """The XML-signing certificate a signature names, from the SMKI repository
+        (indexed by serial: the cost does not grow with the repository)."""
+        return next(
+            (
+                c.certificate
+                for c in self.dsp.state.by_serial.get(serial, [])
+                if c.role_code == XML_SIGNING_OU and same_name(issuer, c.certificate.issuer)
+            ),
+            None,
+        )
+
     def _check_signature(self, body: bytes, request_id: RequestId) -> Response | None:
-        xml_signers = [
-            c for c in self.dsp.state.repository.values() if c.role_code == XML_SIGNING_OU
-        ]
         try:
-            certificate = verify(body, lookup_in(xml_signers), at=self.dsp.clock.now())
+            certificate = verify(body, self._xml_signer, at=self.dsp.clock.now())
         except (SignatureInvalid, UnknownSigner) as exc:
             return _rejected(request_id, f"XML signature refused: {exc}")
         signer = OrgCertificate.from_x509(certificate).owner
