@@ -6,10 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.catalogue.requirements import load_catalogue
+from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
-from harness.features import read_features
-from harness.lint import lint
 from harness.reference.profiles import PROFILES, resolve
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
@@ -24,7 +22,6 @@ from harness.running.verdicts import (
     write_junit,
 )
 from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings, check_target
-from steps.library.matcher import library_matcher
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -124,17 +121,11 @@ def command_run(args: argparse.Namespace) -> int:
     profiles = _profiles(args)
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
-    catalogue_path = args.catalogue or args.features / "requirements.yaml"
-    if args.catalogue is None and not catalogue_path.exists():  # a named one must exist
-        catalogue_path = DEFAULT_FEATURES / "requirements.yaml"
-    catalogue = load_catalogue(catalogue_path)
-    scenarios = read_features(args.features)
-    problems = lint(scenarios, library_matcher(), catalogue)
-    if problems:
-        for problem in problems:
-            print(f"dsp-conformance: {problem}", file=sys.stderr)
+    suite = checked_suite(args.features, args.catalogue)
+    catalogue_path, catalogue, scenarios = suite.catalogue_path, suite.catalogue, suite.scenarios
+    if suite.problems:
         print(
-            f"dsp-conformance: {len(problems)} problem(s) in the scenarios; nothing was run",
+            f"dsp-conformance: {suite.problems} problem(s) in the scenarios; nothing was run",
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT

@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import argparse
 import shutil
-import sys
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.catalogue.requirements import Catalogue, load_catalogue
+from harness.catalogue.requirements import Catalogue
+from harness.cli.checked import checked_suite
 from harness.cli.run import selection
 from harness.errors import ConfigurationError, Inconclusive
-from harness.features import ScenarioInfo, read_features
-from harness.lint import lint
+from harness.features import ScenarioInfo
 from harness.mutants import MUTANTS, Mutant, mutant
 from harness.reference.profiles import resolve
 from harness.running.enrich import RunIdentity, enrich, result_files
@@ -47,7 +46,6 @@ from harness.running.verdicts import (
     write_allure_side_files,
 )
 from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings
-from steps.library.matcher import library_matcher
 
 HELP = "run the scenarios against mutant DSPs: the kill matrix"
 MODES = ("inprocess", "http")
@@ -259,15 +257,13 @@ def command_selftest(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.mutant))
     mutants = [mutant(name) for name in names] if names else list(MUTANTS)
     override = _override(args)
-    catalogue_path = args.features / "requirements.yaml"
-    if not catalogue_path.exists():
-        catalogue_path = DEFAULT_FEATURES / "requirements.yaml"
-    catalogue = load_catalogue(catalogue_path)
-    scenarios = read_features(args.features)
-    problems = lint(scenarios, library_matcher(), catalogue)
-    if problems:
-        for problem in problems:
-            print(f"dsp-conformance: {problem}", file=sys.stderr)
+    checked = checked_suite(args.features)
+    catalogue_path, catalogue, scenarios = (
+        checked.catalogue_path,
+        checked.catalogue,
+        checked.scenarios,
+    )
+    if checked.problems:
         return EXIT_BAD_INPUT
     suite = Suite(
         args.runner,

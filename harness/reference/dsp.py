@@ -31,6 +31,13 @@ from harness.reference.profiles import Profile
 from harness.reference.state import DspState, PendingCommand, ScheduledCommand
 from harness.signing import signed_by
 
+# The cells SRV 6.24.1 reports: the supplier's and the network operator's certificates.
+READABLE_CELLS = frozenset(
+    Cell(role, usage)
+    for role in (RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR)
+    for usage in KeyUsage
+)
+
 
 def pre_command_for(request: ServiceRequest) -> bytes:
     """The GBCS payload the DSP returns for a critical request (a stable digest stands in
@@ -219,7 +226,7 @@ class ReferenceDsp:
         if isinstance(body, RetrieveDeviceSecurityCredentials) and device is not None:
             return tuple(
                 (str(cell), str(cert.id))
-                for cell in sorted(self._cells(device.device_id), key=str)
+                for cell in sorted(READABLE_CELLS, key=str)
                 if (cert := self.state.current_certificate(device.device_id, cell)) is not None
             )
         if isinstance(body, ReadInstantaneousImportRegisters):
@@ -239,13 +246,6 @@ class ReferenceDsp:
                 for d in rows
             )
         return ()
-
-    def _cells(self, device_id: object) -> set[Cell]:
-        return {
-            Cell(role, usage)
-            for role in (RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR)
-            for usage in KeyUsage
-        }
 
     def _execute_or_schedule(
         self,

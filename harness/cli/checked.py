@@ -1,0 +1,36 @@
+"""What every command that runs scenarios does first: read the catalogue and the feature
+files, and check them with the step library (problems are printed, one line each)."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from harness.catalogue.requirements import Catalogue, load_catalogue
+from harness.features import ScenarioInfo, read_features
+from harness.lint import lint
+from harness.runtime import DEFAULT_FEATURES
+from steps.library.matcher import library_matcher
+
+
+@dataclass(frozen=True)
+class CheckedSuite:
+    catalogue_path: Path
+    catalogue: Catalogue
+    scenarios: list[ScenarioInfo]
+    problems: int
+
+
+def checked_suite(features: Path, catalogue: Path | None = None) -> CheckedSuite:
+    """``catalogue`` named explicitly must exist; otherwise the features' own catalogue,
+    falling back to the project's."""
+    path = catalogue or features / "requirements.yaml"
+    if catalogue is None and not path.exists():
+        path = DEFAULT_FEATURES / "requirements.yaml"
+    loaded = load_catalogue(path)
+    scenarios = read_features(features)
+    problems = lint(scenarios, library_matcher(), loaded)
+    for problem in problems:
+        print(f"dsp-conformance: {problem}", file=sys.stderr)
+    return CheckedSuite(path, loaded, scenarios, len(problems))
