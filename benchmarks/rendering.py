@@ -10,7 +10,7 @@ from pathlib import Path
 from benchmarks.common import Figures
 from harness.catalogue.requirements import load_catalogue
 from harness.report import AllureError, render_reports
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from tests.report.synthetic_results import (
     PASS,
     PROFILES,

@@ -28,7 +28,7 @@ from harness.domain.devices import DeviceStatus, DeviceType, Generation
 from harness.domain.meterpoint import make_mpan
 from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError, HarnessError
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 
 DEFAULT_TABLES = DEFAULT_FEATURES / "tables"
 DEFAULT_OUT = DEFAULT_FEATURES / "generated"

@@ -31,7 +31,7 @@ from harness.duis.responses import decode_response
 from harness.duis.signing import lookup_in, sign, verify
 from harness.errors import ConfigurationError, HarnessError, Inconclusive, NotApplicable
 from harness.pki import Credential, TestPki
-from harness.runtime import RunSettings
+from harness.settings import RunSettings
 
 NO_CAPABILITIES = Capabilities(
     provision=False, move_clock=False, inspect=False, inject_faults=False, xml_envelope=True
@@ -77,8 +77,6 @@ def preflight(target: str, config_path: Path | None) -> str | None:
     """Before any runner starts: a bad --config raises ConfigurationError (bad input); an
     unreachable target gives the one line to print (the run would only be inconclusive)."""
     config = load_target_config(config_path)
-    if not target.startswith(("http://", "https://")):
-        return None
     if config.receiver_port:
         Receiver(config.receiver_host, config.receiver_port).close()  # free now, or one line
     try:

@@ -14,7 +14,7 @@ from harness.features import read_features
 from harness.lint import coverage, lint, uncovered
 from harness.reference.profiles import PROFILES, SWITCHES
 from harness.running.verdicts import EXIT_BAD_INPUT
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from steps.library import STEPS
 from steps.library.matcher import library_matcher
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from harness.catalogue.requirements import Catalogue, load_catalogue
 from harness.features import ScenarioInfo, read_features
 from harness.lint import lint
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from steps.library.matcher import library_matcher
 
 

@@ -8,7 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from harness.runtime import DEFAULT_FEATURES, REPO_ROOT
+from harness.settings import DEFAULT_FEATURES, REPO_ROOT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

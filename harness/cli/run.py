@@ -21,7 +21,8 @@ from harness.running.verdicts import (
     write_allure_side_files,
     write_junit,
 )
-from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings, check_target
+from harness.runtime import check_target, preflight
+from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -134,8 +135,6 @@ def command_run(args: argparse.Namespace) -> int:
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():
         raise ConfigurationError(f"config file {args.config} does not exist")
-    from harness.adapters.http import preflight
-
     unreachable = preflight(args.target, args.config)  # a bad --config raises here (exit 2)
     if unreachable is not None:
         print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)

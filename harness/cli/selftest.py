@@ -45,7 +45,7 @@ from harness.running.verdicts import (
     EXIT_OK,
     write_allure_side_files,
 )
-from harness.runtime import DEFAULT_FEATURES, REPO_ROOT, RunSettings
+from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
 HELP = "run the scenarios against mutant DSPs: the kill matrix"
 MODES = ("inprocess", "http")

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.running.shard import Shard, scenario_key, shard_from_environment
-from harness.runtime import REPO_ROOT
+from harness.settings import REPO_ROOT
 
 
 def behave_key(scenario: Any) -> str:

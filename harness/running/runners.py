@@ -10,7 +10,7 @@ from pathlib import Path
 
 from harness.errors import ConfigurationError
 from harness.running.shard import ENV_SHARD
-from harness.runtime import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
+from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 
 RUNNERS = ("pytest-bdd", "behave")
 

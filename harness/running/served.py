@@ -15,7 +15,7 @@ import httpx
 
 from harness.duis.schema import duis_dir
 from harness.errors import Inconclusive
-from harness.runtime import REPO_ROOT
+from harness.settings import REPO_ROOT
 
 START_ATTEMPTS = 3  # a free port can be taken between probing it and the server binding it
 

@@ -12,7 +12,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 import harness
-from harness.runtime import REPO_ROOT
+from harness.settings import REPO_ROOT
 
 # Harness verdicts and their Allure statuses.
 VERDICTS = {

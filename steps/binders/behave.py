@@ -8,7 +8,8 @@ from typing import Any
 from behave import given, register_type, then, use_step_matcher, when
 
 from harness.errors import NotApplicable
-from harness.runtime import RunSettings, new_world
+from harness.runtime import new_world
+from harness.settings import RunSettings
 from harness.tags import read_tags
 from harness.unknown_steps import UnknownStep
 from harness.world import World

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from harness.runtime import features_dir
+from harness.settings import features_dir
 from harness.world import World
 from steps.library.registry import Table, given
 

@@ -11,7 +11,8 @@ from cucumber_tag_expressions import parse as parse_tag_expression
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from harness.errors import NotApplicable
-from harness.runtime import ENV_TAGS, RunSettings, new_world
+from harness.runtime import new_world
+from harness.settings import ENV_TAGS, RunSettings
 from harness.tags import read_tags
 from harness.unknown_steps import UnknownStep
 from harness.world import World

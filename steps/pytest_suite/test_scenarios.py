@@ -2,6 +2,6 @@
 
 from pytest_bdd import scenarios
 
-from harness.runtime import features_dir
+from harness.settings import features_dir
 
 scenarios(str(features_dir()))

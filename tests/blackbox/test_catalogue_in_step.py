@@ -11,7 +11,7 @@ import yaml
 from harness.catalogue.requirements import load_catalogue
 from harness.features import read_features
 from harness.lint import coverage, lint, uncovered
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from steps.library.matcher import library_matcher
 from tests.blackbox.cli import run_cli
 

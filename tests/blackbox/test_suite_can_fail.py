@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from harness.features import read_features
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from harness.tags import read_tags
 from tests.blackbox.cli import REPO, results
 

@@ -21,7 +21,7 @@ from harness.pki import TestPki
 from harness.report import allure_html
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 
 OUTLINE = """Feature: F
   Scenario Outline: S <a.b> <plain>

@@ -20,7 +20,7 @@ from harness.generate import (
     planned,
     stale,
 )
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import results, run_cli
 from tests.perf.suites import generated, tags_of
 

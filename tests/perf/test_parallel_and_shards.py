@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from harness.running.merge import merge_results
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import run_cli
 from tests.perf.suites import generated, verdicts
 

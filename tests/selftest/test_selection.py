@@ -9,7 +9,8 @@ from harness.adapters.reference import ReferenceAdapter
 from harness.cli.main import main
 from harness.errors import ConfigurationError, UnknownName
 from harness.reference.dsp import CONFORMING
-from harness.runtime import ENV_COMPARE_WITH, ENV_MUTANT, RunSettings, make_adapter
+from harness.runtime import make_adapter
+from harness.settings import ENV_COMPARE_WITH, ENV_MUTANT, RunSettings
 
 
 def test_the_environment_selects_a_mutant_of_the_in_process_reference(

@@ -14,7 +14,7 @@ import pytest
 from harness.features import read_features
 from harness.mutants import mutant
 from harness.report.killmatrix import read_kill_matrix
-from harness.runtime import DEFAULT_FEATURES
+from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import results, run_cli
 
 pytestmark = pytest.mark.slow
