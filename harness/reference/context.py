@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from harness.catalogue.tables import ServiceRequestVariant, response_code, service_requests
 from harness.domain.devices import Device
@@ -13,17 +12,19 @@ from harness.domain.parties import User
 from harness.domain.requests import ServiceRequest
 from harness.reference.state import DspState
 
-if TYPE_CHECKING:
-    from harness.reference.profiles import Profile
-
 
 @dataclass(frozen=True)
 class Rejection:
-    """A failed rule: the DUIS response code and the requirement ID of the rule."""
+    """A failed check: the DUIS response code, why, and the requirement ID it enforces.
+
+    A rule of the rule table leaves ``requirement`` out: the engine stamps the ID the rule is
+    registered under (``Profile.run``). A rule may refine it to one of the limbs it declared
+    (``SRPD-6.1f`` → ``SRPD-6.1f-ii``); checks outside the table name theirs."""
 
     code: str
-    requirement: str
     detail: str
+    _: KW_ONLY
+    requirement: str | None = None
     answered_by: str = "DSP"
 
     def __post_init__(self) -> None:
@@ -35,7 +36,6 @@ class Check:
     request: ServiceRequest
     state: DspState
     now: datetime
-    profile: Profile
 
     @property
     def variant(self) -> ServiceRequestVariant | None:

@@ -31,6 +31,12 @@ from harness.reference.profiles import Profile
 from harness.reference.state import DspState, PendingCommand, ScheduledCommand
 from harness.signing import signed_by
 
+# The requirements the engine's own flow enforces (the rule table holds the others).
+REPLAY = "DUIS-request-id"
+PRE_COMMAND = "CRIT-precommand"
+CONSISTENCY = "DSP-S1SP-consistency"
+FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
+
 # The cells SRV 6.24.1 reports: the supplier's and the network operator's certificates.
 READABLE_CELLS = frozenset(
     Cell(role, usage)
@@ -99,7 +105,7 @@ class ReferenceDsp:
             return self._reject(request, self._replay(request))
         used.add(request.request_id.counter)
 
-        check = Check(request, self.state, self.clock.now(), self.profile)
+        check = Check(request, self.state, self.clock.now())
         rejection = self.profile.run(check)
         if rejection is not None:
             return self._reject(request, rejection)
@@ -139,13 +145,15 @@ class ReferenceDsp:
                 return self._reject(request, self._replay(request))
             return self._reject(
                 request,
-                Rejection("E53", "CRIT-precommand", "no transformed request with this RequestID"),
+                Rejection(
+                    "E53", "no transformed request with this RequestID", requirement=PRE_COMMAND
+                ),
             )
         body = request.body
         if not isinstance(body, SignedPreCommand) or body.pre_command != pending.pre_command:
             return self._reject(
                 request,
-                Rejection("E51", "CRIT-precommand", "the signed pre-command was altered"),
+                Rejection("E51", "the signed pre-command was altered", requirement=PRE_COMMAND),
             )
         # Only the sender's organisation digital-signing certificates (OU 02/03 for its
         # role) sign critical commands; its XML-signing certificate (OU 87) does not.
@@ -167,13 +175,13 @@ class ReferenceDsp:
                 request,
                 Rejection(
                     "E51",
-                    "CRIT-precommand",
                     "the pre-command is not signed by a digital-signing key of the sender",
+                    requirement=PRE_COMMAND,
                 ),
             )
         del self.state.pending[request.request_id]
         original = pending.request
-        check = Check(original, self.state, self.clock.now(), self.profile)
+        check = Check(original, self.state, self.clock.now())
         rejection = self._ownership(check, body)
         if rejection is not None:
             self._post(original, rejection)
@@ -279,9 +287,9 @@ class ReferenceDsp:
                     request,
                     Rejection(
                         "E21",
-                        "DSP-S1SP-consistency",
                         f"the S1SP failed while applying the update ({exc}); neither copy changed",
-                        "S1SP",
+                        requirement=CONSISTENCY,
+                        answered_by="S1SP",
                     ),
                 )
                 return
@@ -302,8 +310,8 @@ class ReferenceDsp:
     def _replay(request: ServiceRequest) -> Rejection:
         return Rejection(
             "E44",
-            "DUIS-request-id",
             f"counter {request.request_id.counter} already used by {request.sender}",
+            requirement=REPLAY,
         )
 
     @staticmethod

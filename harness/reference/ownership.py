@@ -24,6 +24,11 @@ class SignedCommand:
 
 OwnershipPolicy = Callable[[SignedCommand], Rejection | None]
 
+# Who decides, and the requirement a refusal of theirs enforces.
+DEVICE_DECIDES = "SEC-OWNERSHIP-SMETS2"
+S1SP_DECIDES = "SEC-OWNERSHIP-SMETS1"
+REQUIREMENTS = (DEVICE_DECIDES, S1SP_DECIDES)
+
 
 def _not_owner(command: SignedCommand, requirement: str, answered_by: str) -> Rejection:
     holder = "nobody"
@@ -32,10 +37,10 @@ def _not_owner(command: SignedCommand, requirement: str, answered_by: str) -> Re
         holder = user.name if user else str(command.current.owner)
     return Rejection(
         "I0",
-        requirement,
         f"{answered_by} refused the command: it is not signed with the key of the "
         f"certificate in the {command.cell} cell (owned by {holder})",
-        answered_by,
+        requirement=requirement,
+        answered_by=answered_by,
     )
 
 
@@ -43,14 +48,14 @@ def device_ownership(command: SignedCommand) -> Rejection | None:
     """A SMETS2 device executes a critical command only if signed by the cell's key."""
     if command.signed_by_current:
         return None
-    return _not_owner(command, "SEC-OWNERSHIP-SMETS2", "device")
+    return _not_owner(command, DEVICE_DECIDES, "device")
 
 
 def s1sp_owner_signed(command: SignedCommand) -> Rejection | None:
     """Today's rule: the S1SP checks the signer against the notified certificate ID."""
     if command.signed_by_current:
         return None
-    return _not_owner(command, "SEC-OWNERSHIP-SMETS1", "S1SP")
+    return _not_owner(command, S1SP_DECIDES, "S1SP")
 
 
 def replaces_network_operator(check: Check) -> bool:

@@ -18,7 +18,7 @@ from harness.errors import UnknownName
 from harness.reference import ownership
 from harness.reference.cells import Cell
 from harness.reference.context import Check, Policy, Rejection, Rule
-from harness.reference.rules import RULES, authorisation, bodies, device, srpd
+from harness.reference.rules import RULES, authorisation, bodies, device, srpd, stamp
 
 # The registering modules must be imported for RULES to be complete.
 _ = (authorisation, bodies, device, srpd)
@@ -61,9 +61,24 @@ class Profile:
     def rules(self) -> list[tuple[str, Rule]]:
         return [(rid, self.overrides.get(rid) or RULES[rid]) for rid in self.pipeline]
 
+    def scopes(self) -> Mapping[str, Policy]:
+        """The requirements whose reach is a policy of the profile: which requests each
+        applies to. A rule sees only the requests its requirement reaches."""
+        return {"SRPD-6.1f": self.rdp_scope}
+
+    def apply(self, requirement: str, check: Check) -> Rejection | None:
+        """The rule standing under ``requirement``, as the pipeline runs it: only if the
+        requirement reaches the request, its rejection stamped with the requirement ID."""
+        scope = self.scopes().get(requirement)
+        if scope is not None and not scope(check):
+            return None
+        rejection = (self.overrides.get(requirement) or RULES[requirement])(check)
+        return None if rejection is None else stamp(requirement, rejection)
+
     def run(self, check: Check) -> Rejection | None:
-        for _, function in self.rules():
-            rejection = function(check)
+        """The first rule of the pipeline that rejects the request decides."""
+        for rid in self.pipeline:
+            rejection = self.apply(rid, check)
             if rejection is not None:
                 return rejection
         return None

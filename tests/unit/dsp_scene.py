@@ -224,7 +224,7 @@ class Scene:
 
     def check(self, request: ServiceRequest) -> Check:
         """What a rule would see if ``request`` arrived now."""
-        return Check(request, self.state, self.clock.now(), self.dsp.profile)
+        return Check(request, self.state, self.clock.now())
 
     def submit(self, request: ServiceRequest) -> Response:
         return self.dsp.submit(request)

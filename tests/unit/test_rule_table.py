@@ -9,7 +9,7 @@ exactly that, since the row is built so no earlier check fails first).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 from dsp_scene import KA, MPAN_B, Scene, standard_cast
@@ -29,7 +29,11 @@ from harness.domain.requests import (
 )
 from harness.domain.roles import RemotePartyRole
 from harness.domain.timeline import Period, parse_instant
-from harness.reference.rules import RULES
+from harness.reference import ownership
+from harness.reference.context import Check, Rejection
+from harness.reference.dsp import FLOW_REQUIREMENTS
+from harness.reference.profiles import Profile, profile_names, resolve
+from harness.reference.rules import LIMBS, RULES, RuleTableError
 
 ACCEPT = None
 Build = Callable[[Scene], ServiceRequest]
@@ -408,7 +412,7 @@ def _rows(accepting: bool) -> list[object]:
 def test_rule_accepts(row: Row) -> None:
     scene = standard_cast(Scene(row.profile))
     request = row.build(scene)
-    verdict = RULES[row.rule](scene.check(request))
+    verdict = scene.dsp.profile.apply(row.rule, scene.check(request))
     assert verdict is None, f"{row.rule} rejected what it should accept: {verdict}"
     response = scene.submit(request)
     assert not response.is_error, (
@@ -424,7 +428,7 @@ def test_rule_rejects(row: Row, requirement_ids: frozenset[str]) -> None:
     code, requirement = row.expected
     scene = standard_cast(Scene(row.profile))
     request = row.build(scene)
-    verdict = RULES[row.rule](scene.check(request))
+    verdict = scene.dsp.profile.apply(row.rule, scene.check(request))
     assert verdict is not None, f"{row.rule} accepted what it should reject"
     assert (verdict.code, verdict.requirement, verdict.answered_by) == (code, requirement, "DSP")
     assert requirement in requirement_ids, f"{requirement} is not in features/requirements.yaml"
@@ -475,3 +479,83 @@ def test_first_failing_check_decides() -> None:
     wrong_cell = scene.krp("NO-A", role=RemotePartyRole.SUPPLIER)
     response = scene.submit(scene.request("NO-B", "esme1", "6.15.1", wrong_cell, command_variant=4))
     assert response.code == "E4", "Registration Data (stage 4) before body checks (stage 5)"
+
+
+# -- the rule table itself ----------------------------------------------------------------
+def _every_profile() -> list[Profile]:
+    return [resolve(name) for name in profile_names()]
+
+
+def test_rules_are_registered_under_requirement_ids(requirement_ids: frozenset[str]) -> None:
+    """A rule stands under a requirement ID, or under the umbrella of the limbs it declares
+    (``SRPD-6.1f`` → ``SRPD-6.1f-i/-ii/-iii``); every limb is a catalogued ID of its own."""
+    for rule_id in RULES:
+        limbs = LIMBS[rule_id]
+        assert rule_id in requirement_ids or limbs, f"rule {rule_id} names no requirement"
+        for limb in limbs:
+            assert limb.startswith(rule_id + "-"), f"{limb} is not a limb of {rule_id}"
+            assert limb in requirement_ids, f"limb {limb} is not in features/requirements.yaml"
+
+
+def test_checks_outside_the_table_cite_catalogued_requirements(
+    requirement_ids: frozenset[str],
+) -> None:
+    for requirement in (*FLOW_REQUIREMENTS, *ownership.REQUIREMENTS):
+        assert requirement in requirement_ids, f"{requirement} is not in requirements.yaml"
+
+
+def test_every_pipeline_names_registered_rules(requirement_ids: frozenset[str]) -> None:
+    for profile in _every_profile():
+        unknown = [rid for rid in profile.pipeline if rid not in RULES]
+        assert not unknown, f"{profile.name} runs unregistered rules {unknown}"
+        assert set(profile.scopes()) <= set(profile.pipeline), profile.name
+        assert profile.requirement is None or profile.requirement in requirement_ids
+
+
+@pytest.mark.parametrize("profile", _every_profile(), ids=lambda p: p.name)
+def test_the_engine_stamps_the_registered_id(profile: Profile) -> None:
+    """A rule that names no requirement reports the one it stands under, in every profile."""
+    scene = standard_cast(Scene(profile.name))
+    request = read_registers("SUP-A")(scene)
+    for rid in profile.pipeline:
+        silent = replace(profile, overrides={rid: lambda check: Rejection("E1", "silent")})
+        stamped = silent.run(scene.check(request))
+        if rid in profile.scopes() and not profile.scopes()[rid](scene.check(request)):
+            assert stamped is None or stamped.requirement != rid
+            continue
+        assert stamped is not None, rid
+        assert stamped.requirement == rid
+
+
+def test_a_rule_may_name_its_declared_limbs_only() -> None:
+    scene = standard_cast(Scene())
+    request = read_registers("NO-B")(scene)  # in the reach of SRPD 6.1(f)
+    for cited, allowed in (("SRPD-6.1f-ii", True), ("SRPD-6.1f", True), ("DUIS-E1", False)):
+        rule = lambda check, cited=cited: Rejection("E4", "refined", requirement=cited)  # noqa: E731
+        profile = replace(scene.dsp.profile, overrides={"SRPD-6.1f": rule})
+        if allowed:
+            rejection = profile.run(scene.check(request))
+            assert rejection is not None
+            assert rejection.requirement == cited
+        else:
+            with pytest.raises(RuleTableError, match=r"SRPD-6\.1f cited DUIS-E1"):
+                profile.run(scene.check(request))
+
+
+def test_a_rule_sees_only_the_requests_its_requirement_reaches() -> None:
+    """SMETS2 critical requests are outside SRPD 6.1(f) under baseline: the rule under it is
+    not asked, whatever it would say."""
+    scene = standard_cast(Scene())
+    asked = []
+
+    def spy(check: Check) -> Rejection | None:
+        asked.append(check.request.srv)
+        return Rejection("E4", "always")
+
+    profile = replace(scene.dsp.profile, overrides={"SRPD-6.1f": spy})
+    smets2_critical = krp("NO-B", "esme2", "NO-B")(scene)
+    rejection = profile.run(scene.check(smets2_critical))
+    assert asked == []
+    assert rejection is None or rejection.requirement != "SRPD-6.1f"
+    assert profile.run(scene.check(read_registers("NO-B")(scene))) is not None
+    assert asked == ["4.1.1"]

@@ -11,7 +11,7 @@ from harness.reference.rules import rule
 @rule("DUIS-E1")
 def user_known(check: Check) -> Rejection | None:
     if check.user is None:
-        return Rejection("E1", "DUIS-E1", f"User ID {check.request.sender} is not known")
+        return Rejection("E1", f"User ID {check.request.sender} is not known")
     return None
 
 
@@ -19,7 +19,7 @@ def user_known(check: Check) -> Rejection | None:
 def user_status(check: Check) -> Rejection | None:
     user = check.user
     if user is not None and user.status is not UserStatus.ACTIVE:
-        return Rejection("E3", "DUIS-E3", f"User {user.name} is {user.status.value}")
+        return Rejection("E3", f"User {user.name} is {user.status.value}")
     return None
 
 
@@ -27,11 +27,10 @@ def user_status(check: Check) -> Rejection | None:
 def role_eligible(check: Check) -> Rejection | None:
     variant, user = check.variant, check.user
     if variant is None:
-        return Rejection("E2", "DUIS-E2", f"SRV {check.request.srv} is not available to Users")
+        return Rejection("E2", f"SRV {check.request.srv} is not available to Users")
     if user is not None and user.role not in variant.eligible_roles:
         return Rejection(
             "E2",
-            "DUIS-E2",
             f"{user.role.label} is not an eligible User Role for SRV {variant.srv}",
         )
     return None
@@ -43,9 +42,7 @@ def command_variant(check: Check) -> Rejection | None:
     cv = check.request.command_variant
     if variant is not None and cv not in variant.command_variants:
         allowed = ", ".join(str(v) for v in sorted(variant.command_variants))
-        return Rejection(
-            "E12", "DUIS-E12", f"Command Variant {cv} not valid for SRV {variant.srv} ({allowed})"
-        )
+        return Rejection("E12", f"Command Variant {cv} not valid for SRV {variant.srv} ({allowed})")
     return None
 
 
@@ -58,7 +55,6 @@ def web_service(check: Check) -> Rejection | None:
         where = arrived.value if arrived else "(none)"
         return Rejection(
             "E13",
-            "DUIS-E13",
             f"Command Variant {request.command_variant} belongs on {expected.value}, "
             f"arrived on {where}",
         )

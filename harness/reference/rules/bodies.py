@@ -59,7 +59,6 @@ def krp_role(check: Check) -> Rejection | None:
     if not allowed:
         return Rejection(
             "E061501",
-            "SRV-6.15.1-role",
             f"a {user.role.label} may not replace the {target.value} certificates "
             f"on a {device.device_type.value}",
         )
@@ -73,7 +72,7 @@ def krp_certificates(check: Check) -> Rejection | None:
         return None
     problem = _pair_problem(body.replacement, body.remote_party_role)
     if problem:
-        return Rejection("E061504", "SRV-6.15.1-certificates", problem)
+        return Rejection("E061504", problem)
     return None
 
 
@@ -86,7 +85,7 @@ def krp_execution_time(check: Check) -> Rejection | None:
         and body.execution_time < check.now
     )
     if late:
-        return Rejection("E061506", "SRV-6.15.1-execution-time", "execution time is in the past")
+        return Rejection("E061506", "execution time is in the past")
     return None
 
 
@@ -96,16 +95,14 @@ def handover(check: Check) -> Rejection | None:
     if not isinstance(body, RequestHandover) or device is None:
         return None
     if not device.dcc_controlled:
-        return Rejection(
-            "E062101", "SRV-6.21-handover", f"device {device.device_id} is not DCC-controlled"
-        )
+        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
     for pair, role in (
         (body.supplier, RemotePartyRole.SUPPLIER),
         (body.network_operator, RemotePartyRole.NETWORK_OPERATOR),
     ):
         problem = _pair_problem(pair, role) if pair is not None else None
         if problem:
-            return Rejection("E061504", "SRV-6.21-handover", f"{role.value}: {problem}")
+            return Rejection("E061504", f"{role.value}: {problem}")
     return None
 
 
@@ -117,12 +114,11 @@ def change_of_supplier(check: Check) -> Rejection | None:
     if device.meter_point != body.meter_point:
         return Rejection(
             "E062301",
-            "SRV-6.23-cos",
             f"meter point {body.meter_point} is not the device's ({device.meter_point})",
         )
     problem = _pair_problem(body.replacement, RemotePartyRole.SUPPLIER)
     if problem:
-        return Rejection("E061504", "SRV-6.23-cos", problem)
+        return Rejection("E061504", problem)
     return None
 
 
@@ -173,7 +169,6 @@ def mp063_registered_no(check: Check) -> Rejection | None:
         if owner not in registered:
             return Rejection(
                 code,
-                "MP063-check",
                 f"network operator certificate belongs to {owner}, not to the registered "
                 f"{no_role.label} for {meter_point.kind} {meter_point}",
             )

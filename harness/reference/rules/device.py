@@ -18,7 +18,7 @@ def _device_request(check: Check) -> bool:
 @rule("DUIS-E19")
 def device_known(check: Check) -> Rejection | None:
     if _device_request(check) and check.device is None:
-        return Rejection("E19", "DUIS-E19", f"device {check.request.target} is not in the SMI")
+        return Rejection("E19", f"device {check.request.target} is not in the SMI")
     return None
 
 
@@ -33,7 +33,6 @@ def device_type(check: Check) -> Rejection | None:
     ):
         return Rejection(
             "E11",
-            "DUIS-E11",
             f"SRV {variant.srv} is not valid for a {device.device_type.value}",
         )
     return None
@@ -43,5 +42,5 @@ def device_type(check: Check) -> Rejection | None:
 def device_status(check: Check) -> Rejection | None:
     device = check.device
     if _device_request(check) and device is not None and device.status not in SERVICEABLE:
-        return Rejection("E5", "DUIS-E5", f"device {device.device_id} is {device.status.value}")
+        return Rejection("E5", f"device {device.device_id} is {device.status.value}")
     return None

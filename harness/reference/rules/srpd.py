@@ -4,7 +4,8 @@ For Non-Critical Service Requests and SMETS1 Critical Service Requests, confirm 
 Registration Data, the Device ID and the SMI's Device → MPAN/MPRN link that the sender
 is or will be an Eligible User (i) for all times within any requested date range, (ii) where
 there is no range, at the specified execution time, (iii) otherwise at the time of the check.
-Which requests the clause reaches is the profile's ``rdp_scope`` policy.
+Which requests the clause reaches is the profile's ``rdp_scope`` policy, which the engine
+applies before the rule runs: the rule itself judges a request the clause reaches.
 """
 
 from __future__ import annotations
@@ -27,26 +28,29 @@ def baseline_scope(check: Check) -> bool:
     return not variant.critical or device.generation is Generation.SMETS1
 
 
-@rule("SRPD-6.1f")
+LIMBS = ("SRPD-6.1f-i", "SRPD-6.1f-ii", "SRPD-6.1f-iii")
+
+
+@rule("SRPD-6.1f", limbs=LIMBS)
 def eligible_user(check: Check) -> Rejection | None:
-    if not check.profile.rdp_scope(check):
-        return None
     user, device = check.user, check.device
     if user is None or device is None or user.role in UNREGISTERED_ROLES:
         return None
     request = check.request
     period = request.requested_period
     execution = request.execution_time
-    limb = "SRPD-6.1f-i" if period else "SRPD-6.1f-ii" if execution else "SRPD-6.1f-iii"
+    limb = LIMBS[0] if period else LIMBS[1] if execution else LIMBS[2]
     meter_point = device.meter_point
     if meter_point is None:
-        return Rejection("E4", limb, f"device {device.device_id} has no MPAN/MPRN in the SMI")
+        return Rejection(
+            "E4", f"device {device.device_id} has no MPAN/MPRN in the SMI", requirement=limb
+        )
     registered_role = REGISTERED_ROLE_FOR_FUEL.get((user.role, meter_point.fuel))
     if registered_role is None:
         return Rejection(
             "E4",
-            limb,
             f"a {user.role.label} is never registered for {meter_point.kind} {meter_point}",
+            requirement=limb,
         )
     data = check.state.registrations
     if period is not None:
@@ -61,7 +65,7 @@ def eligible_user(check: Check) -> Rejection | None:
         when = f"at {label} {format_instant(moment)}"
     return Rejection(
         "E4",
-        limb,
         f"{user.name} is not the registered {registered_role.label} for {meter_point.kind} "
         f"{meter_point} {when}",
+        requirement=limb,
     )
