@@ -60,10 +60,8 @@ def command_profiles(args: argparse.Namespace) -> int:
         table.add_column(column, overflow="fold")
     for profile in PROFILES.values():
         table.add_row(profile.name, profile.version, profile.summary)
-    for switch in SWITCHES:
-        table.add_row(
-            f"+{switch}", "switch", "adds the MP063 check to any profile, e.g. baseline+mp063-check"
-        )
+    for switch in SWITCHES.values():
+        table.add_row(f"+{switch.name}", "switch", switch.summary)
     _console().print(table)
     return 0
 

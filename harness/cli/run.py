@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
-from harness.reference.profiles import PROFILES, resolve
+from harness.reference.profiles import resolve, standard_profiles
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.runners import RUNNERS, RunnerJob, run_job
@@ -68,7 +68,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _profiles(args: argparse.Namespace) -> list[str]:
     if args.all_profiles:
-        return [*PROFILES, "baseline+mp063-check"]
+        return standard_profiles()
     names = args.profile or ["baseline"]
     return [resolve(name).name for name in names]  # unknown names raise here
 

@@ -26,7 +26,7 @@ from harness.cli.run import selection
 from harness.errors import ConfigurationError, Inconclusive
 from harness.features import ScenarioInfo
 from harness.mutants import MUTANTS, Mutant, mutant
-from harness.reference.profiles import resolve
+from harness.reference.profiles import resolve, standard_profiles
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.kills import (
     MutantVerdict,
@@ -49,12 +49,6 @@ from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
 HELP = "run the scenarios against mutant DSPs: the kill matrix"
 MODES = ("inprocess", "http")
-STANDARD_PROFILES = (
-    "baseline",
-    "dp107-owner-path",
-    "dp107-registered-path",
-    "baseline+mp063-check",
-)
 Runs = dict[ScenarioKey, ScenarioRun]
 
 
@@ -77,7 +71,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all-profiles",
         action="store_true",
-        help=f"run every mutant under {', '.join(STANDARD_PROFILES)}",
+        help=f"run every mutant under {', '.join(standard_profiles())}",
     )
     parser.add_argument(
         "--mutant", action="append", default=[], help="only this mutant (repeatable)"
@@ -249,7 +243,7 @@ def print_matrix(verdicts: list[MutantVerdict]) -> None:
 
 def _override(args: argparse.Namespace) -> tuple[str, ...]:
     if args.all_profiles:
-        return STANDARD_PROFILES
+        return tuple(standard_profiles())
     return tuple(dict.fromkeys(resolve(name).name for name in args.profile))
 
 

@@ -155,17 +155,44 @@ PROFILES: dict[str, Profile] = {
 }
 
 
+@dataclass(frozen=True)
+class Switch:
+    """Rules added on top of any profile (``baseline+mp063-check``)."""
+
+    name: str
+    summary: str
+    apply: Callable[[Profile], Profile]
+    standard_on: tuple[str, ...] = ("baseline",)  # the runs ``--all-profiles`` adds
+
+
 def _with_mp063(profile: Profile) -> Profile:
     return replace(profile, pipeline=(*profile.pipeline, "MP063-check"))
 
 
-SWITCHES: dict[str, Callable[[Profile], Profile]] = {"mp063-check": _with_mp063}
+SWITCHES: dict[str, Switch] = {
+    s.name: s
+    for s in (
+        Switch(
+            "mp063-check",
+            "adds the MP063 check to any profile, e.g. baseline+mp063-check",
+            _with_mp063,
+        ),
+    )
+}
 
 
 def profile_names() -> list[str]:
     """Every base profile, and every base profile with each switch."""
     names = list(PROFILES)
     names += [f"{p}+{s}" for p in PROFILES for s in SWITCHES]
+    return names
+
+
+def standard_profiles() -> list[str]:
+    """What ``--all-profiles`` runs (``run`` and ``selftest``): every base profile, then each
+    switch on the profiles it is standard on."""
+    names = list(PROFILES)
+    names += [f"{p}+{s.name}" for s in SWITCHES.values() for p in s.standard_on if p in PROFILES]
     return names
 
 
@@ -186,6 +213,6 @@ def resolve(name: str) -> Profile:
             raise UnknownName(
                 f"unknown switch {switch!r} in profile {name!r}; known: {', '.join(SWITCHES)}"
             )
-        profile = SWITCHES[switch](profile)
+        profile = SWITCHES[switch].apply(profile)
     canonical = "+".join([base_name, *switches])
     return replace(profile, name=canonical, switches=tuple(switches))
