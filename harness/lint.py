@@ -5,40 +5,19 @@ requirements catalogue and the scenarios in step. Problems are data: (where, mes
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from harness.adapters.base import envelope_fault
 from harness.catalogue.requirements import Catalogue
-from harness.catalogue.tables import response_code, service_request
-from harness.domain.devices import DeviceStatus, DeviceType, Generation
-from harness.domain.meterpoint import MeterPoint
-from harness.domain.roles import RemotePartyRole, UserRole
-from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError
-from harness.expectations import ANY_OTHER, expectation_for_profile, parse_expectation
 from harness.features import ScenarioInfo, StepLine
-from harness.reference.profiles import PROFILES, SWITCHES, profile_names, resolve
+from harness.parameters import PARAMETER_TYPES, ParameterType, TableType
+from harness.reference.profiles import PROFILES, profile_names
 from harness.tags import CAPABILITIES, read_tags
 
-# How each step parameter (by name) is validated before a run.
-VALIDATORS: dict[str, Callable[[str], object]] = {
-    "when": parse_instant,
-    "start": parse_instant,
-    "end": parse_instant,
-    "execution": parse_instant,
-    "code": response_code,
-    "srv": service_request,
-    "role": UserRole.parse,
-    "generation": Generation.parse,
-    "device_type": DeviceType.parse,
-    "status": DeviceStatus.parse,
-    "remote_role": RemotePartyRole.parse,
-    "outcome": parse_expectation,
-    "fault": envelope_fault,
-}
+# The parameter type whose values name a file beside the feature files.
+FILE = PARAMETER_TYPES["File"]
 
 
 @dataclass(frozen=True)
@@ -50,43 +29,36 @@ class Problem:
         return f"{self.where}: {self.message}"
 
 
+@dataclass(frozen=True)
+class StepMatch:
+    """A step line matched to a step of the library: what the lint checks it by."""
+
+    template: str
+    arguments: Mapping[str, str]  # each parameter's text as written
+    types: Mapping[str, ParameterType | None]  # each parameter's declared type
+    table: TableType | None  # the data table the step takes, if any
+
+
 class StepMatcher:
     """What the lint needs from a step library (kept abstract: harness does not import steps)."""
 
     def __init__(
         self,
-        matches: Callable[[str, str], list[tuple[str, dict[str, Any], bool]]],
+        matches: Callable[[str, str], list[StepMatch]],
         nearest: Callable[[str, str], list[str]],
     ) -> None:
-        self.matches = matches  # (keyword, text) -> [(template, arguments, takes_table)]
+        self.matches = matches  # (keyword, text) -> the library steps it matches
         self.nearest = nearest
 
 
-def _check_values(arguments: dict[str, Any], where: str) -> list[Problem]:
+def _check_values(found: StepMatch, where: str) -> list[Problem]:
+    """Each parameter by its declared type, whatever it is called."""
     problems = []
-    for name, value in arguments.items():
-        validator = VALIDATORS.get(name)
-        if validator is None:
-            continue
-        try:
-            validator(str(value))
-        except HarnessError as exc:
-            problems.append(Problem(where, str(exc)))
-    if not problems and "start" in arguments and "end" in arguments:
-        start, end = parse_instant(str(arguments["start"])), parse_instant(str(arguments["end"]))
-        if end < start:
-            problems.append(Problem(where, f"{arguments['end']} is before {arguments['start']}"))
-    if "meter_point" in arguments:
-        kind = str(arguments.get("kind", "")).upper()
-        try:
-            if kind == "MPAN":
-                MeterPoint.mpan(str(arguments["meter_point"]))
-            elif kind == "MPRN":
-                MeterPoint.mprn(str(arguments["meter_point"]))
-            else:
-                problems.append(Problem(where, f"meter point kind {kind!r}: use MPAN or MPRN"))
-        except HarnessError as exc:
-            problems.append(Problem(where, str(exc)))
+    for name, text in found.arguments.items():
+        kind = found.types.get(name)
+        problem = kind.problem(str(text)) if kind is not None else None
+        if problem is not None:
+            problems.append(Problem(where, problem))
     return problems
 
 
@@ -109,49 +81,12 @@ def _registration_file(
     return [Problem(where, f"registration file {path!r} not found in the features directory")]
 
 
-def _party_names(steps: list[tuple[StepLine, dict[str, Any]]]) -> set[str]:
-    names = {str(arguments["name"]) for _, arguments in steps if "name" in arguments}
+def _party_names(steps: list[tuple[StepLine, StepMatch]]) -> set[str]:
+    names = {str(found.arguments["name"]) for _, found in steps if "name" in found.arguments}
     for step, _ in steps:
         if step.table and step.table[0] and step.table[0][0] == "name":
             names |= {row[0] for row in step.table[1:] if row}
     return names
-
-
-def _check_outcome_table(step: StepLine, where: str) -> list[Problem]:
-    assert step.table is not None
-    heading, *rows = step.table
-    if list(heading) != ["profile", "outcome"]:
-        return [Problem(where, "the outcome table needs the columns | profile | outcome |")]
-    problems = []
-    valid = set(profile_names()) | {f"+{s}" for s in SWITCHES} | {ANY_OTHER}
-    pairs = [(r[0], r[1]) for r in rows]
-    for name, outcome in pairs:
-        squashed = " ".join(name.split())
-        if squashed not in valid:
-            try:
-                resolve(squashed)
-            except HarnessError:
-                problems.append(
-                    Problem(
-                        where,
-                        f"unknown profile {name!r} in the outcome table; known: "
-                        + ", ".join(sorted(valid)),
-                    )
-                )
-                continue
-        try:
-            parse_expectation(outcome)
-        except HarnessError as exc:
-            problems.append(Problem(where, str(exc)))
-    if problems:
-        return problems
-    for profile in profile_names():
-        try:
-            expectation_for_profile(pairs, resolve(profile).name)
-        except HarnessError as exc:
-            problems.append(Problem(where, str(exc)))
-            break
-    return problems
 
 
 def lint_scenario(
@@ -179,7 +114,7 @@ def lint_scenario(
         problems.append(Problem(scenario.where, "scenario has no When or Then step"))
     if not tags.requirements:
         problems.append(Problem(scenario.where, "scenario cites no requirement (@req:<ID>)"))
-    matched: list[tuple[StepLine, dict[str, Any]]] = []
+    matched: list[tuple[StepLine, StepMatch]] = []
     for step in scenario.steps:
         where = f"{scenario.path}:{step.line}"
         found = matcher.matches(step.keyword, step.text)
@@ -197,24 +132,26 @@ def lint_scenario(
             problems.append(
                 Problem(
                     where,
-                    f'ambiguous step "{step.text}" matches ' + " and ".join(f[0] for f in found),
+                    f'ambiguous step "{step.text}" matches '
+                    + " and ".join(f.template for f in found),
                 )
             )
             continue
-        template, arguments, takes_table = found[0]
-        matched.append((step, arguments))
-        if takes_table and step.table is None:
-            problems.append(Problem(where, f'step "{template}" needs a data table'))
-        if step.table is not None and not takes_table:
-            problems.append(Problem(where, f'step "{template}" takes no data table'))
-        problems.extend(_check_values(arguments, where))
-        if template.startswith("the outcome depends on the profile") and step.table:
-            problems.extend(_check_outcome_table(step, where))
-    for step, arguments in matched:
-        if "path" in arguments:
-            where = f"{scenario.path}:{step.line}"
-            path = str(arguments["path"])
-            problems.extend(_registration_file(scenario, path, _party_names(matched), where))
+        (match,) = found
+        matched.append((step, match))
+        if match.table is not None and step.table is None:
+            problems.append(Problem(where, f'step "{match.template}" needs a data table'))
+        if step.table is not None and match.table is None:
+            problems.append(Problem(where, f'step "{match.template}" takes no data table'))
+        problems.extend(_check_values(match, where))
+        if match.table is not None and step.table:
+            problems.extend(Problem(where, p) for p in match.table.problems(step.table))
+    for step, match in matched:
+        for name, text in match.arguments.items():
+            if match.types.get(name) is FILE:
+                where = f"{scenario.path}:{step.line}"
+                names = _party_names(matched)
+                problems.extend(_registration_file(scenario, str(text), names, where))
     return problems
 
 
@@ -229,9 +166,9 @@ def coverage(scenarios: list[ScenarioInfo]) -> dict[str, list[ScenarioInfo]]:
 def _remembering(matcher: StepMatcher) -> StepMatcher:
     """The same matcher, answering a step text it has seen from memory: an outline's rows
     and every Background repeat most of their steps word for word."""
-    seen: dict[tuple[str, str], list[tuple[str, dict[str, Any], bool]]] = {}
+    seen: dict[tuple[str, str], list[StepMatch]] = {}
 
-    def matches(keyword: str, text: str) -> list[tuple[str, dict[str, Any], bool]]:
+    def matches(keyword: str, text: str) -> list[StepMatch]:
         key = (keyword, text)
         if key not in seen:
             seen[key] = matcher.matches(keyword, text)

@@ -28,7 +28,13 @@ def command_steps(args: argparse.Namespace) -> int:
     for column in ("keyword", "phrase", "parameters", "example"):
         table.add_column(column, overflow="fold")
     for step in STEPS:
-        params = ", ".join(step.parameters) + (" + data table" if step.takes_table else "")
+        types = step.types
+        params = ", ".join(
+            f"{name}: {kind.name}" if (kind := types.get(name)) else name
+            for name in step.parameters
+        )
+        if step.table is not None:
+            params += f" + {step.table.name} table"
         table.add_row(step.keyword.capitalize(), step.template, params, step.example)
     _console().print(table)
     return 0

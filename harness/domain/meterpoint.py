@@ -48,9 +48,27 @@ class MeterPoint:
 
     @classmethod
     def parse(cls, text: str) -> MeterPoint:
-        """An MPAN when it has 13 digits, an MPRN otherwise."""
+        """``MPAN 1200000000002`` or ``MPRN 1234567`` as a step writes it; bare digits are
+        an MPAN when there are 13 of them, an MPRN otherwise."""
+        if _WRITTEN.fullmatch(text.strip()):
+            return cls.written(text)
         digits = text.replace(" ", "")
         return cls.mpan(digits) if len(digits) == 13 else cls.mprn(digits)
+
+    @classmethod
+    def written(cls, text: str) -> MeterPoint:
+        """A meter point with its kind: ``MPAN 1200000000002``, ``MPRN 1234567``."""
+        match = _WRITTEN.fullmatch(text.strip())
+        if match is None:
+            raise InvalidValue(
+                f"not a meter point: {text!r} (write MPAN <digits> or MPRN <digits>)"
+            )
+        kind, number = match.group(1).upper(), match.group(2)
+        if kind == "MPAN":
+            return cls.mpan(number)
+        if kind == "MPRN":
+            return cls.mprn(number)
+        raise InvalidValue(f"meter point kind {match.group(1)!r}: use MPAN or MPRN")
 
     @property
     def kind(self) -> str:
@@ -58,6 +76,9 @@ class MeterPoint:
 
     def __str__(self) -> str:
         return self.number
+
+
+_WRITTEN = re.compile(r"([A-Za-z]+)\s+([0-9][0-9 ]*)")
 
 
 def make_mpan(first_twelve: str) -> MeterPoint:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from harness.parameters import REGISTRATIONS_TABLE, USERS_TABLE, split_span
 from harness.settings import features_dir
 from harness.world import World
 from steps.library.registry import Table, given
@@ -13,7 +14,7 @@ def time_is(world: World, when: str) -> None:
 
 
 @given(
-    "{name:Name} is a User in the role {role:Name}",
+    "{name:Name} is a User in the role {role:Role}",
     example="NO-A is a User in the role ED",
 )
 def user(world: World, name: str, role: str) -> None:
@@ -21,7 +22,7 @@ def user(world: World, name: str, role: str) -> None:
 
 
 @given(
-    "{name:Name} is a suspended User in the role {role:Name}",
+    "{name:Name} is a suspended User in the role {role:Role}",
     example="Supplier-X is a suspended User in the role IS",
 )
 def suspended_user(world: World, name: str, role: str) -> None:
@@ -29,32 +30,35 @@ def suspended_user(world: World, name: str, role: str) -> None:
 
 
 @given(
-    "{name:Name} is not a User known to the DCC, claiming the role {role:Name}",
+    "{name:Name} is not a User known to the DCC, claiming the role {role:Role}",
     example="Stranger is not a User known to the DCC, claiming the role IS",
 )
 def unknown_user(world: World, name: str, role: str) -> None:
     world.add_unknown_party(name, role)
 
 
-@given("the following Users:", example="the following Users: (table: name | role [| status])")
+@given(
+    "the following Users:",
+    example="the following Users: (table: name | role [| status])",
+    table=USERS_TABLE,
+)
 def users(world: World, table: Table) -> None:
     for row in table:
         world.add_party(row["name"], row["role"], row.get("status", "active") or "active")
 
 
 @given(
-    'a {generation:Name} {device_type:Name} "{device}" serving {kind:Name} {meter_point:Digits}',
+    'a {generation:Generation} {device_type:DeviceType} "{device}" '
+    "serving {meter_point:MeterPoint}",
     example='a SMETS1 ESME "meter-1" serving MPAN 1200000000002',
 )
-def device(
-    world: World, generation: str, device_type: str, device: str, kind: str, meter_point: str
-) -> None:
+def device(world: World, generation: str, device_type: str, device: str, meter_point: str) -> None:
     world.add_device(device, device_type, generation, meter_point)
 
 
 @given(
-    'a {generation:Name} {device_type:Name} "{device}" serving {kind:Name} {meter_point:Digits} '
-    "with status {status:Name}",
+    'a {generation:Generation} {device_type:DeviceType} "{device}" '
+    "serving {meter_point:MeterPoint} with status {status:DeviceStatus}",
     example='a SMETS2 ESME "meter-9" serving MPAN 1200000000002 with status Suspended',
 )
 def device_with_status(
@@ -62,7 +66,6 @@ def device_with_status(
     generation: str,
     device_type: str,
     device: str,
-    kind: str,
     meter_point: str,
     status: str,
 ) -> None:
@@ -70,18 +73,18 @@ def device_with_status(
 
 
 @given(
-    'a DCC-controlled {generation:Name} {device_type:Name} "{device}" serving {kind:Name} '
-    "{meter_point:Digits}",
+    'a DCC-controlled {generation:Generation} {device_type:DeviceType} "{device}" serving '
+    "{meter_point:MeterPoint}",
     example='a DCC-controlled SMETS2 ESME "meter-2" serving MPAN 1200000000002',
 )
 def dcc_controlled_device(
-    world: World, generation: str, device_type: str, device: str, kind: str, meter_point: str
+    world: World, generation: str, device_type: str, device: str, meter_point: str
 ) -> None:
     world.add_device(device, device_type, generation, meter_point, dcc_controlled=True)
 
 
 @given(
-    'a {device_type:Name} "{device}" that is not in the Smart Metering Inventory',
+    'a {device_type:DeviceType} "{device}" that is not in the Smart Metering Inventory',
     example='a ESME "ghost-1" that is not in the Smart Metering Inventory',
 )
 def device_not_in_smi(world: World, device_type: str, device: str) -> None:
@@ -89,35 +92,33 @@ def device_not_in_smi(world: World, device_type: str, device: str) -> None:
 
 
 @given(
-    "{party:Name} is registered for {kind:Name} {meter_point:Digits} from {start:When}",
+    "{party:Name} is registered for {meter_point:MeterPoint} from {start:When}",
     example="NO-A is registered for MPAN 1200000000002 from 2025-01-01",
 )
-def registered_open(world: World, party: str, kind: str, meter_point: str, start: str) -> None:
+def registered_open(world: World, party: str, meter_point: str, start: str) -> None:
     world.register(party, meter_point, start, None)
 
 
 @given(
-    "{party:Name} is registered for {kind:Name} {meter_point:Digits} from {start:When} "
-    "until {end:When}",
+    "{party:Name} is registered for {meter_point:MeterPoint} from {interval:Interval}",
     example="NO-A is registered for MPAN 1200000000002 from 2025-01-01 until 2026-06-01",
 )
-def registered_closed(
-    world: World, party: str, kind: str, meter_point: str, start: str, end: str
-) -> None:
-    world.register(party, meter_point, start, end)
+def registered_closed(world: World, party: str, meter_point: str, interval: str) -> None:
+    world.register(party, meter_point, *split_span(interval, "until"))
 
 
 @given(
-    "the Registration Data for {kind:Name} {meter_point:Digits}:",
+    "the Registration Data for {meter_point:MeterPoint}:",
     example="the Registration Data for MPAN 1200000000002: (table: party | from | until)",
+    table=REGISTRATIONS_TABLE,
 )
-def registration_table(world: World, kind: str, meter_point: str, table: Table) -> None:
+def registration_table(world: World, meter_point: str, table: Table) -> None:
     for row in table:
         world.register(row["party"], meter_point, row.get("from") or None, row.get("until") or None)
 
 
 @given(
-    'the {remote_role:Words} certificates held for "{device}" belong to {party:Name}',
+    'the {remote_role:RemoteRole} certificates held for "{device}" belong to {party:Name}',
     example='the network operator certificates held for "meter-1" belong to NO-B',
 )
 def certificates_held(world: World, remote_role: str, device: str, party: str) -> None:
@@ -133,7 +134,7 @@ def s1sp_fault(world: World) -> None:
 
 
 @given(
-    'the Registration Data in "{path}"',
+    'the Registration Data in "{path:File}"',
     example='the Registration Data in "data/registrations-change-of-no.yaml"',
 )
 def registration_file(world: World, path: str) -> None:

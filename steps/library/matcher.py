@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from harness.lint import StepMatcher
+from harness.lint import StepMatch, StepMatcher
 from steps.library.registry import matching_steps, nearest_phrases
 
 
-def _matches(keyword: str, text: str) -> list[tuple[str, dict[str, Any], bool]]:
+def _matches(keyword: str, text: str) -> list[StepMatch]:
     found = []
     for step in matching_steps(text, keyword):
-        arguments = step.match(text) or {}
-        found.append((step.template, arguments, step.takes_table))
+        arguments = {name: str(value) for name, value in (step.match(text) or {}).items()}
+        found.append(StepMatch(step.template, arguments, step.types, step.table))
     return found
 
 

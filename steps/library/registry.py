@@ -11,30 +11,16 @@ from typing import Any
 
 import parse
 
+from harness.parameters import PARAMETER_TYPES, ParameterType, TableType, field_types
 from harness.world import World
 
 Table = list[dict[str, str]]
 StepFunction = Callable[..., None]
 
 
-def _text_type(pattern: str) -> Callable[[str], str]:
-    """A parse field type that matches ``pattern`` and keeps the text as it is."""
-
-    def convert(text: str) -> str:
-        return text
-
-    convert.pattern = pattern  # type: ignore[attr-defined]
-    return convert
-
-
-# The parameter types phrases may use, shared by both runners.
+# The parameter types phrases may use, shared by both runners (harness/parameters.py).
 TYPES: dict[str, Callable[[str], Any]] = {
-    "Name": _text_type(r"[^\s,\"]+"),
-    "When": _text_type(r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?Z?)?"),
-    "Srv": _text_type(r"\d+(?:\.\d+)+"),
-    "Code": _text_type(r"[EIW]\d+"),
-    "Words": _text_type(r"[A-Za-z][A-Za-z ]*?"),
-    "Digits": _text_type(r"\d+"),
+    name: kind.converter() for name, kind in PARAMETER_TYPES.items()
 }
 
 
@@ -50,11 +36,20 @@ class StepDef:
     phrase: str
     function: StepFunction
     example: str
-    takes_table: bool
+    table: TableType | None = None
+
+    @property
+    def takes_table(self) -> bool:
+        return self.table is not None
 
     @property
     def parameters(self) -> list[str]:
         return list(_compiled(self.phrase).named_fields)
+
+    @property
+    def types(self) -> dict[str, ParameterType | None]:
+        """Each parameter's declared type (None: any text, nothing to check)."""
+        return field_types(self.phrase)
 
     @property
     def template(self) -> str:
@@ -71,25 +66,44 @@ class StepDef:
 STEPS: list[StepDef] = []
 
 
-def _declare(keyword: str, phrase: str, example: str) -> Callable[[StepFunction], StepFunction]:
+def _declare(
+    keyword: str, phrase: str, example: str, table: TableType | None
+) -> Callable[[StepFunction], StepFunction]:
+    unknown = sorted(
+        kind for kind in re.findall(r"\{\w+:(\w+)\}", phrase) if kind not in PARAMETER_TYPES
+    )
+    if unknown:
+        raise ValueError(f"phrase {phrase!r} uses unknown parameter types {unknown}")
+
     def register(function: StepFunction) -> StepFunction:
         takes_table = "table" in function.__code__.co_varnames[: function.__code__.co_argcount]
-        STEPS.append(StepDef(keyword, phrase, function, example, takes_table))
+        if takes_table != (table is not None):
+            raise ValueError(
+                f"step {function.__name__}: a step that takes a table declares its TableType "
+                "(table=…), and only such a step"
+            )
+        STEPS.append(StepDef(keyword, phrase, function, example, table))
         return function
 
     return register
 
 
-def given(phrase: str, example: str) -> Callable[[StepFunction], StepFunction]:
-    return _declare("given", phrase, example)
+def given(
+    phrase: str, example: str, table: TableType | None = None
+) -> Callable[[StepFunction], StepFunction]:
+    return _declare("given", phrase, example, table)
 
 
-def when(phrase: str, example: str) -> Callable[[StepFunction], StepFunction]:
-    return _declare("when", phrase, example)
+def when(
+    phrase: str, example: str, table: TableType | None = None
+) -> Callable[[StepFunction], StepFunction]:
+    return _declare("when", phrase, example, table)
 
 
-def then(phrase: str, example: str) -> Callable[[StepFunction], StepFunction]:
-    return _declare("then", phrase, example)
+def then(
+    phrase: str, example: str, table: TableType | None = None
+) -> Callable[[StepFunction], StepFunction]:
+    return _declare("then", phrase, example, table)
 
 
 def nearest_phrases(text: str, keyword: str | None = None, count: int = 3) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.expectations import parse_expectation
+from harness.parameters import OUTCOME_TABLE
 from harness.world import World
 from steps.library.registry import Table, then
 
@@ -33,7 +34,7 @@ def pending(world: World) -> None:
     world.expect(parse_expectation("pending"))
 
 
-@then('the outcome is "{outcome}"', example='the outcome is "rejected by the DSP with E4"')
+@then('the outcome is "{outcome:Outcome}"', example='the outcome is "rejected by the DSP with E4"')
 def outcome(world: World, outcome: str) -> None:
     world.expect(parse_expectation(outcome))
 
@@ -41,6 +42,7 @@ def outcome(world: World, outcome: str) -> None:
 @then(
     "the outcome depends on the profile:",
     example="the outcome depends on the profile: (table: profile | outcome)",
+    table=OUTCOME_TABLE,
 )
 def outcome_per_profile(world: World, table: Table) -> None:
     world.expect_per_profile([(row["profile"], row["outcome"]) for row in table])
@@ -55,7 +57,7 @@ def cites(world: World, requirement: str) -> None:
 
 
 @then(
-    'the {remote_role:Words} certificates held for "{device}" belong to {party:Name}',
+    'the {remote_role:RemoteRole} certificates held for "{device}" belong to {party:Name}',
     example='the network operator certificates held for "meter-1" belong to NO-A',
 )
 def holder(world: World, remote_role: str, device: str, party: str) -> None:

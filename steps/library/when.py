@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from harness.adapters.base import envelope_fault
+from harness.parameters import split_span
 from harness.world import World
 from steps.library.registry import when
 
 _KRP = (
-    '{party:Name} sends SRV 6.15.1 to "{device}" replacing the {remote_role:Words} '
+    '{party:Name} sends SRV 6.15.1 to "{device}" replacing the {remote_role:RemoteRole} '
     "certificates with those of {owner:Name}"
 )
 
@@ -69,11 +70,11 @@ def send_future(world: World, party: str, srv: str, device: str, when: str) -> N
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" for the period {start:When} to {end:When}',
+    '{party:Name} sends SRV {srv:Srv} to "{device}" for the period {period:Period}',
     example='NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31',
 )
-def send_period(world: World, party: str, srv: str, device: str, start: str, end: str) -> None:
-    world.send(party, srv, device, period=(start, end))
+def send_period(world: World, party: str, srv: str, device: str, period: str) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"))
 
 
 @when(
@@ -85,7 +86,7 @@ def send_variant(world: World, party: str, srv: str, device: str, variant: str) 
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" on the {endpoint:Words} web service',
+    '{party:Name} sends SRV {srv:Srv} to "{device}" on the {endpoint:Endpoint} web service',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" on the transform web service',
 )
 def send_endpoint(world: World, party: str, srv: str, device: str, endpoint: str) -> None:
@@ -113,13 +114,13 @@ def send_with_certificates_future(
 
 
 @when(
-    '{party:Name} sends SRV 6.23 to "{device}" for {kind:Name} {meter_point:Digits} with the '
+    '{party:Name} sends SRV 6.23 to "{device}" for {meter_point:MeterPoint} with the '
     "certificates of {owner:Name}",
     example='Supplier-2 sends SRV 6.23 to "meter-1" for MPAN 1900000000004 with the '
     "certificates of Supplier-2",
 )
 def send_cos_meter_point(
-    world: World, party: str, device: str, kind: str, meter_point: str, owner: str
+    world: World, party: str, device: str, meter_point: str, owner: str
 ) -> None:
     world.send(party, "6.23", device, certificates_of=owner, meter_point=meter_point)
 
@@ -143,7 +144,7 @@ def orphan_signed(world: World, party: str, device: str) -> None:
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" signed with {fault}',
+    '{party:Name} sends SRV {srv:Srv} to "{device}" signed with {fault:EnvelopeFault}',
     example='NO-A sends SRV 4.1.1 to "meter-1" signed with a tampered signature',
 )
 def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fault: str) -> None:
