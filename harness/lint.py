@@ -16,8 +16,10 @@ from harness.parameters import PARAMETER_TYPES, ParameterType, TableType
 from harness.reference.profiles import PROFILES, profile_names
 from harness.tags import CAPABILITIES, read_tags
 
-# The parameter type whose values name a file beside the feature files.
-FILE = PARAMETER_TYPES["File"]
+# Parameter types the lint reads in context: a file beside the feature files, which may
+# name only the Users the scenario declares.
+REGISTRATION_FILE = PARAMETER_TYPES["RegistrationFile"]
+NEW_USER = PARAMETER_TYPES["NewUser"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,14 @@ def _registration_file(
 
 
 def _party_names(steps: list[tuple[StepLine, StepMatch]]) -> set[str]:
-    names = {str(found.arguments["name"]) for _, found in steps if "name" in found.arguments}
-    for step, _ in steps:
-        if step.table and step.table[0] and step.table[0][0] == "name":
-            names |= {row[0] for row in step.table[1:] if row}
+    """The Users a scenario declares, in step parameters or table columns."""
+    names: set[str] = set()
+    for step, found in steps:
+        names |= {v for n, v in found.arguments.items() if found.types.get(n) is NEW_USER}
+        column = found.table.new_users if found.table is not None else None
+        if column is not None and step.table and column in step.table[0]:
+            at = list(step.table[0]).index(column)
+            names |= {row[at] for row in step.table[1:] if len(row) > at}
     return names
 
 
@@ -148,7 +154,7 @@ def lint_scenario(
             problems.extend(Problem(where, p) for p in match.table.problems(step.table))
     for step, match in matched:
         for name, text in match.arguments.items():
-            if match.types.get(name) is FILE:
+            if match.types.get(name) is REGISTRATION_FILE:
                 where = f"{scenario.path}:{step.line}"
                 names = _party_names(matched)
                 problems.extend(_registration_file(scenario, str(text), names, where))

@@ -103,6 +103,7 @@ def _types(*types: ParameterType) -> dict[str, ParameterType]:
 
 PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("Name", _NAME),
+    ParameterType("NewUser", _NAME),  # a User the scenario declares
     ParameterType("Words", _WORDS),
     ParameterType("Digits", r"\d+"),
     ParameterType("When", _INSTANT, parse_instant),
@@ -119,7 +120,7 @@ PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("MeterPoint", r"[A-Za-z]+ \d+", MeterPoint.written),
     ParameterType("Outcome", r"[^\"]+", parse_expectation),
     ParameterType("EnvelopeFault", r".+", envelope_fault),
-    ParameterType("File", r"[^\"]+"),
+    ParameterType("RegistrationFile", r"[^\"]+"),  # checked beside the feature (the lint)
 )
 
 
@@ -136,6 +137,7 @@ class TableType:
     optional: tuple[str, ...] = ()
     cells: Mapping[str, Check] = field(default_factory=dict)
     whole: TableCheck | None = None
+    new_users: str | None = None  # the column naming Users the scenario declares
 
     def problems(self, table: Sequence[Sequence[str]]) -> list[str]:
         if not table:
@@ -196,6 +198,7 @@ USERS_TABLE = TableType(
     required=("name", "role"),
     optional=("status",),
     cells={"role": UserRole.parse, "status": _optional(_user_status)},
+    new_users="name",
 )
 REGISTRATIONS_TABLE = TableType(
     "Registration Data",

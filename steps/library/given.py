@@ -14,7 +14,7 @@ def time_is(world: World, when: str) -> None:
 
 
 @given(
-    "{name:Name} is a User in the role {role:Role}",
+    "{name:NewUser} is a User in the role {role:Role}",
     example="NO-A is a User in the role ED",
 )
 def user(world: World, name: str, role: str) -> None:
@@ -22,7 +22,7 @@ def user(world: World, name: str, role: str) -> None:
 
 
 @given(
-    "{name:Name} is a suspended User in the role {role:Role}",
+    "{name:NewUser} is a suspended User in the role {role:Role}",
     example="Supplier-X is a suspended User in the role IS",
 )
 def suspended_user(world: World, name: str, role: str) -> None:
@@ -30,7 +30,7 @@ def suspended_user(world: World, name: str, role: str) -> None:
 
 
 @given(
-    "{name:Name} is not a User known to the DCC, claiming the role {role:Role}",
+    "{name:NewUser} is not a User known to the DCC, claiming the role {role:Role}",
     example="Stranger is not a User known to the DCC, claiming the role IS",
 )
 def unknown_user(world: World, name: str, role: str) -> None:
@@ -134,7 +134,7 @@ def s1sp_fault(world: World) -> None:
 
 
 @given(
-    'the Registration Data in "{path:File}"',
+    'the Registration Data in "{path:RegistrationFile}"',
     example='the Registration Data in "data/registrations-change-of-no.yaml"',
 )
 def registration_file(world: World, path: str) -> None:
