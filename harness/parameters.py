@@ -27,7 +27,7 @@ from harness.errors import HarnessError, InvalidValue
 from harness.expectations import ANY_OTHER, expectation_for_profile, parse_expectation
 from harness.reference.profiles import SWITCHES, profile_names, resolve
 
-Check = Callable[[str], object]  # raises HarnessError when the text is not a valid value
+ValueCheck = Callable[[str], object]  # raises HarnessError when the text is not a valid value
 
 _INSTANT = r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2})?Z?)?"
 _NAME = r"[^\s,\"]+"
@@ -40,7 +40,7 @@ class ParameterType:
 
     name: str
     pattern: str
-    check: Check | None = None
+    check: ValueCheck | None = None
 
     def converter(self) -> Callable[[str], str]:
         """The parse field type: matches ``pattern``, keeps the text as it is (steps hand
@@ -70,7 +70,7 @@ def split_span(text: str, separator: str) -> tuple[str, str]:
     return start.strip(), end.strip()
 
 
-def _span(separator: str) -> Check:
+def _span(separator: str) -> ValueCheck:
     def check(text: str) -> None:
         start, end = split_span(text, separator)
         if parse_instant(end) < parse_instant(start):
@@ -90,7 +90,7 @@ def _user_status(text: str) -> None:
     parse_choice(UserStatus, text, "User status")
 
 
-def _optional(check: Check) -> Check:
+def _optional(check: ValueCheck) -> ValueCheck:
     def optional(text: str) -> object:
         return check(text) if text.strip() else None
 
@@ -135,7 +135,7 @@ class TableType:
     name: str
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
-    cells: Mapping[str, Check] = field(default_factory=dict)
+    cells: Mapping[str, ValueCheck] = field(default_factory=dict)
     whole: TableCheck | None = None
     new_users: str | None = None  # the column naming Users the scenario declares
 

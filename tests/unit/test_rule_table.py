@@ -8,10 +8,13 @@ exactly that, since the row is built so no earlier check fails first).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import pytest
+import yaml
 from dsp_scene import KA, MPAN_B, Scene, standard_cast
 
 from harness.domain.parties import UserStatus
@@ -432,6 +435,8 @@ def test_rule_rejects(row: Row, requirement_ids: frozenset[str]) -> None:
     assert verdict is not None, f"{row.rule} accepted what it should reject"
     assert (verdict.code, verdict.requirement, verdict.answered_by) == (code, requirement, "DSP")
     assert requirement in requirement_ids, f"{requirement} is not in features/requirements.yaml"
+    listed = catalogued_codes()[requirement]
+    assert code in listed, f"{requirement} answers {code}; requirements.yaml lists {listed}"
     response = scene.submit(request)
     assert (response.outcome, response.code, response.requirement) == (
         Outcome.REJECTED,
@@ -482,6 +487,14 @@ def test_first_failing_check_decides() -> None:
 
 
 # -- the rule table itself ----------------------------------------------------------------
+@functools.cache
+def catalogued_codes() -> dict[str, frozenset[str]]:
+    """The codes features/requirements.yaml lists for each requirement."""
+    path = Path(__file__).resolve().parents[2] / "features" / "requirements.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return {row["id"]: frozenset(row.get("codes", [])) for row in document["requirements"]}
+
+
 def _every_profile() -> list[Profile]:
     return [resolve(name) for name in profile_names()]
 
