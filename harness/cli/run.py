@@ -8,7 +8,7 @@ from pathlib import Path
 
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
-from harness.reference.profiles import resolve, standard_profiles
+from harness.reference.profiles import profile_names, resolve, standard_profiles
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.runners import RUNNERS, RunnerJob, run_job
@@ -32,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--profile",
         action="append",
         default=[],
-        help="rule profile (repeatable); e.g. baseline, dp107-owner-path, baseline+mp063-check",
+        help=f"rule profile (repeatable): {', '.join(profile_names())}",
     )
     parser.add_argument("--all-profiles", action="store_true", help="every profile and switch")
     parser.add_argument(

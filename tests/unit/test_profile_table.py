@@ -63,6 +63,9 @@ def test_all_profiles_runs_it(new_profile: str) -> None:
     assert new_profile in every_mutant_under
     one = run_command._profiles(argparse.Namespace(all_profiles=False, profile=[new_profile]))
     assert one == [new_profile]
+    parser = argparse.ArgumentParser()
+    run_command.add_arguments(parser)
+    assert new_profile in " ".join(parser.format_help().split())
 
 
 def test_the_lint_demands_a_row_for_it(new_profile: str, tmp_path: Path) -> None:
