@@ -109,9 +109,10 @@ def new_world(settings: RunSettings) -> World:
     salt = 0 if settings.target == "reference" else random.randrange(1, 1 << 62)
     world = World(adapter, resolve(settings.profile).name, salt=salt)
     if os.environ.get(ENV_EVIDENCE) == "allure":
-        from harness.evidence import allure_observer
+        from harness.evidence import allure_observer, allure_recorder
 
         world.observers.append(allure_observer())
+        world.recorders.append(allure_recorder())
     return world
 
 

@@ -55,9 +55,10 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period, parse_instant
 from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
-from harness.evidence import Observer
+from harness.evidence import Observer, Recorder
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
+from harness.results.outcome import ScenarioOutcome, StatedOutcome, conclude
 from harness.signing import sign_payload
 from harness.tags import CAPABILITIES, ScenarioTags
 
@@ -110,21 +111,56 @@ class World:
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
         self.observers: list[Observer] = []
+        self.recorders: list[Recorder] = []
+        self.scenario_name = ""
+        self.feature_file = ""
+        self.steps_done = 0
+        self.expected: StatedOutcome | None = None
+        self.expected_by_profile = False
+        self.observed: StatedOutcome | None = None
+        self.outcome: ScenarioOutcome | None = None
 
     # -- capabilities and profiles ------------------------------------------------------
     def require(self, *capabilities: str) -> None:
         missing = self.adapter.capabilities.missing(set(capabilities))
         if missing:
             raise NotApplicable(
-                f"target {self.adapter.name!r} cannot {', '.join(missing)} (the scenario needs it)"
+                f"target {self.adapter.name!r} cannot {', '.join(missing)} (the scenario needs it)",
+                group=f"the target cannot {', '.join(missing)}",
             )
 
     def only_under(self, profiles: Sequence[str]) -> None:
         base = self.profile.split("+")[0]
         if self.profile not in profiles and base not in profiles:
             raise NotApplicable(
-                f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}"
+                f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}",
+                group="the scenario does not apply under this profile",
             )
+
+    # -- how the scenario ended ------------------------------------------------------------
+    def identify(self, scenario_name: str, feature_file: str) -> None:
+        """Which scenario this World runs (an outline's name, without example decorations)."""
+        self.scenario_name, self.feature_file = scenario_name, feature_file
+
+    def conclude(self, error: BaseException | None) -> ScenarioOutcome:
+        """Record how the scenario ended (``None``: every step passed). The first
+        conclusion stands: a later error (a cleanup) does not rewrite the verdict."""
+        if self.outcome is None:
+            self.outcome = replace(
+                conclude(error, self.expected, self.observed),
+                by_profile=self.expected_by_profile,
+                scenario_name=self.scenario_name,
+                feature_file=self.feature_file,
+            )
+            for record in self.recorders:
+                record(self.outcome)
+        return self.outcome
+
+    def step_passed(self, steps_in_scenario: int) -> None:
+        """Count a passed step; after the scenario's last one, the scenario passed."""
+        self.steps_done += 1
+        if self.steps_done >= steps_in_scenario:
+            self.conclude(None)
 
     def begin(self, tags: ScenarioTags) -> None:
         """Called before the first step: excludes scenarios the run cannot apply."""
@@ -510,18 +546,26 @@ class World:
             raise HarnessError("no Service Request has been sent yet in this scenario")
         return self.attempts[-1]
 
-    def expect(self, expectation: Expectation) -> None:
-        expectation.judge(self.last_attempt().observed())
+    def expect(self, expectation: Expectation, *, by_profile: bool = False) -> None:
+        """Judge the last attempt; what was expected and observed is kept for the outcome."""
+        observed = self._observe()
+        self.expected, self.expected_by_profile = expectation.stated(), by_profile
+        expectation.judge(observed)
 
     def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
-        self.expect(expectation_for_profile(rows, self.profile))
+        self.expect(expectation_for_profile(rows, self.profile), by_profile=True)
 
     def expect_requirement(self, requirement: str) -> None:
-        observed = self.last_attempt().observed()
+        observed = self._observe()
         if observed.requirement != requirement:
             raise NonConformance(
                 f"expected the rejection to cite {requirement}, got {observed.describe()}"
             )
+
+    def _observe(self) -> Observed:
+        observed = self.last_attempt().observed()
+        self.observed = observed.stated()
+        return observed
 
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
         self.require("inspect")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from behave import given, register_type, then, use_step_matcher, when
@@ -26,10 +27,14 @@ def world_of(context: Any) -> World | None:
     world = new_world(RunSettings.from_environment())
     context.add_cleanup(world.adapter.close)
     setattr(context, _WORLD, world)
+    scenario = context.scenario
+    outline = getattr(scenario, "parent", None) if getattr(scenario, "_row", None) else None
+    world.identify((outline or scenario).name, str(Path(scenario.filename).resolve()))
     try:
-        world.begin(read_tags(context.scenario.effective_tags))
+        world.begin(read_tags(scenario.effective_tags))
     except NotApplicable as exc:
-        context.scenario.skip(reason=str(exc))
+        world.conclude(exc)
+        scenario.skip(reason=str(exc))
         return None
     return world
 
@@ -49,6 +54,8 @@ def _wrap(step: StepDef) -> Callable[..., None]:
             call(step, world, arguments, rows(context.table))
         except NotApplicable as exc:
             context.scenario.skip(reason=str(exc))
+            return
+        world.step_passed(len(list(context.scenario.all_steps)))
 
     run.__name__ = f"step_{step.function.__name__}"
     return run

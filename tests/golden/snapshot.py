@@ -16,17 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from harness.results.record import read_record
+
 REPO = Path(__file__).resolve().parents[2]
 GOLDEN = Path(__file__).with_name("golden.json")
 RUNNERS = ("pytest-bdd", "behave")
 RUN_SPECIFIC_LABELS = frozenset({"host", "thread"})
 RUN_PARAMETERS = ("profile", "target", "runner")
-VERDICT_OF_STATUS = {
-    "passed": "pass",
-    "failed": "fail",
-    "broken": "inconclusive",
-    "skipped": "not applicable",
-}
 
 
 def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -41,7 +37,8 @@ def _cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
 
 
 def _verdict(document: dict[str, Any]) -> str:
-    return VERDICT_OF_STATUS.get(str(document.get("status")), "inconclusive")
+    """The verdict the harness recorded (the World's outcome, read as every report reads it)."""
+    return read_record(document).verdict.value
 
 
 def normalise_result(document: dict[str, Any]) -> dict[str, Any]:
