@@ -60,8 +60,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--min-executed",
-        type=Floor.parse,
-        default=Floor(),
+        default="1",
         metavar="N|P%",
         help="fewer scenario runs executed (passed or failed) than N, or than P%% of them, "
         "fails the gate with exit 4 (default 1: a run that executed nothing never passes)",
@@ -122,6 +121,7 @@ def _check_options(args: argparse.Namespace, scenarios: int) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _profiles(args)
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
@@ -201,9 +201,9 @@ def command_run(args: argparse.Namespace) -> int:
         from harness.cli.report import render
 
         render(results, args.report, catalogue_path)
-    shortfall = summary.shortfall(args.min_executed) if summary.records else None
+    shortfall = summary.shortfall(floor) if summary.records else None
     if shortfall is not None:
         print(f"dsp-conformance: {shortfall}", file=sys.stderr)
     if not summary.records:  # every shard of the run was empty
         return EXIT_OK
-    return summary.exit_code(args.min_executed, inconclusive_fails=args.inconclusive_fails)
+    return summary.exit_code(floor, inconclusive_fails=args.inconclusive_fails)

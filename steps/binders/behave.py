@@ -28,8 +28,7 @@ def world_of(context: Any) -> World | None:
     context.add_cleanup(world.adapter.close)
     setattr(context, _WORLD, world)
     scenario = context.scenario
-    outline = getattr(scenario, "parent", None) if getattr(scenario, "_row", None) else None
-    world.identify((outline or scenario).name, str(Path(scenario.filename).resolve()))
+    world.identify(scenario_name(scenario), str(Path(scenario.filename).resolve()))
     try:
         world.begin(read_tags(scenario.effective_tags))
     except NotApplicable as exc:
@@ -37,6 +36,19 @@ def world_of(context: Any) -> World | None:
         scenario.skip(reason=str(exc))
         return None
     return world
+
+
+def scenario_name(scenario: Any) -> str:
+    """The scenario's name as Gherkin gives it: for an outline's example, the outline's name
+    with the example's values in its ``<placeholders>`` (behave adds its own suffix)."""
+    row = getattr(scenario, "_row", None)
+    outline = getattr(scenario, "parent", None)
+    if row is None or outline is None:
+        return str(scenario.name)
+    name = str(outline.name)
+    for heading, cell in zip(row.headings, row.cells, strict=True):
+        name = name.replace(f"<{heading}>", cell)
+    return name
 
 
 def rows(table: Any) -> Table | None:

@@ -12,7 +12,7 @@ import pytest
 
 from tests.golden.snapshot import GOLDEN, capture
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1800)]
 
 
 def _key(row: dict[str, object]) -> str:
