@@ -140,6 +140,11 @@ def _banner(c: Conformance) -> str:
             f"{esc(plural(inconclusive, 'scenario result'))} inconclusive: "
             "the harness could not decide those.</div>"
         )
+    if not Tally.of(c.results.scenarios).executed:
+        return (
+            '<div class="banner inconclusive" role="status">No scenario executed: every '
+            "result is not applicable, so these results show nothing about the target.</div>"
+        )
     return (
         '<div class="banner pass" role="status">No failures: every scenario that applies '
         "passed under every profile.</div>"

@@ -373,6 +373,22 @@ def test_an_inconclusive_run_is_flagged(tmp_path: Path, catalogue: Catalogue) ->
     assert "Only one profile ran" in text(section(doc, "changes"))
 
 
+def test_a_run_in_which_nothing_executed_is_never_green(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    excluded = Outcome("skipped", "target offers no test-control API to provision state")
+    skipped = Scenario("needs provisioning", "F", ("DUIS-E1",), every(excluded, (BASELINE,)))
+    doc = render_for(tmp_path, catalogue, skipped)
+    (banner,) = doc.xpath('//div[contains(@class, "banner")]')
+    assert "inconclusive" in banner.get("class")
+    assert text(banner).startswith("No scenario executed")
+    facts = dict(zip(map(text, doc.xpath("//dt")), map(text, doc.xpath("//dd")), strict=True))
+    assert facts["Executed"] == (
+        "0 of 1 executed; 1 not applicable (target offers no test-control API to provision "
+        "state: 1); 0 inconclusive"
+    )
+
+
 def test_a_run_without_dp107_scenarios_says_so(tmp_path: Path, catalogue: Catalogue) -> None:
     doc = render_for(tmp_path, catalogue, REQUEST_ID_1)
     assert "No scenario in these results verifies a DP107 requirement" in text(
