@@ -13,9 +13,9 @@ from harness.domain.certificates import OrgCertificate
 from harness.domain.requests import Response, ServiceRequest
 from harness.errors import InvalidValue
 from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
+from harness.results.recording import Recorder
 
 Observer = Callable[[ServiceRequest, Response, bytes | None, bytes | None], None]
-Recorder = Callable[[ScenarioOutcome], None]
 
 
 def _plain(value: Any) -> Any:

@@ -112,7 +112,7 @@ def new_world(settings: RunSettings) -> World:
         from harness.evidence import allure_observer, allure_recorder
 
         world.observers.append(allure_observer())
-        world.recorders.append(allure_recorder())
+        world.recording.recorders.append(allure_recorder())
     return world
 
 

@@ -55,10 +55,10 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period, parse_instant
 from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
-from harness.evidence import Observer, Recorder
+from harness.evidence import Observer
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
-from harness.results.outcome import ScenarioOutcome, StatedOutcome, conclude
+from harness.results.recording import Recording
 from harness.signing import sign_payload
 from harness.tags import CAPABILITIES, ScenarioTags
 
@@ -111,14 +111,7 @@ class World:
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
         self.observers: list[Observer] = []
-        self.recorders: list[Recorder] = []
-        self.scenario_name = ""
-        self.feature_file = ""
-        self.steps_done = 0
-        self.expected: StatedOutcome | None = None
-        self.expected_by_profile = False
-        self.observed: StatedOutcome | None = None
-        self.outcome: ScenarioOutcome | None = None
+        self.recording = Recording()  # what the scenario expected, observed, came to
 
     # -- capabilities and profiles ------------------------------------------------------
     def require(self, *capabilities: str) -> None:
@@ -136,31 +129,6 @@ class World:
                 f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}",
                 group="the scenario does not apply under this profile",
             )
-
-    # -- how the scenario ended ------------------------------------------------------------
-    def identify(self, scenario_name: str, feature_file: str) -> None:
-        """Which scenario this World runs (an outline's name, without example decorations)."""
-        self.scenario_name, self.feature_file = scenario_name, feature_file
-
-    def conclude(self, error: BaseException | None) -> ScenarioOutcome:
-        """Record how the scenario ended (``None``: every step passed). The first
-        conclusion stands: a later error (a cleanup) does not rewrite the verdict."""
-        if self.outcome is None:
-            self.outcome = replace(
-                conclude(error, self.expected, self.observed),
-                by_profile=self.expected_by_profile,
-                scenario_name=self.scenario_name,
-                feature_file=self.feature_file,
-            )
-            for record in self.recorders:
-                record(self.outcome)
-        return self.outcome
-
-    def step_passed(self, steps_in_scenario: int) -> None:
-        """Count a passed step; after the scenario's last one, the scenario passed."""
-        self.steps_done += 1
-        if self.steps_done >= steps_in_scenario:
-            self.conclude(None)
 
     def begin(self, tags: ScenarioTags) -> None:
         """Called before the first step: excludes scenarios the run cannot apply."""
@@ -549,7 +517,7 @@ class World:
     def expect(self, expectation: Expectation, *, by_profile: bool = False) -> None:
         """Judge the last attempt; what was expected and observed is kept for the outcome."""
         observed = self._observe()
-        self.expected, self.expected_by_profile = expectation.stated(), by_profile
+        self.recording.expect(expectation.stated(), by_profile=by_profile)
         expectation.judge(observed)
 
     def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
@@ -564,7 +532,7 @@ class World:
 
     def _observe(self) -> Observed:
         observed = self.last_attempt().observed()
-        self.observed = observed.stated()
+        self.recording.observe(observed.stated())
         return observed
 
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:

@@ -28,13 +28,16 @@ def world_of(context: Any) -> World | None:
     context.add_cleanup(world.adapter.close)
     setattr(context, _WORLD, world)
     scenario = context.scenario
-    world.identify(scenario_name(scenario), str(Path(scenario.filename).resolve()))
+    world.recording.identify(scenario_name(scenario), str(Path(scenario.filename).resolve()))
     try:
         world.begin(read_tags(scenario.effective_tags))
     except NotApplicable as exc:
-        world.conclude(exc)
+        world.recording.conclude(exc)
         scenario.skip(reason=str(exc))
         return None
+    except BaseException as exc:
+        world.recording.conclude(exc)
+        raise
     return world
 
 
@@ -67,7 +70,7 @@ def _wrap(step: StepDef) -> Callable[..., None]:
         except NotApplicable as exc:
             context.scenario.skip(reason=str(exc))
             return
-        world.step_passed(len(list(context.scenario.all_steps)))
+        world.recording.step_passed(len(list(context.scenario.all_steps)))
 
     run.__name__ = f"step_{step.function.__name__}"
     return run

@@ -121,5 +121,5 @@ def call(step: StepDef, world: World, arguments: dict[str, Any], table: Table | 
         else:
             step.function(world, **arguments)
     except BaseException as error:
-        world.conclude(error)
+        world.recording.conclude(error)
         raise

@@ -144,13 +144,13 @@ def _world() -> World:
 def test_the_world_records_what_it_expected_and_observed_once() -> None:
     world = _world()
     recorded: list[ScenarioOutcome] = []
-    world.recorders.append(recorded.append)
-    world.identify("a read", "/features/f.feature")
+    world.recording.recorders.append(recorded.append)
+    world.recording.identify("a read", "/features/f.feature")
     world.send("NO-A", "4.1.1", "meter-1")
     with pytest.raises(NonConformance) as caught:
         world.expect_per_profile([("any other profile", "rejected by the DSP with E4")])
-    world.conclude(caught.value)
-    world.conclude(RuntimeError("a cleanup error later"))  # the first conclusion stands
+    world.recording.conclude(caught.value)
+    world.recording.conclude(RuntimeError("a cleanup error later"))  # the first conclusion stands
     [outcome] = recorded
     assert outcome.verdict is Verdict.FAIL
     assert outcome.by_profile
@@ -163,9 +163,9 @@ def test_the_world_concludes_a_pass_after_the_last_step() -> None:
     world = _world()
     world.send("NO-A", "4.1.1", "meter-1")
     world.expect(parse_expectation("applied"))
-    world.step_passed(steps_in_scenario=2)
-    assert world.outcome is None
-    world.step_passed(steps_in_scenario=2)
-    assert world.outcome is not None
-    assert world.outcome.verdict is Verdict.PASS
-    assert not world.outcome.by_profile
+    world.recording.step_passed(steps_in_scenario=2)
+    assert world.recording.outcome is None
+    world.recording.step_passed(steps_in_scenario=2)
+    assert world.recording.outcome is not None
+    assert world.recording.outcome.verdict is Verdict.PASS
+    assert not world.recording.outcome.by_profile
