@@ -67,8 +67,11 @@ class ScenarioIndex:
     def of(cls, scenarios: list[ScenarioInfo]) -> ScenarioIndex:
         by_file: dict[tuple[str, str], ScenarioInfo] = {}
         by_feature: dict[tuple[str, str], ScenarioInfo] = {}
+        resolved: dict[Path, str] = {}  # one resolve() per feature file, not per scenario
         for scenario in scenarios:
-            by_file.setdefault((str(scenario.path.resolve()), scenario.name), scenario)
+            if scenario.path not in resolved:
+                resolved[scenario.path] = str(scenario.path.resolve())
+            by_file.setdefault((resolved[scenario.path], scenario.name), scenario)
             by_feature.setdefault((scenario.feature, scenario.name), scenario)
         return cls(by_file, by_feature)
 
