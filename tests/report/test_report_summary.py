@@ -417,3 +417,22 @@ def test_results_from_two_runners_are_told_apart(tmp_path: Path, catalogue: Cata
     assert row_of(table, TWO_RUNNERS.name)[BASELINE] == (
         "reference (behave) Pass reference (pytest-bdd) Pass"
     )
+
+
+def test_the_contents_and_the_body_come_from_one_list_of_sections(
+    doc: HtmlElement, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Every section the page shows is in the contents, in the same order, and vice versa;
+    the kill matrix appears in both only when the results carry one."""
+    from harness.report.sections import SECTIONS
+
+    listed = [a.get("href").lstrip("#") for a in doc.xpath("//nav//a")]
+    shown = [s.get("id") for s in doc.xpath("//main/section")]
+    assert listed == shown
+    assert set(shown) <= {s.anchor for s in SECTIONS}
+    assert {"dp107", "kill-matrix"} <= set(shown)
+
+    without_matrix = render_for(tmp_path, catalogue, REQUEST_ID_1)
+    listed = [a.get("href").lstrip("#") for a in without_matrix.xpath("//nav//a")]
+    assert listed == [s.get("id") for s in without_matrix.xpath("//main/section")]
+    assert "kill-matrix" not in listed
