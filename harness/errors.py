@@ -27,7 +27,14 @@ class Inconclusive(HarnessError):
 
 
 class NotApplicable(HarnessError):
-    """The profile or the target's capabilities exclude the scenario."""
+    """The profile or the target's capabilities exclude the scenario.
+
+    ``group`` is the reason without run-specific detail (names, profiles in force), so a run's
+    not-applicable results can be counted by reason; it defaults to the message."""
+
+    def __init__(self, message: str, *, group: str | None = None) -> None:
+        super().__init__(message)
+        self.group = group or message
 
 
 class NonConformance(AssertionError):

@@ -12,6 +12,8 @@ from typing import Any
 from harness.domain.certificates import OrgCertificate
 from harness.domain.requests import Response, ServiceRequest
 from harness.errors import InvalidValue
+from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
+from harness.results.recording import Recorder
 
 Observer = Callable[[ServiceRequest, Response, bytes | None, bytes | None], None]
 
@@ -71,3 +73,20 @@ def allure_observer() -> Observer:
             )
 
     return attach
+
+
+def allure_recorder() -> Recorder:
+    """Attach the scenario's outcome to the running Allure test, as JSON enrichment reads
+    (``harness/results/writer.py``); a no-op without a reporter."""
+    import json
+
+    import allure
+
+    def record(outcome: ScenarioOutcome) -> None:
+        allure.attach(
+            json.dumps(outcome.to_json(), ensure_ascii=False),
+            name=OUTCOME_ATTACHMENT,
+            attachment_type=allure.attachment_type.JSON,
+        )
+
+    return record

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from harness.catalogue.tables import response_code
 from harness.domain.requests import Outcome, Response
 from harness.errors import InvalidValue, NonConformance, UnknownName
+from harness.results.outcome import StatedOutcome
 
 ANSWERERS = ("DSP", "S1SP", "device")
 
@@ -32,6 +33,9 @@ class Observed:
                 text += f" [{self.requirement}]"
             return text + (f": {self.detail}" if self.detail else "")
         return {"completed": "applied", "pending": "pending"}[self.status]
+
+    def stated(self) -> StatedOutcome:
+        return StatedOutcome(self.status, self.describe(), self.code, self.answered_by)
 
 
 def observe(responses: Sequence[Response]) -> Observed:
@@ -73,6 +77,9 @@ class Expectation:
         if self.answered_by:
             text += f" by the {self.answered_by}"
         return text + (f" with {self.code}" if self.code else "")
+
+    def stated(self) -> StatedOutcome:
+        return StatedOutcome(self.status, self.describe(), self.code, self.answered_by)
 
 
 _REJECTED = re.compile(

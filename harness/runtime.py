@@ -108,7 +108,8 @@ def new_world(settings: RunSettings) -> World:
     salt = 0 if binding(settings.target).in_process else random.randrange(1, 1 << 62)
     world = World(adapter, resolve(settings.profile).name, salt=salt)
     if evidence_to_allure():
-        from harness.evidence import allure_observer
+        from harness.evidence import allure_observer, allure_recorder
 
         world.observers.append(allure_observer())
+        world.recording.recorders.append(allure_recorder())
     return world

@@ -58,6 +58,7 @@ from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplic
 from harness.evidence import Observer
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
+from harness.results.recording import Recording
 from harness.signing import sign_payload
 from harness.tags import CAPABILITIES, ScenarioTags
 
@@ -110,20 +111,23 @@ class World:
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
         self.observers: list[Observer] = []
+        self.recording = Recording()  # what the scenario expected, observed, came to
 
     # -- capabilities and profiles ------------------------------------------------------
     def require(self, *capabilities: str) -> None:
         missing = self.adapter.capabilities.missing(set(capabilities))
         if missing:
             raise NotApplicable(
-                f"target {self.adapter.name!r} cannot {', '.join(missing)} (the scenario needs it)"
+                f"target {self.adapter.name!r} cannot {', '.join(missing)} (the scenario needs it)",
+                group=f"the target cannot {', '.join(missing)}",
             )
 
     def only_under(self, profiles: Sequence[str]) -> None:
         base = self.profile.split("+")[0]
         if self.profile not in profiles and base not in profiles:
             raise NotApplicable(
-                f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}"
+                f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}",
+                group="the scenario does not apply under this profile",
             )
 
     def begin(self, tags: ScenarioTags) -> None:
@@ -510,18 +514,26 @@ class World:
             raise HarnessError("no Service Request has been sent yet in this scenario")
         return self.attempts[-1]
 
-    def expect(self, expectation: Expectation) -> None:
-        expectation.judge(self.last_attempt().observed())
+    def expect(self, expectation: Expectation, *, by_profile: bool = False) -> None:
+        """Judge the last attempt; what was expected and observed is kept for the outcome."""
+        observed = self._observe()
+        self.recording.expect(expectation.stated(), by_profile=by_profile)
+        expectation.judge(observed)
 
     def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
-        self.expect(expectation_for_profile(rows, self.profile))
+        self.expect(expectation_for_profile(rows, self.profile), by_profile=True)
 
     def expect_requirement(self, requirement: str) -> None:
-        observed = self.last_attempt().observed()
+        observed = self._observe()
         if observed.requirement != requirement:
             raise NonConformance(
                 f"expected the rejection to cite {requirement}, got {observed.describe()}"
             )
+
+    def _observe(self) -> Observed:
+        observed = self.last_attempt().observed()
+        self.recording.observe(observed.stated())
+        return observed
 
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
         self.require("inspect")

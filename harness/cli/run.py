@@ -9,18 +9,14 @@ from pathlib import Path
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
+from harness.results.record import read_record
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
+from harness.running.junit import write_junit
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
-from harness.running.verdicts import (
-    EXIT_BAD_INPUT,
-    EXIT_INCONCLUSIVE,
-    RunSummary,
-    verdicts_of,
-    write_allure_side_files,
-    write_junit,
-)
+from harness.running.side_files import write_allure_side_files
+from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
 from harness.runtime import check_target, preflight
 from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
@@ -62,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
     parser.add_argument(
         "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
+    )
+    parser.add_argument(
+        "--min-executed",
+        default="1",
+        metavar="N|P%",
+        help="fewer scenario runs executed (passed or failed) than N, or than P%% of them, "
+        "fails the gate with exit 4 (default 1: a run that executed nothing never passes)",
     )
     parser.add_argument("--verbose", action="store_true")
 
@@ -119,6 +122,7 @@ def _check_options(args: argparse.Namespace, scenarios: int) -> None:
 
 
 def command_run(args: argparse.Namespace) -> int:
+    floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _profiles(args)
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
@@ -182,19 +186,23 @@ def command_run(args: argparse.Namespace) -> int:
             )
             return EXIT_BAD_INPUT
         identity = RunIdentity(profile, args.target, args.runner)
-        summary.verdicts.extend(verdicts_of(enrich(written, scenarios, catalogue, identity)))
+        documents = enrich(written, scenarios, catalogue, identity)
+        summary.records.extend(read_record(document) for document in documents)
 
     write_allure_side_files(results, args.target, profiles, [args.runner])
     if args.junit:
         write_junit(summary, args.junit)
-    counts = summary.counts()
-    print(
-        f"dsp-conformance: {len(summary.verdicts)} scenario runs — "
-        + ", ".join(f"{counts[k]} {k}" for k in ("pass", "fail", "inconclusive", "not applicable"))
-    )
+    print(f"dsp-conformance: {summary.counts_line()}")
+    for reason, count in summary.tally.not_applicable_by_reason:
+        print(f"dsp-conformance:   not applicable ({count}): {reason}")
     print(f"dsp-conformance: Allure results in {results}")
     if args.report:
         from harness.cli.report import render
 
         render(results, args.report, catalogue_path)
-    return summary.exit_code(args.inconclusive_fails)
+    shortfall = summary.shortfall(floor) if summary.records else None
+    if shortfall is not None:
+        print(f"dsp-conformance: {shortfall}", file=sys.stderr)
+    if not summary.records:  # every shard of the run was empty
+        return EXIT_OK
+    return summary.exit_code(floor, inconclusive_fails=args.inconclusive_fails)

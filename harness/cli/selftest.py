@@ -27,11 +27,13 @@ from harness.errors import ConfigurationError, Inconclusive
 from harness.features import ScenarioInfo
 from harness.mutants import MUTANTS, Mutant, mutant
 from harness.reference.profiles import resolve, standard_profiles
+from harness.results.record import ResultRecord
+from harness.results.verdict import Verdict
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.kills import (
     MutantVerdict,
-    ScenarioKey,
-    ScenarioRun,
+    Runs,
+    describe,
     kills,
     not_passing,
     read_runs,
@@ -39,17 +41,12 @@ from harness.running.kills import (
 )
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.served import served_dsp
-from harness.running.verdicts import (
-    EXIT_BAD_INPUT,
-    EXIT_NONCONFORMANCE,
-    EXIT_OK,
-    write_allure_side_files,
-)
+from harness.running.side_files import write_allure_side_files
+from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_NONCONFORMANCE, EXIT_OK
 from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
 HELP = "run the scenarios against mutant DSPs: the kill matrix"
 MODES = ("inprocess", "http")
-Runs = dict[ScenarioKey, ScenarioRun]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -177,7 +174,7 @@ def execute(run: PlannedRun, suite: Suite, root: Path) -> Runs:
 def _summary(runs: Runs) -> str:
     counts: dict[str, int] = {}
     for r in runs.values():
-        counts[r.status] = counts.get(r.status, 0) + 1
+        counts[r.verdict.value] = counts.get(r.verdict.value, 0) + 1
     return ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
@@ -206,12 +203,12 @@ def _verdicts(
     verdicts = []
     for broken in mutants:
         profiles = mutant_profiles(broken, override)
-        killed: list[ScenarioRun] = []
+        killed: list[ResultRecord] = []
         inconclusive = 0
         for profile in profiles:
             runs = outcomes[(broken.name, profile)]
             killed += kills(outcomes[("reference", profile)], runs)
-            inconclusive += sum(1 for r in runs.values() if r.status == "broken")
+            inconclusive += sum(1 for r in runs.values() if r.verdict is Verdict.INCONCLUSIVE)
         verdicts.append(MutantVerdict(broken, profiles, tuple(killed), inconclusive))
     return verdicts
 
@@ -297,7 +294,7 @@ def command_selftest(args: argparse.Namespace) -> int:
     survivors = [v.mutant.name for v in verdicts if v.survived]
     print(f"dsp-conformance: {len(verdicts) - len(survivors)} of {len(verdicts)} mutants killed")
     for run in failing:
-        print(f"dsp-conformance: the conforming reference did not pass: {run.describe()}")
+        print(f"dsp-conformance: the conforming reference did not pass: {describe(run)}")
     if survivors:
         print(f"dsp-conformance: survived: {', '.join(survivors)}")
     print(f"dsp-conformance: kill matrix in {matrix}")

@@ -24,8 +24,10 @@ from harness.report.analysis import Conformance, analyse
 from harness.report.catalogue import Catalogue, Document, Requirement, load_catalogue
 from harness.report.errors import AllureError, CatalogueError, ResultsError, UnsafeReport
 from harness.report.killmatrix import KillMatrix, Mutant, read_kill_matrix
-from harness.report.results import ResultSet, Run, ScenarioResult, Verdict, read_results
+from harness.report.results import ResultSet, read_results
 from harness.report.summary import SUMMARY_FILE, render_summary, write_summary
+from harness.results.record import ResultRecord, Run
+from harness.results.verdict import Verdict
 
 ALLURE_SUBDIR = "allure"
 
@@ -44,10 +46,10 @@ __all__ = [
     "Mutant",
     "RenderedReports",
     "Requirement",
+    "ResultRecord",
     "ResultSet",
     "ResultsError",
     "Run",
-    "ScenarioResult",
     "UnsafeReport",
     "Verdict",
     "analyse",

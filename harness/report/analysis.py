@@ -14,9 +14,10 @@ from types import MappingProxyType
 
 from harness.report.catalogue import Catalogue, Requirement
 from harness.report.killmatrix import KillMatrix
-from harness.report.results import Lane, ResultSet, Run, ScenarioKey, ScenarioResult, Verdict
+from harness.report.results import ResultSet
+from harness.results.record import Lane, ResultRecord, Run, ScenarioKey
+from harness.results.verdict import Verdict
 
-DP107_PREFIX = "DP107-"
 UNCATALOGUED_GROUP = "Requirements cited by scenarios but missing from the catalogue"
 UNCITED_GROUP = "Scenarios that cite no requirement"
 
@@ -38,9 +39,9 @@ class ScenarioRow:
     title: str
     feature: str
     requirements: tuple[str, ...]
-    cells: Mapping[Run, ScenarioResult]
+    cells: Mapping[Run, ResultRecord]
 
-    def result(self, run: Run) -> ScenarioResult | None:
+    def result(self, run: Run) -> ResultRecord | None:
         return self.cells.get(run)
 
     def verdict(self, run: Run) -> Verdict | None:
@@ -76,7 +77,7 @@ class VerdictChange:
 
     row: ScenarioRow
     lane: Lane
-    results: tuple[ScenarioResult, ...]  # one per profile that ran it, in profile order
+    results: tuple[ResultRecord, ...]  # one per profile that ran it, in profile order
 
 
 @dataclass(frozen=True)
@@ -86,13 +87,12 @@ class Conformance:
     runs: tuple[Run, ...]
     counts: Mapping[Run, Mapping[Verdict, int]]
     groups: tuple[Group, ...]
-    dp107: tuple[ScenarioRow, ...]
-    dp107_requirements: tuple[RequirementRow, ...]
+    scenarios: tuple[ScenarioRow, ...]  # every scenario row, by feature and title
     changes: tuple[VerdictChange, ...]
     untested: tuple[Requirement, ...]
     kill_matrix: KillMatrix | None = None
 
-    def listed(self, verdict: Verdict) -> tuple[ScenarioResult, ...]:
+    def listed(self, verdict: Verdict) -> tuple[ResultRecord, ...]:
         """Every result with this verdict, by profile, target, feature and name."""
         order = {run: i for i, run in enumerate(self.runs)}
         found = [s for s in self.results.scenarios if s.verdict is verdict]
@@ -137,30 +137,21 @@ def analyse(
     if uncited:
         groups.append(Group(UNCITED_GROUP, (RequirementRow("", None, tuple(uncited)),)))
 
-    dp107_ids = [
-        *(r.id for r in catalogue.requirements if r.id.startswith(DP107_PREFIX)),
-        *(i for i in unknown if i.startswith(DP107_PREFIX)),
-    ]
     return Conformance(
         results=results,
         catalogue=catalogue,
         runs=runs,
         counts=_counts(results.scenarios, runs),
         groups=tuple(groups),
-        dp107=tuple(
-            row for row in rows if any(r.startswith(DP107_PREFIX) for r in row.requirements)
-        ),
-        dp107_requirements=tuple(
-            RequirementRow(i, catalogue.get(i), tuple(by_requirement.get(i, ()))) for i in dp107_ids
-        ),
+        scenarios=tuple(rows),
         changes=tuple(_changes(rows, results.profiles)),
         untested=tuple(r for r in catalogue.requirements if r.id not in by_requirement),
         kill_matrix=kill_matrix,
     )
 
 
-def _scenario_rows(scenarios: Iterable[ScenarioResult]) -> list[ScenarioRow]:
-    cells: dict[ScenarioKey, dict[Run, ScenarioResult]] = defaultdict(dict)
+def _scenario_rows(scenarios: Iterable[ResultRecord]) -> list[ScenarioRow]:
+    cells: dict[ScenarioKey, dict[Run, ResultRecord]] = defaultdict(dict)
     for scenario in scenarios:
         cells[scenario.key][scenario.run] = scenario
     rows = []
@@ -181,7 +172,7 @@ def _scenario_rows(scenarios: Iterable[ScenarioResult]) -> list[ScenarioRow]:
 
 
 def _counts(
-    scenarios: Iterable[ScenarioResult], runs: tuple[Run, ...]
+    scenarios: Iterable[ResultRecord], runs: tuple[Run, ...]
 ) -> Mapping[Run, Mapping[Verdict, int]]:
     tally: dict[Run, Counter[Verdict]] = {run: Counter() for run in runs}
     for scenario in scenarios:
@@ -194,50 +185,10 @@ def _counts(
 def _changes(rows: Iterable[ScenarioRow], profiles: tuple[str, ...]) -> Iterable[VerdictChange]:
     position = {profile: i for i, profile in enumerate(profiles)}
     for row in rows:
-        by_lane: dict[Lane, list[ScenarioResult]] = defaultdict(list)
+        by_lane: dict[Lane, list[ResultRecord]] = defaultdict(list)
         for run, result in row.cells.items():
             by_lane[run.lane].append(result)
         for lane in sorted(by_lane):
             results = sorted(by_lane[lane], key=lambda s: position[s.profile])
             if len({s.verdict for s in results}) > 1:
                 yield VerdictChange(row=row, lane=lane, results=tuple(results))
-
-
-DEADLOCK = "DP107-deadlock"
-_CAN_REPLACE = ("applied", "pending", "accepted", "scheduled")
-
-
-@dataclass(frozen=True)
-class DeadlockFinding:
-    """For one run: the DP107-deadlock scenarios in which some party can replace the
-    wrong certificate (the profile resolves the deadlock there), and whether the target
-    behaved as the profile requires in all of them."""
-
-    run: Run
-    scenarios: int
-    resolved_by: tuple[str, ...]
-    all_pass: bool
-
-    @property
-    def deadlocked(self) -> bool:
-        return self.scenarios > 0 and not self.resolved_by
-
-
-def deadlock_findings(c: Conformance) -> tuple[DeadlockFinding, ...]:
-    rows = [row for row in c.dp107 if DEADLOCK in row.requirements]
-    findings = []
-    for run in c.runs:
-        results = [(row, row.result(run)) for row in rows]
-        present = [(row, r) for row, r in results if r is not None and r.expected]
-        resolved = tuple(
-            row.title for row, r in present if r.expected.strip().lower().startswith(_CAN_REPLACE)
-        )
-        findings.append(
-            DeadlockFinding(
-                run=run,
-                scenarios=len(present),
-                resolved_by=resolved,
-                all_pass=all(r.verdict is Verdict.PASS for _, r in present),
-            )
-        )
-    return tuple(f for f in findings if f.scenarios)

@@ -4,7 +4,9 @@ allure-behave turns Gherkin tags into ``tag`` labels; allure-pytest-bdd does not
 knows our requirements. After each runner process, every result it wrote is completed
 here from the feature files and the catalogue: requirement labels and links, epic/feature/
 story/severity, ``profile``/``target``/``runner`` parameters (so runs never merge as
-retries), a runner-independent name and history ID.
+retries), a runner-independent name and history ID. The outcome the World attached (its
+verdict, expected and observed outcome) moves into the document (``harness/results/writer.py``)
+and names the scenario it ran, so results are matched to scenarios by file and name.
 
 Each result is rewritten in place, not replaced by a renamed temporary file: replacing a file
 frees its blocks, which costs 1–3 ms on a file system that discards freed blocks (ext4
@@ -17,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ from typing import Any
 from harness.catalogue.requirements import SEVERITIES, Catalogue, Requirement
 from harness.errors import ConfigurationError
 from harness.features import ScenarioInfo
+from harness.results.outcome import OUTCOME_KEY, ScenarioOutcome
+from harness.results.writer import fold_outcome
 from harness.tags import read_tags
 
 # Labels the harness owns; the runners' own versions of them are replaced.
@@ -38,7 +41,6 @@ OWNED_LABELS = {
     "suite",
     "parentSuite",
 }
-_BEHAVE_SUFFIX = re.compile(r" -- @\d+\.\d+.*$")
 EPIC = "SEC Service Request validation"
 
 
@@ -53,37 +55,36 @@ def result_files(results: Path) -> set[Path]:
     return set(results.glob("*-result.json")) if results.is_dir() else set()
 
 
-def _index(scenarios: list[ScenarioInfo]) -> dict[tuple[str, str], ScenarioInfo]:
-    index: dict[tuple[str, str], ScenarioInfo] = {}
-    for scenario in scenarios:
-        index.setdefault((scenario.feature, scenario.name), scenario)
-    return index
+@dataclass(frozen=True)
+class ScenarioIndex:
+    """The suite's scenarios by (feature file, name) and, for results the World never
+    concluded (an unknown step), by (feature name, name)."""
+
+    by_file: dict[tuple[str, str], ScenarioInfo]
+    by_feature: dict[tuple[str, str], ScenarioInfo]
+
+    @classmethod
+    def of(cls, scenarios: list[ScenarioInfo]) -> ScenarioIndex:
+        by_file: dict[tuple[str, str], ScenarioInfo] = {}
+        by_feature: dict[tuple[str, str], ScenarioInfo] = {}
+        resolved: dict[Path, str] = {}  # one resolve() per feature file, not per scenario
+        for scenario in scenarios:
+            if scenario.path not in resolved:
+                resolved[scenario.path] = str(scenario.path.resolve())
+            by_file.setdefault((resolved[scenario.path], scenario.name), scenario)
+            by_feature.setdefault((scenario.feature, scenario.name), scenario)
+        return cls(by_file, by_feature)
+
+    def find(self, outcome: ScenarioOutcome | None, feature: str, name: str) -> ScenarioInfo | None:
+        if outcome is not None and outcome.scenario_name:
+            found = self.by_file.get((outcome.feature_file, outcome.scenario_name))
+            if found is not None:
+                return found
+        return self.by_feature.get((feature, name))
 
 
 def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
-
-
-_EXCEPTION_PREFIX = re.compile(r"^(?:Skipped: )?(?:[A-Za-z_][\w]*\.)*(?P<name>[A-Za-z_]\w*): ")
-_READABLE = {
-    "NonConformance": "non-conformance: ",
-    "Inconclusive": "inconclusive: ",
-    "NotApplicable": "not applicable: ",
-    "AssertionError": "non-conformance: ",
-}
-
-
-def readable_message(message: str) -> str:
-    """``harness.errors.NonConformance: expected …`` → ``non-conformance: expected …``;
-    other exceptions keep their class name without the module path."""
-    text = message.strip()
-    if text.startswith("Skipped: "):
-        text = text.removeprefix("Skipped: ")
-    match = _EXCEPTION_PREFIX.match(text)
-    if match is None:
-        return text
-    name = match["name"]
-    return _READABLE.get(name, f"{name}: ") + text[match.end() :]
 
 
 def _url(catalogue: Catalogue, requirement: Requirement) -> str:
@@ -93,14 +94,15 @@ def _url(catalogue: Catalogue, requirement: Requirement) -> str:
 
 def enrich_result(
     data: dict[str, Any],
-    index: dict[tuple[str, str], ScenarioInfo],
+    index: ScenarioIndex,
     catalogue: Catalogue,
     run: RunIdentity,
 ) -> dict[str, Any]:
     labels: list[dict[str, str]] = list(data.get("labels", []))
     feature = next((lb["value"] for lb in labels if lb.get("name") == "feature"), "")
-    base_name = _BEHAVE_SUFFIX.sub("", str(data.get("name", "")))
-    scenario = index.get((feature, base_name))
+    outcome = ScenarioOutcome.from_json(data[OUTCOME_KEY]) if OUTCOME_KEY in data else None
+    base_name = (outcome.scenario_name if outcome else "") or str(data.get("name", ""))
+    scenario = index.find(outcome, feature, base_name)
     tags = (
         scenario.tags
         if scenario
@@ -150,9 +152,6 @@ def enrich_result(
         historyId=hashlib.md5(identity.encode(), usedforsecurity=False).hexdigest(),
         testCaseId=hashlib.md5(full_name.encode(), usedforsecurity=False).hexdigest(),
     )
-    details = data.get("statusDetails")
-    if isinstance(details, dict) and isinstance(details.get("message"), str):
-        details["message"] = readable_message(details["message"])
     if scenario is not None:
         data["harnessScenario"] = {"file": str(scenario.path), "line": scenario.line}
     return data
@@ -166,11 +165,12 @@ def enrich(
 ) -> list[dict[str, Any]]:
     """Complete every result in ``files`` in place; the enriched documents are returned,
     so the caller reads its verdicts without reading the files again."""
-    index = _index(scenarios)
+    index = ScenarioIndex.of(scenarios)
     documents = []
     for path in sorted(files):
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
+            fold_outcome(data, path.parent)
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"{path}: cannot read an Allure result: {exc}") from None
         enriched = enrich_result(data, index, catalogue, run)

@@ -12,72 +12,51 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.errors import ConfigurationError
 from harness.mutants import Mutant
 from harness.report.killmatrix import KILL_MATRIX_FILE
+from harness.results.record import ResultRecord, ScenarioKey, read_record_file
+from harness.results.verdict import Verdict
 from harness.running.enrich import result_files
 
-RUNNER_PARAMETERS = ("profile", "target", "runner")
+RunKey = tuple[ScenarioKey, str]
+"""A scenario run's identity whatever the target: the scenario (and example), the profile."""
+
+Runs = dict[RunKey, ResultRecord]
 
 
-@dataclass(frozen=True, order=True)
-class ScenarioKey:
-    """A scenario run's identity, whatever the target: full name, example values, profile."""
-
-    full_name: str
-    example: str
-    profile: str
+def run_key(record: ResultRecord) -> RunKey:
+    return record.key, record.profile
 
 
-@dataclass(frozen=True)
-class ScenarioRun:
-    key: ScenarioKey
-    name: str
-    status: str  # the Allure status: passed, failed, broken, skipped
-
-    def describe(self) -> str:
-        example = f" [{self.key.example}]" if self.key.example else ""
-        return f"{self.key.full_name}{example} under {self.key.profile}"
+def describe(record: ResultRecord) -> str:
+    example = f" [{record.example}]" if record.example else ""
+    return f"{record.full_name}{example} under {record.profile}"
 
 
-def _parameters(data: dict[str, Any]) -> dict[str, str]:
-    return {str(p.get("name")): str(p.get("value")) for p in data.get("parameters") or []}
+def read_runs(directory: Path) -> Runs:
+    """The enriched results in ``directory``, by scenario run identity."""
+    return {run_key(r): r for r in map(read_record_file, sorted(result_files(directory)))}
 
 
-def read_runs(directory: Path) -> dict[ScenarioKey, ScenarioRun]:
-    """The enriched Allure results in ``directory``, by scenario identity."""
-    runs: dict[ScenarioKey, ScenarioRun] = {}
-    for path in sorted(result_files(directory)):
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigurationError(f"{path}: cannot read an Allure result: {exc}") from None
-        parameters = _parameters(data)
-        example = ", ".join(f"{k}={v}" for k, v in parameters.items() if k not in RUNNER_PARAMETERS)
-        key = ScenarioKey(str(data.get("fullName", "")), example, parameters.get("profile", ""))
-        runs[key] = ScenarioRun(key, str(data.get("name", "")), str(data.get("status", "")))
-    return runs
-
-
-def kills(
-    reference: dict[ScenarioKey, ScenarioRun], mutant: dict[ScenarioKey, ScenarioRun]
-) -> list[ScenarioRun]:
+def kills(reference: Runs, mutant: Runs) -> list[ResultRecord]:
     """The mutant's runs of scenarios that passed on the reference and fail on the mutant."""
     return sorted(
         (
             run
             for key, run in mutant.items()
-            if run.status == "failed" and key in reference and reference[key].status == "passed"
+            if run.verdict is Verdict.FAIL
+            and key in reference
+            and reference[key].verdict is Verdict.PASS
         ),
-        key=lambda run: run.key,
+        key=run_key,
     )
 
 
-def not_passing(reference: dict[ScenarioKey, ScenarioRun]) -> list[ScenarioRun]:
+def not_passing(reference: Runs) -> list[ResultRecord]:
     """Runs of the conforming reference that neither passed nor were not applicable."""
     return sorted(
-        (r for r in reference.values() if r.status not in ("passed", "skipped")),
-        key=lambda r: r.key,
+        (r for r in reference.values() if r.verdict not in (Verdict.PASS, Verdict.NOT_APPLICABLE)),
+        key=run_key,
     )
 
 
@@ -85,7 +64,7 @@ def not_passing(reference: dict[ScenarioKey, ScenarioRun]) -> list[ScenarioRun]:
 class MutantVerdict:
     mutant: Mutant
     profiles: tuple[str, ...]
-    killed_by: tuple[ScenarioRun, ...]
+    killed_by: tuple[ResultRecord, ...]
     inconclusive: int = 0  # runs that broke (neither passed nor failed) under the mutant
 
     @property
@@ -111,9 +90,9 @@ def kill_matrix_document(
                 "where_it_shows": v.mutant.why,
                 "kills": [
                     {
-                        "scenario": run.key.full_name,
-                        "example": run.key.example,
-                        "profile": run.key.profile,
+                        "scenario": run.full_name,
+                        "example": run.example,
+                        "profile": run.profile,
                     }
                     for run in v.killed_by
                 ],

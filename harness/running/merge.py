@@ -9,13 +9,13 @@ means two jobs overlapped; it is reported, since Allure would show it as a retry
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.results.record import RecordError, read_record_file
 
 
 @dataclass
@@ -28,15 +28,10 @@ class Merged:
 
 def _identity(path: Path) -> tuple[str, str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConfigurationError(f"{path}: cannot read an Allure result: {exc}") from None
-    profile = next(
-        (str(p.get("value")) for p in data.get("parameters") or [] if p.get("name") == "profile"),
-        "",
-    )
-    label = f"{data.get('fullName') or data.get('name', path.name)} [{profile}]"
-    return str(data.get("historyId") or path.name), label
+        record = read_record_file(path)
+    except RecordError as exc:
+        raise ConfigurationError(f"cannot read an Allure result: {exc}") from None
+    return record.history_id or path.name, f"{record.full_name} [{record.profile}]"
 
 
 def merge_results(sources: Sequence[Path], into: Path) -> Merged:

@@ -1,162 +1,102 @@
-"""What a run found: verdict counts, the CLI's exit code, JUnit XML, Allure side files."""
+"""What a run found: the verdict of every scenario run, the gate's floor, the CLI's exit code."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-from collections import Counter
-from collections.abc import Iterable
+import math
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
-from xml.etree import ElementTree as ET
 
-import harness
-from harness.settings import REPO_ROOT
-
-# Harness verdicts and their Allure statuses.
-VERDICTS = {
-    "passed": "pass",
-    "failed": "fail",
-    "broken": "inconclusive",
-    "skipped": "not applicable",
-}
+from harness.errors import ConfigurationError
+from harness.results.record import ResultRecord
+from harness.results.tally import Tally
+from harness.results.verdict import Verdict
 
 EXIT_OK = 0
 EXIT_NONCONFORMANCE = 1
 EXIT_BAD_INPUT = 2
 EXIT_INCONCLUSIVE = 3
+EXIT_TOO_FEW_EXECUTED = 4
+
+_SHARE = re.compile(r"^(?P<percent>\d+(?:\.\d+)?)%$")
 
 
 @dataclass(frozen=True)
-class ScenarioVerdict:
-    name: str
-    profile: str
-    runner: str
-    status: str
-    message: str
-    duration_ms: int
+class Floor:
+    """How many scenario runs must have executed (passed or failed) for a run to count:
+    a number, or a share of the scenario runs (``--min-executed 80%``)."""
+
+    count: int = 1
+    share: float | None = None  # 0 < share <= 1
+
+    @classmethod
+    def parse(cls, text: str) -> Floor:
+        value = text.strip()
+        if (match := _SHARE.match(value)) is not None:
+            share = float(match["percent"]) / 100
+            if not 0 < share <= 1:
+                raise ConfigurationError(
+                    f"--min-executed {text}: a share is more than 0% and at most 100%"
+                )
+            return cls(0, share)
+        if not value.isdigit():
+            raise ConfigurationError(
+                f"--min-executed {text!r}: write a number of scenario runs (e.g. 10) "
+                "or a share of them (e.g. 80%)"
+            )
+        return cls(int(value))
+
+    def required(self, total: int) -> int:
+        if self.share is None:
+            return self.count
+        return max(1, math.ceil(self.share * total - 1e-9))
+
+    def describe(self) -> str:
+        return f"{self.share * 100:g}%" if self.share is not None else str(self.count)
 
 
 @dataclass
 class RunSummary:
-    verdicts: list[ScenarioVerdict] = field(default_factory=list)
+    records: list[ResultRecord] = field(default_factory=list)
 
-    def counts(self) -> Counter[str]:
-        return Counter(VERDICTS.get(v.status, "inconclusive") for v in self.verdicts)
+    @property
+    def tally(self) -> Tally:
+        return Tally.of(self.records)
 
-    def exit_code(self, inconclusive_fails: bool = False) -> int:
-        counts = self.counts()
-        if counts["fail"]:
+    @property
+    def executed(self) -> int:
+        return self.tally.executed
+
+    def counts_line(self) -> str:
+        """``328 scenario runs — 309 pass, 0 fail, 0 inconclusive, 19 not applicable``."""
+        tally = self.tally
+        return f"{tally.total} scenario runs — " + ", ".join(
+            f"{n} {v.value}" for v, n in tally.by_verdict
+        )
+
+    def shortfall(self, floor: Floor) -> str | None:
+        """One line when fewer scenario runs executed than the floor asks; else None."""
+        tally = self.tally
+        required = floor.required(tally.total)
+        if tally.executed >= required:
+            return None
+        why = (
+            f"{tally.count(Verdict.NOT_APPLICABLE)} not applicable, "
+            f"{tally.count(Verdict.INCONCLUSIVE)} inconclusive"
+        )
+        if tally.executed == 0:
+            return f"no scenario executed: {tally.total} scenario run(s), {why}"
+        asked = f" ({floor.describe()} of {tally.total})" if floor.share else ""
+        return (
+            f"only {tally.executed} scenario run(s) executed, fewer than the "
+            f"--min-executed {required}{asked}: {why}"
+        )
+
+    def exit_code(self, floor: Floor | None = None, *, inconclusive_fails: bool = False) -> int:
+        tally = self.tally
+        if tally.count(Verdict.FAIL):
             return EXIT_NONCONFORMANCE
-        if counts["inconclusive"]:
+        if tally.count(Verdict.INCONCLUSIVE):
             return EXIT_NONCONFORMANCE if inconclusive_fails else EXIT_INCONCLUSIVE
+        if self.shortfall(floor or Floor()) is not None:
+            return EXIT_TOO_FEW_EXECUTED
         return EXIT_OK
-
-
-def _parameter(data: dict[str, Any], name: str) -> str:
-    return next((str(p["value"]) for p in data.get("parameters", []) if p.get("name") == name), "")
-
-
-def read_verdicts(files: set[Path]) -> list[ScenarioVerdict]:
-    return verdicts_of(json.loads(path.read_text(encoding="utf-8")) for path in sorted(files))
-
-
-def verdicts_of(documents: Iterable[dict[str, Any]]) -> list[ScenarioVerdict]:
-    """The verdicts of Allure result documents (as read from ``*-result.json``)."""
-    verdicts = []
-    for data in documents:
-        verdicts.append(
-            ScenarioVerdict(
-                name=str(data.get("name", data.get("uuid", ""))),
-                profile=_parameter(data, "profile"),
-                runner=_parameter(data, "runner"),
-                status=str(data.get("status", "broken")),
-                message=str((data.get("statusDetails") or {}).get("message", "")).strip(),
-                duration_ms=int(data.get("stop", 0)) - int(data.get("start", 0)),
-            )
-        )
-    return verdicts
-
-
-def write_junit(summary: RunSummary, path: Path) -> None:
-    suites = ET.Element("testsuites", name="dsp-conformance")
-    by_suite: dict[str, list[ScenarioVerdict]] = {}
-    for verdict in summary.verdicts:
-        by_suite.setdefault(f"{verdict.runner}:{verdict.profile}", []).append(verdict)
-    for suite_name, items in sorted(by_suite.items()):
-        counts = Counter(v.status for v in items)
-        suite = ET.SubElement(
-            suites,
-            "testsuite",
-            name=suite_name,
-            tests=str(len(items)),
-            failures=str(counts["failed"]),
-            errors=str(counts["broken"]),
-            skipped=str(counts["skipped"]),
-        )
-        for verdict in items:
-            case = ET.SubElement(
-                suite,
-                "testcase",
-                classname=suite_name,
-                name=verdict.name,
-                time=f"{max(verdict.duration_ms, 0) / 1000:.3f}",
-            )
-            tag = {"failed": "failure", "broken": "error", "skipped": "skipped"}.get(verdict.status)
-            if tag:
-                ET.SubElement(case, tag, message=verdict.message[:500]).text = verdict.message
-    path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
-
-
-def git_sha() -> str:
-    try:
-        done = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return "unknown"
-    return done.stdout.strip() or "unknown"
-
-
-def write_allure_side_files(
-    results: Path, target: str, profiles: list[str], runners: list[str]
-) -> None:
-    """environment.properties, executor.json and categories.json for the Allure report."""
-    results.mkdir(parents=True, exist_ok=True)
-    environment = {
-        "target": target,
-        "profiles": ", ".join(profiles),
-        "runners": ", ".join(runners),
-        "harness.version": harness.__version__,
-        "git.sha": git_sha(),
-        "duis.schema": "5.4",
-    }
-    (results / "environment.properties").write_text(
-        "".join(f"{k}={v}\n" for k, v in environment.items()), encoding="utf-8"
-    )
-    (results / "executor.json").write_text(
-        json.dumps(
-            {
-                "name": "dsp-conformance",
-                "type": "dsp-conformance",
-                "buildName": f"dsp-conformance {harness.__version__} @ {environment['git.sha']}",
-            }
-        ),
-        encoding="utf-8",
-    )
-    categories = [
-        {"name": "Non-conformance: the target broke a rule", "matchedStatuses": ["failed"]},
-        {"name": "Inconclusive: harness or infrastructure problem", "matchedStatuses": ["broken"]},
-        {
-            "name": "Not applicable: excluded by profile or target capabilities",
-            "matchedStatuses": ["skipped"],
-        },
-    ]
-    (results / "categories.json").write_text(json.dumps(categories, indent=2), encoding="utf-8")

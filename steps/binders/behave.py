@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from behave import given, register_type, then, use_step_matcher, when
@@ -27,12 +28,31 @@ def world_of(context: Any) -> World | None:
     world = new_world(RunSettings.from_environment())
     context.add_cleanup(world.adapter.close)
     setattr(context, _WORLD, world)
+    scenario = context.scenario
+    world.recording.identify(scenario_name(scenario), str(Path(scenario.filename).resolve()))
     try:
-        world.begin(read_tags(context.scenario.effective_tags))
+        world.begin(read_tags(scenario.effective_tags))
     except NotApplicable as exc:
-        context.scenario.skip(reason=str(exc))
+        world.recording.conclude(exc)
+        scenario.skip(reason=str(exc))
         return None
+    except BaseException as exc:
+        world.recording.conclude(exc)
+        raise
     return world
+
+
+def scenario_name(scenario: Any) -> str:
+    """The scenario's name as Gherkin gives it: for an outline's example, the outline's name
+    with the example's values in its ``<placeholders>`` (behave adds its own suffix)."""
+    row = getattr(scenario, "_row", None)
+    outline = getattr(scenario, "parent", None)
+    if row is None or outline is None:
+        return str(scenario.name)
+    name = str(outline.name)
+    for heading, cell in zip(row.headings, row.cells, strict=True):
+        name = name.replace(f"<{heading}>", cell)
+    return name
 
 
 def rows(table: Any) -> Table | None:
@@ -50,6 +70,8 @@ def _wrap(step: StepDef) -> Callable[..., None]:
             call(step, world, arguments, rows(context.table))
         except NotApplicable as exc:
             context.scenario.skip(reason=str(exc))
+            return
+        world.recording.step_passed(len(list(context.scenario.all_steps)))
 
     run.__name__ = f"step_{step.function.__name__}"
     return run

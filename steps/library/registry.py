@@ -127,8 +127,13 @@ def matching_steps(text: str, keyword: str | None = None) -> list[StepDef]:
 
 
 def call(step: StepDef, world: World, arguments: dict[str, Any], table: Table | None) -> None:
-    """Run a step: the only place binders hand control to the library."""
-    if step.takes_table:
-        step.function(world, table=table or [], **arguments)
-    else:
-        step.function(world, **arguments)
+    """Run a step: the only place binders hand control to the library. A step that raises
+    ends the scenario: the World records why before the error goes on to the runner."""
+    try:
+        if step.takes_table:
+            step.function(world, table=table or [], **arguments)
+        else:
+            step.function(world, **arguments)
+    except BaseException as error:
+        world.recording.conclude(error)
+        raise

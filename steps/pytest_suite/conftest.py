@@ -36,12 +36,29 @@ def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
     world: World = request.getfixturevalue("world")
+    world.recording.identify(scenario.name, str(feature.filename))
     try:
         rule = getattr(scenario, "rule", None)
         tags = set(scenario.tags) | set(feature.tags) | (set(rule.tags) if rule else set())
         world.begin(read_tags(sorted(tags)))
     except NotApplicable as exc:
+        world.recording.conclude(exc)
         pytest.skip(str(exc))
+    except BaseException as exc:
+        world.recording.conclude(exc)
+        raise
+
+
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: Any,
+) -> None:
+    world: World = request.getfixturevalue("world")
+    world.recording.step_passed(len(scenario.steps))
 
 
 def pytest_bdd_step_func_lookup_error(

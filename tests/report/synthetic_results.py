@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.expectations import expectation_for_profile
+from harness.results.outcome import OUTCOME_KEY, ScenarioOutcome
+from harness.results.verdict import Verdict
+
 BASELINE = "baseline"
 OWNER = "dp107-owner-path"
 REGISTERED = "dp107-registered-path"
@@ -161,6 +165,14 @@ class ResultsWriter:
             "links": links,
             "titlePath": [scenario.feature],
         }
+        if scenario.profile_table:  # the outcome the World records, as enrichment stores it
+            expected = expectation_for_profile(scenario.profile_table, profile).stated()
+            document[OUTCOME_KEY] = ScenarioOutcome(
+                Verdict.from_status(outcome.status),
+                outcome.message,
+                expected=expected,
+                by_profile=True,
+            ).to_json()
         if outcome.message:
             document["statusDetails"] = {"message": outcome.message, "trace": "Traceback: ..."}
         if outcome.description:

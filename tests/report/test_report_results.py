@@ -26,7 +26,8 @@ from synthetic_results import (
 
 from harness.errors import HarnessError
 from harness.report import ResultsError, ResultSet, Verdict, read_results
-from harness.report.results import UNSPECIFIED, parse_properties
+from harness.report.environment import parse_properties
+from harness.results.record import UNSPECIFIED
 
 
 def expected_count() -> int:
@@ -225,10 +226,13 @@ def test_a_broken_executor_file_is_named(tmp_path: Path) -> None:
         read_results(tmp_path)
 
 
-def test_the_required_outcome_comes_from_the_profile_table(result_set: ResultSet) -> None:
-    """Rows are picked as the harness picks them: exact profile, switch, base, any other."""
+def test_the_required_outcome_is_the_one_the_world_recorded(result_set: ResultSet) -> None:
+    """The profile table's row the World picked (exact profile, switch, base, any other) is
+    read from the recorded outcome; a result without one states no required outcome."""
     expected = {
-        s.profile: s.expected for s in result_set.scenarios if s.name == DEADLOCK_REGISTERED.name
+        s.profile: s.required.text if s.required else None
+        for s in result_set.scenarios
+        if s.name == DEADLOCK_REGISTERED.name
     }
     assert expected == {
         BASELINE: "rejected by the S1SP",
@@ -236,7 +240,7 @@ def test_the_required_outcome_comes_from_the_profile_table(result_set: ResultSet
         REGISTERED: "applied",
         OWNER: "rejected by the S1SP",
     }
-    assert {s.expected for s in result_set.scenarios if s.name == DEADLOCK_OWNER.name} == {""}
+    assert {s.required for s in result_set.scenarios if s.name == DEADLOCK_OWNER.name} == {None}
 
 
 def test_a_requirement_link_named_with_its_clause_gives_the_id(tmp_path: Path) -> None:

@@ -373,6 +373,22 @@ def test_an_inconclusive_run_is_flagged(tmp_path: Path, catalogue: Catalogue) ->
     assert "Only one profile ran" in text(section(doc, "changes"))
 
 
+def test_a_run_in_which_nothing_executed_is_never_green(
+    tmp_path: Path, catalogue: Catalogue
+) -> None:
+    excluded = Outcome("skipped", "target offers no test-control API to provision state")
+    skipped = Scenario("needs provisioning", "F", ("DUIS-E1",), every(excluded, (BASELINE,)))
+    doc = render_for(tmp_path, catalogue, skipped)
+    (banner,) = doc.xpath('//div[contains(@class, "banner")]')
+    assert "inconclusive" in banner.get("class")
+    assert text(banner).startswith("No scenario executed")
+    facts = dict(zip(map(text, doc.xpath("//dt")), map(text, doc.xpath("//dd")), strict=True))
+    assert facts["Executed"] == (
+        "0 of 1 executed; 1 not applicable (target offers no test-control API to provision "
+        "state: 1); 0 inconclusive"
+    )
+
+
 def test_a_run_without_dp107_scenarios_says_so(tmp_path: Path, catalogue: Catalogue) -> None:
     doc = render_for(tmp_path, catalogue, REQUEST_ID_1)
     assert "No scenario in these results verifies a DP107 requirement" in text(
@@ -401,3 +417,22 @@ def test_results_from_two_runners_are_told_apart(tmp_path: Path, catalogue: Cata
     assert row_of(table, TWO_RUNNERS.name)[BASELINE] == (
         "reference (behave) Pass reference (pytest-bdd) Pass"
     )
+
+
+def test_the_contents_and_the_body_come_from_one_list_of_sections(
+    doc: HtmlElement, tmp_path: Path, catalogue: Catalogue
+) -> None:
+    """Every section the page shows is in the contents, in the same order, and vice versa;
+    the kill matrix appears in both only when the results carry one."""
+    from harness.report.sections import SECTIONS
+
+    listed = [a.get("href").lstrip("#") for a in doc.xpath("//nav//a")]
+    shown = [s.get("id") for s in doc.xpath("//main/section")]
+    assert listed == shown
+    assert set(shown) <= {s.anchor for s in SECTIONS}
+    assert {"dp107", "kill-matrix"} <= set(shown)
+
+    without_matrix = render_for(tmp_path, catalogue, REQUEST_ID_1)
+    listed = [a.get("href").lstrip("#") for a in without_matrix.xpath("//nav//a")]
+    assert listed == [s.get("id") for s in without_matrix.xpath("//main/section")]
+    assert "kill-matrix" not in listed

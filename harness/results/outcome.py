@@ -1,0 +1,117 @@
+"""How one scenario ended, as the World records it: the verdict, why, and the outcome it
+expected and observed. Written into the Allure result as structured data, never as text to
+be parsed back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from harness.errors import NotApplicable
+from harness.results.verdict import Verdict
+
+OUTCOME_ATTACHMENT = "dsp-conformance outcome"
+"""The name of the JSON attachment the World writes at the end of a scenario."""
+
+OUTCOME_KEY = "harnessOutcome"
+"""The key enrichment stores the outcome under in the Allure result document."""
+
+
+@dataclass(frozen=True)
+class StatedOutcome:
+    """An outcome of one Service Request: expected by a scenario or observed from the target."""
+
+    status: str  # "rejected" | "completed" | "pending"
+    text: str  # as a tester writes it: "rejected by the DSP with E4", "applied"
+    code: str | None = None
+    answered_by: str | None = None
+
+    @property
+    def lets_it_through(self) -> bool:
+        """The request is applied or on its way (not refused by anyone)."""
+        return self.status in ("completed", "pending")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "text": self.text,
+            "code": self.code,
+            "answeredBy": self.answered_by,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> StatedOutcome | None:
+        if not isinstance(data, Mapping):
+            return None
+        return cls(
+            status=str(data.get("status", "")),
+            text=str(data.get("text", "")),
+            code=_optional(data.get("code")),
+            answered_by=_optional(data.get("answeredBy")),
+        )
+
+
+@dataclass(frozen=True)
+class ScenarioOutcome:
+    verdict: Verdict
+    reason: str = ""  # why it failed, broke or does not apply; empty for a pass
+    reason_group: str = ""  # the reason without run-specific detail, to count by
+    expected: StatedOutcome | None = None
+    observed: StatedOutcome | None = None
+    by_profile: bool = False  # the expected outcome is the profile's row of an outcome table
+    scenario_name: str = ""  # an outline's own name, whatever the runner calls the example
+    feature_file: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario_name,
+            "featureFile": self.feature_file,
+            "verdict": self.verdict.value,
+            "reason": self.reason,
+            "reasonGroup": self.reason_group,
+            "expected": self.expected.to_json() if self.expected else None,
+            "observed": self.observed.to_json() if self.observed else None,
+            "expectedByProfile": self.by_profile,
+        }
+
+    @classmethod
+    def from_json(cls, data: object) -> ScenarioOutcome:
+        """Raises ValueError when ``data`` is not an outcome the harness wrote."""
+        if not isinstance(data, Mapping):
+            raise ValueError("the outcome is not a JSON object")
+        verdict = Verdict.parse(str(data.get("verdict")))
+        return cls(
+            verdict=verdict,
+            reason=str(data.get("reason") or ""),
+            reason_group=str(data.get("reasonGroup") or ""),
+            expected=StatedOutcome.from_json(data.get("expected")),
+            observed=StatedOutcome.from_json(data.get("observed")),
+            by_profile=data.get("expectedByProfile") is True,
+            scenario_name=str(data.get("scenario") or ""),
+            feature_file=str(data.get("featureFile") or ""),
+        )
+
+
+def conclude(
+    error: BaseException | None,
+    expected: StatedOutcome | None = None,
+    observed: StatedOutcome | None = None,
+) -> ScenarioOutcome:
+    """The verdict of a scenario that ended with ``error`` (None: every step passed).
+
+    A broken rule (an AssertionError, as NonConformance is) fails; an excluded scenario is not
+    applicable; anything else (the target could not be reached, a harness error) leaves the
+    harness unable to decide."""
+    if error is None:
+        return ScenarioOutcome(Verdict.PASS, expected=expected, observed=observed)
+    reason = str(error).strip() or type(error).__name__
+    if isinstance(error, NotApplicable):
+        return ScenarioOutcome(Verdict.NOT_APPLICABLE, reason, error.group, expected, observed)
+    if isinstance(error, AssertionError):
+        return ScenarioOutcome(Verdict.FAIL, reason, "", expected, observed)
+    return ScenarioOutcome(Verdict.INCONCLUSIVE, reason, "", expected, observed)
+
+
+def _optional(value: object) -> str | None:
+    return None if value is None else str(value)
