@@ -9,8 +9,6 @@ came back. Step functions only translate phrases into calls on this class.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -29,6 +27,7 @@ from harness.adapters.provisioning import (
     SetTime,
 )
 from harness.catalogue.tables import service_request
+from harness.counters import shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
@@ -60,10 +59,6 @@ from harness.expectations import Expectation, Observed, expectation_for_profile,
 from harness.pki import Credential, TestPki, shared_pki
 from harness.signing import sign_payload
 from harness.tags import CAPABILITIES, ScenarioTags
-
-# RequestID counters are unique per process and run, so a long-lived target never sees
-# one reused by the harness.
-_COUNTERS = itertools.count(time.time_ns() // 1000 % (1 << 50))
 
 
 @dataclass(frozen=True)
@@ -422,7 +417,8 @@ class World:
         originator = self.party(sender).user.user_id
         target = self.device(device_name).device_id
         return ServiceRequest(
-            request_id=request_id or RequestId(originator, target, next(_COUNTERS)),
+            request_id=request_id
+            or RequestId(originator, target, shared_counters().next(originator)),
             srv=srv,
             command_variant=command_variant,
             body=body,
