@@ -310,8 +310,7 @@ class ReferenceDsp:
             reason = f"counter {counter} already used by {request.sender}"
         else:
             reason = (
-                f"counter {counter} is not greater than {last}, the last one "
-                f"{request.sender} sent"
+                f"counter {counter} is not greater than {last}, the last one {request.sender} sent"
             )
         return Rejection("E44", "DUIS-request-id", reason)
 
