@@ -13,7 +13,10 @@ from pathlib import Path
 
 from harness.adapters.base import Adapter
 from harness.adapters.reference import ReferenceAdapter
+from harness.capture import ENV_CAPTURE, capture_to
+from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError
+from harness.pki import Credential
 from harness.reference.profiles import Profile, resolve
 from harness.world import World
 
@@ -107,12 +110,27 @@ def new_world(settings: RunSettings) -> World:
     never share identities on a long-lived DSP."""
     adapter = make_adapter(settings)
     salt = 0 if settings.target == "reference" else random.randrange(1, 1 << 62)
-    world = World(adapter, resolve(settings.profile).name, salt=salt)
+    world = World(
+        adapter, resolve(settings.profile).name, salt=salt, identities=_identities(settings)
+    )
     if os.environ.get(ENV_EVIDENCE) == "allure":
         from harness.evidence import allure_observer
 
         world.observers.append(allure_observer())
+    capture = os.environ.get(ENV_CAPTURE)
+    if capture:
+        world.captures.append(capture_to(Path(capture)))
     return world
+
+
+def _identities(settings: RunSettings) -> dict[UserRole, Credential]:
+    """Users the target already knows, by role, from the target configuration's signers."""
+    if settings.target == "reference" or settings.config is None:
+        return {}
+    from harness.adapters.target_config import load_target_config
+
+    config = load_target_config(settings.config)
+    return {role: config.signers[user] for role, user in config.identities.items()}
 
 
 def features_dir() -> Path:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
+from harness.capture import ENV_CAPTURE
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import PROFILES, resolve
@@ -61,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
     parser.add_argument(
         "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
+    )
+    parser.add_argument(
+        "--capture",
+        type=Path,
+        help="write every DUIS request and synchronous response exactly as exchanged into "
+        "this folder (to check them with other tools, e.g. the DCC's)",
     )
     parser.add_argument("--verbose", action="store_true")
 
@@ -130,6 +138,8 @@ def command_run(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     _check_options(args, len(scenarios))
+    if args.capture is not None:  # runner processes inherit it (harness/capture.py)
+        os.environ[ENV_CAPTURE] = str(args.capture.resolve())
     if args.workers and args.runner == "behave":
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():
