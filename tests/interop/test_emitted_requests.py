@@ -8,7 +8,6 @@ checks every captured request.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,9 +61,7 @@ def _zaz1_config(zaz1_dir: Path, folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def suite_runs(
-    tmp_path_factory: pytest.TempPathFactory, zaz1_dir: Path
-) -> Iterator[list[SuiteRun]]:
+def suite_runs(tmp_path_factory: pytest.TempPathFactory, zaz1_dir: Path) -> list[SuiteRun]:
     base = tmp_path_factory.mktemp("suite-runs")
     config = _zaz1_config(zaz1_dir, base)
     runs = []
@@ -99,14 +96,13 @@ def suite_runs(
                     verdicts,
                 )
             )
-    yield runs
+    return runs
 
 
 def _check(dcc_tool: DccTool, run: SuiteRun) -> tuple[int, int, int, dict[str, str]]:
     """(validated, emitted, set aside as corrupted on purpose, failures by file)."""
     sent, faulty = emitted(run.capture)
     failures = {}
-    zaz1_serials = set()
     validated = 0
     for path in sent:
         signer = path.with_name(path.name.replace(".request.xml", ".signer.pem"))
@@ -115,8 +111,6 @@ def _check(dcc_tool: DccTool, run: SuiteRun) -> tuple[int, int, int, dict[str, s
         [verdict] = dcc_tool.validate([document], None if _zaz1_signed(document) else signer)
         if verdict.ok:
             validated += 1
-            if _zaz1_signed(document):
-                zaz1_serials.add(path.name)
         else:
             failures[path.name] = verdict.reason()
     return validated, len(sent), len(faulty), failures
