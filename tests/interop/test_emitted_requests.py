@@ -19,6 +19,7 @@ from harness.reference.profiles import PROFILES
 from harness.zaz1 import USERS
 from tests.blackbox.cli import results, run_cli, scenario_key
 from tests.interop.dcc_tool import DccTool
+from tests.interop.duis_parser import DuisParser
 from tests.served.served import served
 
 pytestmark = pytest.mark.slow
@@ -148,3 +149,19 @@ def test_the_suite_passes_against_serve_with_either_identity(suite_runs: list[Su
             for i in ("harness", "zaz1")
         )
         assert own.verdicts == zaz1.verdicts, profile
+
+
+def test_duis_parser_reads_every_emitted_request_as_a_request(
+    duis_parser: DuisParser, suite_runs: list[SuiteRun]
+) -> None:
+    paths = [p for run in suite_runs for p in emitted(run.capture)[0]]
+    verdicts = duis_parser.parse([p.read_bytes() for p in paths])
+    refused = {
+        p.name: (v.error, v.guards)
+        for p, v in zip(paths, verdicts, strict=True)
+        if not v.request_ok
+    }
+    print(
+        f"\nduis-parser: {len(paths) - len(refused)}/{len(paths)} requests parsed with isSimplifiedDuisOutputRequest true"
+    )
+    assert not refused, dict(list(refused.items())[:5])
