@@ -291,7 +291,7 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
     Mutant(
         "request-id-replay-accepted",
-        "A RequestID counter not above the originator's last (e.g. one already used) is accepted.",
+        "A RequestID counter the originator has already used is accepted again.",
         ("DUIS-request-id",),
         faults=EngineFaults(accept_replayed_request_id=True),
     ),

@@ -63,7 +63,7 @@ class EngineFaults:
     Faults in rules are profile transformations; these three live in the engine's flow.
     Every flag is off in a conforming DSP."""
 
-    accept_replayed_request_id: bool = False  # DUIS-request-id: no counter order check
+    accept_replayed_request_id: bool = False  # DUIS-request-id: no counter reuse check
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
 
@@ -95,11 +95,8 @@ class ReferenceDsp:
         if request.command_variant == 5:
             return self._signed_pre_command(request)
         used = self.state.used_counters.setdefault(request.sender, set())
-        if not self.faults.accept_replayed_request_id and used:
-            counter = request.request_id.counter
-            if counter <= max(used):
-                last = None if counter in used else max(used)
-                return self._reject(request, self._replay(request, last))
+        if request.request_id.counter in used and not self.faults.accept_replayed_request_id:
+            return self._reject(request, self._replay(request))
         used.add(request.request_id.counter)
 
         check = Check(request, self.state, self.clock.now(), self.profile)
@@ -302,17 +299,12 @@ class ReferenceDsp:
 
     # -- helpers --------------------------------------------------------------------
     @staticmethod
-    def _replay(request: ServiceRequest, last: int | None = None) -> Rejection:
-        """DUIS-request-id: each counter from an originator must exceed all its earlier ones
-        (the DCC's tools send the current time in ms because DCC Boxed expects that)."""
-        counter = request.request_id.counter
-        if last is None:
-            reason = f"counter {counter} already used by {request.sender}"
-        else:
-            reason = (
-                f"counter {counter} is not greater than {last}, the last one {request.sender} sent"
-            )
-        return Rejection("E44", "DUIS-request-id", reason)
+    def _replay(request: ServiceRequest) -> Rejection:
+        return Rejection(
+            "E44",
+            "DUIS-request-id",
+            f"counter {request.request_id.counter} already used by {request.sender}",
+        )
 
     @staticmethod
     def _reject(request: ServiceRequest, rejection: Rejection) -> Response:
