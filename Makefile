@@ -47,13 +47,17 @@ soak: $(STAMP)
 	$(BIN)/python -m fuzz.soak --clients 50 --seconds 60
 
 # Debian packages some tests use (xmlsec1 for independent signature checks, chromium to
-# look at the rendered reports). Tests that need them skip with a reason when absent.
+# look at the rendered reports, a JDK to build the DCC's signing tool, Node.js and npm for
+# duis-parser). Tests that need them skip with a reason when absent (fail under CI=true).
+SYSTEM_PACKAGES := xmlsec1 chromium openjdk-17-jdk-headless nodejs npm
+SYSTEM_PROGRAMS := xmlsec1 chromium javac node npm
 system-deps:
-	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(command -v xmlsec1 >/dev/null && command -v chromium >/dev/null) || \
-		(timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq xmlsec1 chromium >/dev/null) || \
-		echo "system-deps: could not install xmlsec1/chromium; the tests that need them will skip and say so"; \
-	else echo "system-deps: not root or no apt-get; install xmlsec1 and chromium yourself"; fi
+	@missing=""; for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		(timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || \
+		echo "system-deps: could not install$$missing ($(SYSTEM_PACKAGES)); the tests that need them will skip and say so"; \
+	else echo "system-deps: not root or no apt-get; missing$$missing: install $(SYSTEM_PACKAGES) yourself"; fi
 
 clean:
 	rm -rf $(VENV) reports/allure-results reports/html .mypy_cache .ruff_cache .pytest_cache

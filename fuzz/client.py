@@ -4,10 +4,7 @@ DUIS/HTTP adapter), and signed DUIS requests built for them byte by byte."""
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
-import time
 
 import httpx
 from cryptography import x509
@@ -16,6 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from harness.adapters.http import DuisHttpAdapter
 from harness.adapters.receiver import Receiver
 from harness.adapters.target_config import TargetConfig
+from harness.counters import shared_counters
 from harness.domain.eui import Eui64
 from harness.domain.requests import (
     Endpoint,
@@ -32,13 +30,6 @@ from harness.pki import Credential
 from harness.world import World
 
 MPAN = "1200000000002"
-_COUNTER = itertools.count(time.time_ns() // 1000 % (1 << 50) + (1 << 52))
-_COUNTER_LOCK = threading.Lock()
-
-
-def next_counter() -> int:
-    with _COUNTER_LOCK:
-        return next(_COUNTER)
 
 
 def config(token: str | None = None, timeout: float = 10.0) -> TargetConfig:
@@ -102,7 +93,11 @@ class Scene:
         counter: int | None = None,
     ) -> ServiceRequest:
         return ServiceRequest(
-            RequestId(self.user(sender), self.device(device), counter or next_counter()),
+            RequestId(
+                self.user(sender),
+                self.device(device),
+                counter or shared_counters().next(self.user(sender)),
+            ),
             srv,
             command_variant,
             body or ReadInstantaneousImportRegisters(),

@@ -46,8 +46,14 @@ def render(request: ServiceRequest, response: Response) -> str:
 
 
 def allure_observer() -> Observer:
-    """Attach every exchange to the running Allure test (a no-op without a reporter)."""
+    """Attach every exchange to the running Allure test (a no-op without a reporter).
+
+    The DUIS documents are attached indented, for reading: the bytes that travelled (and
+    were signed) carry no indentation, so an attachment is not the signed form.
+    """
     import allure
+
+    from harness.duis.tree import readable
 
     def attach(
         request: ServiceRequest,
@@ -61,13 +67,13 @@ def allure_observer() -> Observer:
         )
         if raw_request is not None:
             allure.attach(
-                raw_request,
+                readable(raw_request),
                 name=f"{label}: DUIS request",
                 attachment_type=allure.attachment_type.XML,
             )
         if raw_response is not None:
             allure.attach(
-                raw_response,
+                readable(raw_response),
                 name=f"{label}: DUIS response",
                 attachment_type=allure.attachment_type.XML,
             )

@@ -16,9 +16,18 @@ from pathlib import Path
 from harness.adapters.base import Adapter
 from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.target_config import load_target_config
+from harness.capture import capture_to
+from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError
+from harness.pki import Credential
 from harness.reference.profiles import Profile, resolve
-from harness.settings import RunSettings, TargetKind, evidence_to_allure, target_kind
+from harness.settings import (
+    RunSettings,
+    TargetKind,
+    capture_dir,
+    evidence_to_allure,
+    target_kind,
+)
 from harness.world import World
 
 COMPARABLE_WITH = ("reference",)
@@ -106,10 +115,23 @@ def new_world(settings: RunSettings) -> World:
     never share identities on a long-lived DSP."""
     adapter = make_adapter(settings)
     salt = 0 if binding(settings.target).in_process else random.randrange(1, 1 << 62)
-    world = World(adapter, resolve(settings.profile).name, salt=salt)
+    world = World(
+        adapter, resolve(settings.profile).name, salt=salt, identities=_identities(settings)
+    )
     if evidence_to_allure():
         from harness.evidence import allure_observer, allure_recorder
 
         world.observers.append(allure_observer())
         world.recording.recorders.append(allure_recorder())
+    capture = capture_dir()
+    if capture is not None:
+        world.captures.append(capture_to(capture))
     return world
+
+
+def _identities(settings: RunSettings) -> dict[UserRole, Credential]:
+    """Users the target already knows, by role, from the target configuration's signers."""
+    if binding(settings.target).in_process or settings.config is None:
+        return {}
+    config = load_target_config(settings.config)
+    return {role: config.signers[user] for role, user in config.identities.items()}

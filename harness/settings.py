@@ -19,6 +19,7 @@ ENV_EVIDENCE = "DSP_CONFORMANCE_EVIDENCE"
 ENV_TAGS = "DSP_CONFORMANCE_TAGS"
 ENV_MUTANT = "DSP_CONFORMANCE_MUTANT"  # a mutant of the in-process reference (harness/mutants.py)
 ENV_COMPARE_WITH = "DSP_CONFORMANCE_COMPARE_WITH"  # "reference": a differential run
+ENV_CAPTURE = "DSP_CONFORMANCE_CAPTURE"  # a folder for every exchange, byte for byte
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FEATURES = REPO_ROOT / "features"
@@ -80,3 +81,9 @@ def features_dir() -> Path:
 def evidence_to_allure() -> bool:
     """Runner processes started by the CLI attach evidence to their Allure results."""
     return os.environ.get(ENV_EVIDENCE) == "allure"
+
+
+def capture_dir() -> Path | None:
+    """Where runner processes write every DUIS exchange as exchanged (``run --capture``)."""
+    capture = os.environ.get(ENV_CAPTURE)
+    return Path(capture) if capture else None

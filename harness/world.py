@@ -9,9 +9,7 @@ came back. Step functions only translate phrases into calls on this class.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +26,9 @@ from harness.adapters.provisioning import (
     Register,
     SetTime,
 )
+from harness.capture import Capture
 from harness.catalogue.tables import service_request
+from harness.counters import shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
@@ -61,10 +61,6 @@ from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.signing import sign_payload
 from harness.tags import CAPABILITIES, ScenarioTags
-
-# RequestID counters are unique per process and run, so a long-lived target never sees
-# one reused by the harness.
-_COUNTERS = itertools.count(time.time_ns() // 1000 % (1 << 50))
 
 
 @dataclass(frozen=True)
@@ -101,8 +97,12 @@ class World:
         *,
         pki: TestPki | None = None,
         salt: int = 0,
+        identities: Mapping[UserRole, Credential] | None = None,
     ) -> None:
         self.adapter = adapter
+        # Users the target already knows, by role, with their XML-signing credentials (e.g.
+        # DCC Boxed's ZAZ1 Users): each scenario's first party in such a role is that User.
+        self.identities = dict(identities or {})
         self.profile = profile
         self.pki = pki or shared_pki()
         self.salt = salt
@@ -112,6 +112,7 @@ class World:
         self.now: datetime | None = None
         self.observers: list[Observer] = []
         self.recording = Recording()  # what the scenario expected, observed, came to
+        self.captures: list[Capture] = []  # the exact bytes of each exchange (harness/capture.py)
 
     # -- capabilities and profiles ------------------------------------------------------
     def require(self, *capabilities: str) -> None:
@@ -187,13 +188,19 @@ class World:
             user_status = UserStatus(status.strip().lower())
         except ValueError:
             raise InvalidValue(f"unknown User status {status!r}; use active or suspended") from None
-        user = User(self._eui("user", f"{name}/{user_role.value}"), user_role, name, user_status)
+        known = self.identities.get(user_role)
+        taken = {p.user.user_id for p in self.parties.values()}
+        if known is not None and known.certificate.owner not in taken:
+            user_id, xml = known.certificate.owner, known
+        else:
+            user_id = self._eui("user", f"{name}/{user_role.value}")
+            xml = self.pki.issue(user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+        user = User(user_id, user_role, name, user_status)
         credentials: dict[KeyUsage, Credential] = {}
         remote_role = user_role.remote_party_role
         if remote_role is not None:
             for usage in KeyUsage:
                 credentials[usage] = self.pki.issue(user.user_id, remote_role.ou_code, usage)
-        xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
         party = Party(name, user, credentials, xml)
         self.parties[name] = party
         self.adapter.enrol_signer(user.user_id, xml)
@@ -426,7 +433,8 @@ class World:
         originator = self.party(sender).user.user_id
         target = self.device(device_name).device_id
         return ServiceRequest(
-            request_id=request_id or RequestId(originator, target, next(_COUNTERS)),
+            request_id=request_id
+            or RequestId(originator, target, shared_counters().next(originator)),
             srv=srv,
             command_variant=command_variant,
             body=body,
@@ -495,6 +503,15 @@ class World:
         raw_request, raw_response = raw if raw is not None else (None, None)
         for observer in self.observers:
             observer(request, response, raw_request, raw_response)
+        if raw_request is not None and self.captures:
+            sender = next(
+                (p for p in self.parties.values() if p.user.user_id == request.sender), None
+            )
+            signer = None
+            if sender is not None:
+                signer = sender.xml_signing.certificate.certificate.public_bytes(Encoding.PEM)
+            for capture in self.captures:
+                capture(request, fault, raw_request, raw_response, signer)
         return response
 
     def _finish(self, attempt: Attempt) -> Attempt:

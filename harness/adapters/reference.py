@@ -13,7 +13,7 @@ from harness.adapters.provisioning import (
     Register,
     SetTime,
 )
-from harness.domain.certificates import OrgCertificate
+from harness.domain.certificates import OrgCertificate, ca_certificate
 from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
 from harness.domain.requests import CertificatePair, RequestId, Response, ServiceRequest
@@ -38,7 +38,11 @@ class ReferenceAdapter:
             case AddUser(user=user):
                 state.add_user(user)
             case PublishCertificate(der=der):
-                state.publish(OrgCertificate.from_der(der))
+                authority = ca_certificate(der)
+                if authority is not None:
+                    state.publish_authority(authority)
+                else:
+                    state.publish(OrgCertificate.from_der(der))
             case AddDevice(device=device):
                 state.add_device(device)
             case Register(registration=registration):

@@ -17,6 +17,8 @@ dsp_certificate = "dsp-xml-sign.pem"   # to verify the DSP's response signatures
 user_id = "90-B3-D5-1F-30-02-00-00"
 certificate = "xml-sign.pem"
 key = "xml-sign.key"      # PEM or DER PKCS#8; never stored in the repository
+role = "ED"               # optional: each scenario's first party in this User Role is this
+                          # User, signing with this key (e.g. DCC Boxed's ZAZ1 Users)
 ```
 """
 
@@ -36,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.domain.certificates import OrgCertificate
 from harness.domain.eui import Eui64
+from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError, HarnessError
 from harness.pki import Credential
 
@@ -52,6 +55,7 @@ class TargetConfig:
     receiver_port: int = 0
     dsp_certificate: x509.Certificate | None = None
     signers: dict[Eui64, Credential] = field(default_factory=dict)
+    identities: dict[UserRole, Eui64] = field(default_factory=dict)  # [[signers]] role = …
 
 
 def _read(path: Path, what: str, base: Path) -> bytes:
@@ -130,7 +134,23 @@ _TARGET_KEYS = {
     "receiver_port",
     "dsp_certificate",
 }
-_SIGNER_KEYS = {"user_id", "certificate", "key"}
+_SIGNER_KEYS = {"user_id", "certificate", "key", "role"}
+
+
+def _identities(rows: list[dict[str, Any]]) -> dict[UserRole, Eui64]:
+    identities: dict[UserRole, Eui64] = {}
+    for row in rows:
+        if "role" not in row:
+            continue
+        where = f"signer {row.get('user_id', '?')}"
+        try:
+            role = UserRole.parse(str(row["role"]))
+        except HarnessError as exc:
+            raise ConfigurationError(f"{where}: {exc}") from None
+        if role in identities:
+            raise ConfigurationError(f"{where}: another signer already has role {role.value}")
+        identities[role] = Eui64.parse(str(row["user_id"]))
+    return identities
 
 
 def _known_keys(table: dict[str, Any], known: set[str], where: str) -> None:
@@ -233,6 +253,7 @@ def load_target_config(path: Path | None) -> TargetConfig:
             receiver_port=int(_number(target, "receiver_port", 0, 0, 65535)),
             dsp_certificate=dsp_cert,
             signers=signers,
+            identities=_identities(rows),
         )
     except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None

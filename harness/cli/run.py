@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from harness.running.shard import Shard
 from harness.running.side_files import write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
 from harness.runtime import check_target, preflight
-from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
+from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N|P%",
         help="fewer scenario runs executed (passed or failed) than N, or than P%% of them, "
         "fails the gate with exit 4 (default 1: a run that executed nothing never passes)",
+    )
+    parser.add_argument(
+        "--capture",
+        type=Path,
+        help="write every DUIS request and synchronous response exactly as exchanged into "
+        "this folder (to check them with other tools, e.g. the DCC's)",
     )
     parser.add_argument("--verbose", action="store_true")
 
@@ -135,6 +142,8 @@ def command_run(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     _check_options(args, len(scenarios))
+    if args.capture is not None:  # runner processes inherit it (harness/capture.py)
+        os.environ[ENV_CAPTURE] = str(args.capture.resolve())
     if args.workers and args.runner == "behave":
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():

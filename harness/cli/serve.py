@@ -8,6 +8,7 @@ import os
 import socket
 from pathlib import Path
 
+from harness.adapters.provisioning import Provision
 from harness.errors import ConfigurationError
 from harness.mutants import with_mutant
 from harness.reference.profiles import resolve
@@ -29,6 +30,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=0.0,
         help="answer every DUIS request this many milliseconds late (to measure latency hiding)",
+    )
+    parser.add_argument(
+        "--preset",
+        choices=["zaz1"],
+        help="start with provider states already set: zaz1 = DCC Boxed's Users (supplier "
+        "90-B3-D5-1F-30-01-00-00, network operator 90-B3-D5-1F-30-02-00-00, other user "
+        "00-DB-12-34-56-78-00-04) and every ZAZ1 certificate in --zaz1-dir",
+    )
+    parser.add_argument(
+        "--zaz1-dir",
+        type=Path,
+        help="the DCC's ZAZ1 test PKI folder (e.g. ../shared/duis/zaz1), read in place",
     )
     parser.add_argument(
         "--state",
@@ -60,6 +73,21 @@ def _check_port_free(host: str, port: int) -> None:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _preset(name: str | None, zaz1_dir: Path | None) -> list[Provision]:
+    if name is None:
+        if zaz1_dir is not None:
+            raise ConfigurationError("--zaz1-dir needs --preset zaz1")
+        return []
+    if zaz1_dir is None:
+        raise ConfigurationError(
+            "--preset zaz1 needs --zaz1-dir DIR: the DCC's ZAZ1 test PKI folder "
+            "(e.g. ../shared/duis/zaz1)"
+        )
+    from harness import zaz1
+
+    return zaz1.load(zaz1_dir).provisioning()
+
+
 def command_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -83,16 +111,20 @@ def command_serve(args: argparse.Namespace) -> int:
 
         journal = Journal(args.state, mutant=args.mutant)
         print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
+    preset = _preset(args.preset, args.zaz1_dir)
     if args.delay_ms < 0:
         raise ConfigurationError(f"--delay-ms {args.delay_ms:g}: a delay cannot be negative")
     app = create_app(
-        ServedDsp(profile, schema=not args.no_schema, journal=journal, faults=faults),
+        ServedDsp(
+            profile, schema=not args.no_schema, journal=journal, faults=faults, preset=preset
+        ),
         token=token,
         delay_ms=args.delay_ms,
     )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"
         + (f" with mutant {args.mutant}" if args.mutant else "")
+        + (f", preset {args.preset} from {args.zaz1_dir}" if args.preset else "")
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

@@ -92,6 +92,16 @@ def _from_der(der: bytes) -> OrgCertificate:
     return OrgCertificate.from_x509(cert)
 
 
+def ca_certificate(der: bytes) -> x509.Certificate | None:
+    """The certificate if ``der`` is a CA's (basicConstraints cA), else ``None``."""
+    try:
+        cert = x509.load_der_x509_certificate(der)
+        constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+    except (ValueError, x509.ExtensionNotFound):
+        return None
+    return cert if constraints.ca else None
+
+
 def issuer_cn(cert: x509.Certificate) -> str:
     names = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.issuer.rfc4514_string()

@@ -1,9 +1,14 @@
 """Enveloped XML-DSig over a whole DUIS message, as DUIS signs requests and responses.
 
-Signing: exclusive C14N, ecdsa-sha256, a sha256 digest of the whole document (reference
-``URI=""`` with the enveloped-signature and exclusive C14N transforms), the signer named by
-``ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial`` (issuer DN and serial, no certificate), the
-``ds:Signature`` appended as the root's last child, where the DUIS XSD wants it.
+Signing: the signed bytes are the bytes that travel. The document is first put in the form
+the DCC's own tools read it in (element-content whitespace dropped, as the DCC Boxed tool's
+parser drops it) and written without indentation, so the digest holds whichever way a peer
+reads it (``xmlsec1`` keeps whitespace, the DCC tool drops it); only copies kept as evidence
+are indented (:func:`harness.duis.tree.readable`). Then exclusive C14N, ecdsa-sha256, a
+sha256 digest of the whole document (reference ``URI=""`` with the enveloped-signature and
+exclusive C14N transforms), the signer named by ``ds:KeyInfo/ds:X509Data/ds:X509IssuerSerial``
+(issuer DN and serial, no certificate), the ``ds:Signature`` appended as the root's last
+child, where the DUIS XSD wants it.
 
 Verifying: exactly one ``ds:Signature`` as a child of the root, of exactly that kind, naming
 its signer by issuer and serial; the caller's ``lookup`` says which certificate that is. A
@@ -82,6 +87,7 @@ def sign(
     root = parse_untrusted(xml)
     for old in [c for c in elements(root) if c.tag == ds("Signature")]:
         root.remove(old)
+    drop_element_content_whitespace(root)
     signer = XMLSigner(
         method=SignatureConstructionMethod.enveloped,
         signature_algorithm=SignatureMethod.ECDSA_SHA256,
@@ -91,6 +97,23 @@ def sign(
     signer.namespaces = {"ds": DS_NS}
     signed = signer.sign(root, key=key, key_info=_key_info(IssuerSerial.of(cert)))
     return etree.tostring(signed, xml_declaration=True, encoding="UTF-8")
+
+
+def drop_element_content_whitespace(root: etree._Element) -> None:
+    """Remove whitespace-only text between the children of elements that have children.
+
+    DUIS has no mixed content, so that whitespace is insignificant: the DCC tool's parser
+    (``setIgnoringElementContentWhitespace``) drops it before checking a digest. Text of
+    leaf elements is left as it is.
+    """
+    for element in root.iter():
+        if len(element) == 0:
+            continue
+        if element.text is not None and not element.text.strip():
+            element.text = None
+        for child in element:
+            if child.tail is not None and not child.tail.strip():
+                child.tail = None
 
 
 def _key_info(signer: IssuerSerial) -> etree._Element:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from harness.duis.errors import DuisSchemaError
+from harness.duis.errors import DuisSchemaError, HostileXml, MalformedXml
 from harness.duis.names import NSMAP, SCHEMA_VERSION, prefixed, sr
+from harness.duis.safe_xml import parse_untrusted
 
 
 def new_root(local: str) -> etree._Element:
@@ -27,7 +28,20 @@ def add(parent: etree._Element, local: str, text: str | None = None) -> etree._E
 
 
 def to_bytes(root: etree._Element) -> bytes:
-    """UTF-8 with an XML declaration, indented for people reading logs."""
+    """UTF-8 with an XML declaration and no indentation: the form that travels and is signed
+    (the DCC's tools read DUIS with element-content whitespace ignored)."""
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def readable(xml: bytes) -> bytes:
+    """An indented copy of a DUIS document for people (evidence, logs); never signed or sent.
+
+    A document that does not parse is returned unchanged.
+    """
+    try:
+        root = parse_untrusted(xml)
+    except (HostileXml, MalformedXml):
+        return xml
     etree.indent(root, space="  ")
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 
-from harness.domain.certificates import CertificateId, OrgCertificate
+from cryptography import x509
+
+from harness.domain.certificates import CertificateId, OrgCertificate, issuer_cn
 from harness.domain.devices import Device, Generation
 from harness.domain.eui import Eui64
 from harness.domain.parties import User
@@ -41,6 +43,7 @@ class DspState:
     users: dict[Eui64, User] = field(default_factory=dict)
     repository: dict[CertificateId, OrgCertificate] = field(default_factory=dict)
     by_serial: dict[int, list[OrgCertificate]] = field(default_factory=dict)  # index
+    authorities: dict[CertificateId, x509.Certificate] = field(default_factory=dict)  # CAs
     smi: dict[Eui64, Device] = field(default_factory=dict)
     registrations: RegistrationData = field(default_factory=RegistrationData)
     smets2_cells: dict[Eui64, dict[Cell, OrgCertificate]] = field(default_factory=dict)
@@ -60,6 +63,12 @@ class DspState:
         if certificate.id not in self.repository:
             self.by_serial.setdefault(certificate.id.serial, []).append(certificate)
         self.repository[certificate.id] = certificate
+
+    def publish_authority(self, certificate: x509.Certificate) -> None:
+        """Lodge a CA certificate (root or issuing) in the SMKI repository."""
+        self.authorities[CertificateId(certificate.serial_number, issuer_cn(certificate))] = (
+            certificate
+        )
 
     def add_device(self, device: Device) -> None:
         self.smi[device.device_id] = device

@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import json
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography import x509
 
-from harness.adapters.provisioning import AddUser, SetTime
+from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.wire import from_json
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
@@ -56,6 +57,7 @@ class ServedDsp:
         schema: bool = True,
         journal: Journal | None = None,
         faults: EngineFaults = CONFORMING,  # a mutant DSP's engine faults (harness/mutants.py)
+        preset: Sequence[Provision] = (),  # provider states it starts with (e.g. ZAZ1 Users)
     ) -> None:
         clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
         self.dsp = ReferenceDsp(profile, clock, faults=faults)
@@ -69,6 +71,8 @@ class ServedDsp:
         self.credential = pki.issue(DCC_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
         self.journal: Journal | None = None
         self.journal_failure: str | None = None
+        for command in preset:  # not journalled: the same preset is given at every start
+            self.control.provision(command)
         if journal is not None:  # a --state file: same credential and clock, state replayed
             identity = journal.identity(Identity(profile.name, clock.now(), self.credential))
             self.credential = identity.credential

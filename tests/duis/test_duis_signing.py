@@ -26,6 +26,7 @@ from harness.duis.responses import decode_response, encode_response
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
 from harness.duis.signing import IssuerSerial, lookup_in, same_name, sign, signer_of, verify
+from harness.duis.tree import readable
 from harness.errors import InvalidValue
 from harness.pki import Credential, TestPki
 
@@ -155,6 +156,29 @@ def test_every_sample_request_signs_and_verifies(
         duis_schema.validate(parse_untrusted(signed))
         verify(signed, lookup)
         assert decode_request(signed) == request
+
+
+def test_the_signed_bytes_carry_no_element_content_whitespace(
+    pki: TestPki, xml_signer: Credential, xmlsec1: str, tmp_path: Path
+) -> None:
+    """What is signed is what travels, in the form a whitespace-ignoring reader sees."""
+    request = sample_requests(pki)["6.21 supplier"]
+    indented = readable(encode_request(request, certification_path=ca_path(pki)))
+    assert b"\n  <sr:Header>" in indented
+    signed = sign(indented, xml_signer.private_key, xml_signer.certificate)
+    root = parse_untrusted(signed)
+    blank = [
+        e.tag
+        for e in root.iter()
+        if len(e) and ((e.text or "x").isspace() or any((c.tail or "x").isspace() for c in e))
+    ]
+    assert blank == []
+    assert verify(signed, lookup_in([xml_signer.certificate])) == xml_signer.certificate.certificate
+    assert xmlsec1_verifies(xmlsec1, signed, xml_signer.certificate.certificate, tmp_path)
+    assert decode_request(signed) == request
+    # the indented copy is for reading: a whitespace-keeping verifier refuses it
+    with pytest.raises(SignatureInvalid):
+        verify(readable(signed), lookup_in([xml_signer.certificate]))
 
 
 # -- the DCC's keys and the DCC's own signatures ------------------------------------------------

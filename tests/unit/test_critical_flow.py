@@ -289,6 +289,20 @@ def test_reused_counter_is_e44_per_originator(scene: Scene) -> None:
     assert scene.submit(other_sender).code == "I99", "another originator may use it"
 
 
+def test_a_new_counter_below_the_originators_last_is_accepted(scene: Scene) -> None:
+    """DUIS-request-id refuses reuse only (docs/rules.md): concurrent requests may overtake."""
+    first = scene.request("SUP-A", "esme2", "4.1.1", ReadInstantaneousImportRegisters())
+    assert scene.submit(first).code == "I99"
+    lower = scene.request(
+        "SUP-A",
+        "esme1",
+        "4.1.1",
+        ReadInstantaneousImportRegisters(),
+        counter=first.request_id.counter - 1,
+    )
+    assert scene.submit(lower).code == "I99"
+
+
 def test_counter_of_a_rejected_request_is_spent(scene: Scene) -> None:
     request = scene.request("NO-B", "esme2", "4.1.1", ReadInstantaneousImportRegisters())
     assert scene.submit(request).code == "E4"
