@@ -517,6 +517,7 @@ class World:
         self.expect(expectation_for_profile(rows, self.profile))
 
     def expect_requirement(self, requirement: str) -> None:
+        self.require("cite_requirements")
         observed = self.last_attempt().observed()
         if observed.requirement != requirement:
             raise NonConformance(

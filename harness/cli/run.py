@@ -53,6 +53,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers")
     parser.add_argument("--config", type=Path, help="target configuration file (keys, TLS)")
     parser.add_argument(
+        "--unverified-signatures",
+        action="store_true",
+        help="run against a target with no DSP certificate to check its response signatures "
+        "against (the results then say the signatures were not checked)",
+    )
+    parser.add_argument(
         "--compare-with",
         choices=["reference"],
         help="also run every scenario against the in-process reference under the same "
@@ -136,10 +142,15 @@ def command_run(args: argparse.Namespace) -> int:
         raise ConfigurationError(f"config file {args.config} does not exist")
     from harness.adapters.http import preflight
 
-    unreachable = preflight(args.target, args.config)  # a bad --config raises here (exit 2)
+    # A bad --config, or no DSP certificate to verify responses with, raises here (exit 2).
+    unreachable = preflight(args.target, args.config, unverified=args.unverified_signatures)
     if unreachable is not None:
         print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)
         return EXIT_INCONCLUSIVE
+    target_label = args.target
+    if args.unverified_signatures and args.target != "reference":
+        target_label = f"{args.target} (response signatures not checked)"
+        print(f"dsp-conformance: {target_label}", flush=True)
     results: Path = args.results
     clear_results(results, keep=args.keep_results)  # before the run, never by a racing worker
 
@@ -150,6 +161,7 @@ def command_run(args: argparse.Namespace) -> int:
             target=args.target,
             config=args.config,
             compare_with=args.compare_with,
+            unverified_signatures=args.unverified_signatures,
         )
         job = RunnerJob(
             runner=args.runner,
@@ -182,10 +194,10 @@ def command_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-        identity = RunIdentity(profile, args.target, args.runner)
+        identity = RunIdentity(profile, target_label, args.runner)
         summary.verdicts.extend(verdicts_of(enrich(written, scenarios, catalogue, identity)))
 
-    write_allure_side_files(results, args.target, profiles, [args.runner])
+    write_allure_side_files(results, target_label, profiles, [args.runner])
     if args.junit:
         write_junit(summary, args.junit)
     counts = summary.counts()

@@ -8,6 +8,7 @@ import os
 import socket
 from pathlib import Path
 
+from harness.duis.xml_signer import XmlSigner, load_xml_signer
 from harness.errors import ConfigurationError
 from harness.mutants import with_mutant
 from harness.reference.profiles import resolve
@@ -29,6 +30,32 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=0.0,
         help="answer every DUIS request this many milliseconds late (to measure latency hiding)",
+    )
+    parser.add_argument(
+        "--async-delay-ms",
+        type=float,
+        default=0.0,
+        help="deliver asynchronous responses this many milliseconds after the synchronous "
+        "answer, instead of before it (a DSP with latency)",
+    )
+    parser.add_argument(
+        "--sign-key",
+        type=Path,
+        help="sign responses with this key (PEM or DER PKCS#8), e.g. a ZAZ1 "
+        "dsp-xml-sign-90B3D51F30000002-ds.key; with --sign-cert",
+    )
+    parser.add_argument("--sign-cert", type=Path, help="the certificate of --sign-key")
+    parser.add_argument(
+        "--s1sp-key",
+        type=Path,
+        help="the S1SP's XML-signing key for SMETS1SignedResponse and S1SPAlert; with --s1sp-cert",
+    )
+    parser.add_argument("--s1sp-cert", type=Path, help="the certificate of --s1sp-key")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the harness's <?dsp-conformance?> explanation to responses (evidence only; "
+        "no verdict reads it)",
     )
     parser.add_argument(
         "--state",
@@ -60,12 +87,21 @@ def _check_port_free(host: str, port: int) -> None:
         raise ConfigurationError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
 
 
+def _identity(key: Path | None, certificate: Path | None, what: str) -> XmlSigner | None:
+    """A signing identity read from the files the user names (never copied)."""
+    if key is None and certificate is None:
+        return None
+    if key is None or certificate is None:
+        raise ConfigurationError(f"{what}: give both the key and the certificate")
+    return load_xml_signer(key, certificate, what)
+
+
 def command_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from harness.duis.schema import load_schema
     from harness.server.app import create_app
-    from harness.server.service import ServedDsp
+    from harness.server.service import Identities, ServedDsp
 
     profile, faults = with_mutant(resolve(args.profile), args.mutant)
     token = os.environ.get(args.token_env) or None
@@ -83,12 +119,26 @@ def command_serve(args: argparse.Namespace) -> int:
 
         journal = Journal(args.state, mutant=args.mutant)
         print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
-    if args.delay_ms < 0:
-        raise ConfigurationError(f"--delay-ms {args.delay_ms:g}: a delay cannot be negative")
+    for name in ("delay_ms", "async_delay_ms"):
+        if getattr(args, name) < 0:
+            option = "--" + name.replace("_", "-")
+            raise ConfigurationError(
+                f"{option} {getattr(args, name):g}: a delay cannot be negative"
+            )
+    identities = Identities(
+        dsp=_identity(args.sign_key, args.sign_cert, "--sign-key/--sign-cert"),
+        s1sp=_identity(args.s1sp_key, args.s1sp_cert, "--s1sp-key/--s1sp-cert"),
+    )
+    service = ServedDsp(
+        profile,
+        schema=not args.no_schema,
+        journal=journal,
+        faults=faults,
+        identities=identities,
+        explain=args.explain,
+    )
     app = create_app(
-        ServedDsp(profile, schema=not args.no_schema, journal=journal, faults=faults),
-        token=token,
-        delay_ms=args.delay_ms,
+        service, token=token, delay_ms=args.delay_ms, async_delay_ms=args.async_delay_ms
     )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"

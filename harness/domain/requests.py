@@ -197,6 +197,9 @@ class Outcome(Enum):
     TRANSFORMED = "transformed"
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
+    # The device answered, but how it ended travels only inside a GBCS payload, which the
+    # harness does not parse: no verdict may read it as completed (or as refused).
+    IN_GBCS = "in GBCS payload"
 
 
 @dataclass(frozen=True)

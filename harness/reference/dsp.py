@@ -263,6 +263,11 @@ class ReferenceDsp:
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
+            # The device (or the S1SP for it) accepts the future-dated command now and
+            # reports how it went once it has run.
+            self.state.outbox.append(
+                Response(check.request.request_id, "I0", Outcome.SCHEDULED, answered_by="device")
+            )
         else:
             self._apply(command)
 

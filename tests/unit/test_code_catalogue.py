@@ -20,6 +20,7 @@ from harness.errors import UnknownName
 from harness.reference.context import Rejection
 
 CODE_SHAPE = re.compile(r"^[EIW]\d+$")
+ALERT_SHAPE = re.compile(r"^(N\d+|S1SP\d+)$")  # DCC Alert and S1SP Alert codes
 REQUIREMENT_SHAPE = re.compile(r"^[A-Z][A-Z0-9]*-[A-Za-z0-9.\-]+$")
 
 
@@ -165,7 +166,7 @@ def test_scan_catches_an_uncatalogued_code(tmp_path: Path) -> None:
 
 def test_table_rows_are_complete() -> None:
     for code, row in response_codes().items():
-        assert CODE_SHAPE.match(code), code
+        assert CODE_SHAPE.match(code) or ALERT_SHAPE.match(code), code
         assert row.meaning.strip(), f"{code} has no meaning"
         assert row.source.strip(), f"{code} has no source"
         assert row.confidence in ("fact", "model")
