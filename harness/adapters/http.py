@@ -25,7 +25,13 @@ from harness.adapters.trust import ASYNCHRONOUS, SYNCHRONOUS, ResponseTrust, che
 from harness.adapters.wire import to_json
 from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
-from harness.domain.requests import Outcome, RequestId, Response, ServiceRequest
+from harness.domain.requests import (
+    ALERTED_WHEN_FUTURE_DATED,
+    Outcome,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
 from harness.duis.signing import sign
@@ -252,7 +258,8 @@ class DuisHttpAdapter:
         if request.command_variant != 5:
             self.execution_times[request.request_id] = request.execution_time
             when = request.execution_time
-            if when is not None and self.clock is not None and when > self.clock:
+            accepted_now = request.srv in ALERTED_WHEN_FUTURE_DATED
+            if when is not None and self.clock is not None and when > self.clock and accepted_now:
                 self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
@@ -321,9 +328,9 @@ class DuisHttpAdapter:
         ``response_timeout``) for what the scenario needs: the final answer once the
         clock has reached the execution time, else the device's (or S1SP's) acceptance
         of a future-dated command, or its refusal."""
-        if request_id in self.awaiting:
-            due = self.awaiting[request_id]
-            final = due is None or self.clock is None or due <= self.clock
+        due = self.awaiting.get(request_id)
+        final = due is None or self.clock is None or due <= self.clock
+        if request_id in self.awaiting and (final or request_id in self.future_dated):
             arrived = self.receiver.wait_for(
                 request_id,
                 lambda raws: self._enough(request_id, raws, final=final),
@@ -347,8 +354,8 @@ class DuisHttpAdapter:
             return bool(responses)
         if any(r.outcome in (Outcome.REJECTED, Outcome.COMPLETED) for r in responses):
             return True
-        # A device answering in GBCS answers a future-dated command twice: on acceptance
-        # and once it has run.
+        # A device answering in GBCS answers a future-dated 6.15.1 / 6.23 twice: on
+        # acceptance and once it has run.
         wanted = 2 if request_id in self.future_dated else 1
         return sum(r.outcome is Outcome.IN_GBCS for r in responses) >= wanted
 

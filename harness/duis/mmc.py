@@ -14,7 +14,7 @@ from datetime import datetime
 from lxml import etree
 
 from harness.domain.eui import Eui64
-from harness.domain.requests import Outcome
+from harness.domain.requests import ALERTED_WHEN_FUTURE_DATED, Outcome
 from harness.duis.lexical import write_datetime
 from harness.duis.names import SCHEMA_VERSION, SR_NS, sr
 
@@ -118,7 +118,7 @@ SMETS1_PAYLOADS: dict[str, Callable[[etree._Element, Smets1Payload], None]] = {
     "4.1.1": _import_registers,
     "4.8.1": _profile_data,
 }
-FUTURE_DATED_ALERT_SRVS = frozenset({"6.15.1", "6.23"})
+FUTURE_DATED_ALERT_SRVS = ALERTED_WHEN_FUTURE_DATED
 
 
 def _signed_response(p: Smets1Payload) -> tuple[etree._Element, etree._Element]:
