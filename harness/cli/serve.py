@@ -58,6 +58,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "no verdict reads it)",
     )
     parser.add_argument(
+        "--keep-responses",
+        type=Path,
+        help="write every response the served DSP gives (signed, as sent) into this folder",
+    )
+    parser.add_argument(
         "--state",
         type=Path,
         help="SQLite state file: the DSP's state survives a crash or restart (mode 0600: it "
@@ -94,6 +99,16 @@ def _identity(key: Path | None, certificate: Path | None, what: str) -> XmlSigne
     if key is None or certificate is None:
         raise ConfigurationError(f"{what}: give both the key and the certificate")
     return load_xml_signer(key, certificate, what)
+
+
+def _folder(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(f"--keep-responses {path}: {exc.strerror or exc}") from None
+    return path
 
 
 def command_serve(args: argparse.Namespace) -> int:
@@ -136,6 +151,7 @@ def command_serve(args: argparse.Namespace) -> int:
         faults=faults,
         identities=identities,
         explain=args.explain,
+        keep_responses=_folder(args.keep_responses),
     )
     app = create_app(
         service, token=token, delay_ms=args.delay_ms, async_delay_ms=args.async_delay_ms

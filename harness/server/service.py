@@ -7,6 +7,7 @@ import json
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cryptography import x509
 
@@ -69,6 +70,7 @@ class ServedDsp:
         faults: EngineFaults = CONFORMING,  # a mutant DSP's engine faults (harness/mutants.py)
         identities: Identities = Identities(),
         explain: bool = False,  # add the harness's <?dsp-conformance?> explanation
+        keep_responses: Path | None = None,  # write every response given into this folder
     ) -> None:
         clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
         self.dsp = ReferenceDsp(profile, clock, faults=faults)
@@ -79,6 +81,8 @@ class ServedDsp:
         self.srv_of: dict[RequestId, str] = {}
         self.requests: dict[RequestId, tuple[ServiceRequest, datetime]] = {}
         self.explain = explain
+        self.keep_responses = keep_responses
+        self.given = 0
         self.delivered = 0
         pki = TestPki("ZD")
         self.credential = pki.issue(DCC_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
@@ -197,7 +201,11 @@ class ServedDsp:
         xml = encode_answer(
             response, self.dsp.clock.now(), self._answering(response, srv), self.s1sp
         )
-        return self.signer.sign(xml)
+        signed = self.signer.sign(xml)
+        self.given += 1
+        if self.keep_responses is not None:
+            (self.keep_responses / f"{self.given:06d}.xml").write_bytes(signed)
+        return signed
 
     def _answering(self, response: Response, srv: str) -> Answering:
         """What the body of an answer depends on: the SRV, the device's generation, whether
