@@ -41,7 +41,7 @@ class ResponseTrust:
         try:
             response = decode_response(raw)
         except HarnessError as exc:
-            raise Inconclusive(f"unusable {leg} response from the target: {exc}") from None
+            raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
         _check_leg(response, leg)
         return response
 
@@ -51,7 +51,7 @@ class ResponseTrust:
         except (SignatureInvalid, UnknownSigner) as exc:
             raise NonConformance(f"the {leg} response is not signed by the DSP: {exc}") from None
         except HarnessError as exc:
-            raise Inconclusive(f"unusable {leg} response from the target: {exc}") from None
+            raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
         part = s1sp_signed_part(raw)
         if part is None:
             return
