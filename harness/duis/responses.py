@@ -15,13 +15,17 @@ The ``<?dsp-conformance?>`` explanation a served DSP may add is never read here.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
 
+from harness.domain.certificates import KeyUsage
+from harness.domain.eui import Eui64
 from harness.domain.requests import Outcome, RequestId, Response
+from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, encode_answer
 from harness.duis.envelope import read_request_id
 from harness.duis.errors import CannotDecode, DuisSchemaError
@@ -30,6 +34,8 @@ from harness.duis.mmc_read import smets1_outcome
 from harness.duis.names import ds, prefixed, sr
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.tree import Node, elements
+from harness.duis.xml_signer import XmlSigner
+from harness.pki import TestPki
 
 DSP = "DSP"
 DEVICE = "device"
@@ -70,8 +76,17 @@ def inferred_answerer(has_response_id: bool) -> str:
 def encode_response(response: Response, response_datetime: datetime, *, srv: str) -> bytes:
     """The unsigned DUIS response to a request for SRV ``srv`` from a DSP that knows nothing
     of the device's generation (a device's answer is a GBCS payload), with the harness's
-    explanation. The served DSP uses :func:`harness.duis.answers.encode_answer`."""
-    return encode_answer(response, response_datetime, Answering(srv, explain=True), None)
+    explanation; an S1SP's part is signed by a throwaway identity. The served DSP uses
+    :func:`harness.duis.answers.encode_answer` with its own identities."""
+    context = Answering(srv, explain=True)
+    return encode_answer(response, response_datetime, context, _throwaway_s1sp())
+
+
+@functools.cache
+def _throwaway_s1sp() -> XmlSigner:
+    owner = Eui64.parse("90-B3-D5-1F-30-00-00-51")
+    credential = TestPki("ZT").issue(owner, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    return XmlSigner(credential.private_key, credential.certificate.certificate)
 
 
 # -- reading ---------------------------------------------------------------------------
