@@ -140,7 +140,7 @@ def command_run(args: argparse.Namespace) -> int:
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():
         raise ConfigurationError(f"config file {args.config} does not exist")
-    from harness.adapters.http import preflight
+    from harness.adapters.http_client import preflight
 
     # A bad --config, or no DSP certificate to verify responses with, raises here (exit 2).
     unreachable = preflight(args.target, args.config, unverified=args.unverified_signatures)
