@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 
 from harness.domain.certificates import OrgCertificate
 from harness.domain.eui import Eui64
+from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError, HarnessError
 from harness.pki import Credential
 
@@ -246,3 +247,26 @@ def load_target_config(path: Path | None) -> TargetConfig:
         )
     except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None
+
+
+def load_xml_signer(key_path: Path, certificate_path: Path, what: str) -> XmlSigner:
+    """Read a signing identity from the files a user names (nothing is copied)."""
+
+    def read(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ConfigurationError(f"{what} {path}: {exc.strerror or exc}") from None
+
+    certificate = load_certificate(read(certificate_path), f"{what} certificate {certificate_path}")
+    key = load_private_key(read(key_path), f"{what} key {key_path}")
+    if certificate.public_key() != key.public_key():
+        raise ConfigurationError(
+            f"{what}: the key {key_path} does not belong to the certificate {certificate_path}"
+        )
+    if certificate.not_valid_after_utc < datetime.now(UTC):
+        raise ConfigurationError(
+            f"{what}: certificate {certificate_path} expired on "
+            f"{certificate.not_valid_after_utc:%Y-%m-%d}"
+        )
+    return XmlSigner(key, certificate)

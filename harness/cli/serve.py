@@ -8,7 +8,8 @@ import os
 import socket
 from pathlib import Path
 
-from harness.duis.xml_signer import XmlSigner, load_xml_signer
+from harness.adapters.target_config import load_xml_signer
+from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError
 from harness.mutants import with_mutant
 from harness.reference.profiles import resolve
