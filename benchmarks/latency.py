@@ -22,7 +22,8 @@ def measure(work: Path, scenarios: int, delay_ms: float, workers: int) -> Figure
         shutil.rmtree(results)
     with served(["--delay-ms", f"{delay_ms:g}"]) as (url, serve_command, _):
         command = commands.harness_run(features, results, workers=workers, target=url)
-        timed = run_timed(command, timeout=TIMEOUT)
+        # Exit 3 too: over DUIS a SMETS2 device's outcome travels in GBCS (inconclusive).
+        timed = run_timed(command, timeout=TIMEOUT, accept=(0, 3))
     span = commands.execution_span(results)
     verdicts = commands.statuses(results)
     passed = sum(1 for s in verdicts.values() if s == "passed")

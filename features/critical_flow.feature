@@ -39,7 +39,7 @@ Feature: The critical command flow — transform, sign, send signed, execute
 
   @req:DUIS-request-id
   Scenario: A RequestID counter is never accepted twice
-    When NO-A sends SRV 4.1.1 to "meter-1"
+    When NO-A sends SRV 4.1.1 to "meter-s1"
     Then the request is applied
     When the same request is sent again
     Then the request is rejected by the DSP with E44

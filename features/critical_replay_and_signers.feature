@@ -28,7 +28,7 @@ Feature: Critical commands — a RequestID used once, signed by the sender, owne
 
   @req:DUIS-request-id @req:CRIT-precommand
   Scenario: A critical request's RequestID cannot be used again
-    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
+    When NO-A sends SRV 6.15.1 to "meter-s1" replacing the network operator certificates with those of NO-A
     Then the request is applied
     When the same request is sent again
     Then the request is rejected by the DSP with E44

@@ -4,6 +4,8 @@ Feature: The DUIS envelope — every request signed by its originator
   certificate (issuer and serial). The DSP refuses a request whose signature does not verify,
   whose certificate it does not know, or whose signer is not the originator in the RequestID.
   Only a target reached over DUIS has an envelope: in process these are not applicable.
+  The meter is SMETS1, so the accepted request's outcome is readable from the S1SP's signed
+  MMC answer (a SMETS2 meter's travels in GBCS).
 
   Background:
     Given the time is 2026-03-01 10:00
@@ -11,7 +13,7 @@ Feature: The DUIS envelope — every request signed by its originator
       | name       | role |
       | Supplier-1 | IS   |
       | Supplier-2 | IS   |
-    And a SMETS2 ESME "meter-1" serving MPAN 1200000000002
+    And a SMETS1 ESME "meter-1" serving MPAN 1200000000002
     And Supplier-1 is registered for MPAN 1200000000002 from 2025-01-01
 
   Scenario: A tampered signature is refused

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from harness.catalogue.tables import response_code
 from harness.domain.requests import Outcome, Response
-from harness.errors import InvalidValue, NonConformance, UnknownName
+from harness.errors import Inconclusive, InvalidValue, NonConformance, UnknownName
 from harness.results.outcome import StatedOutcome
 
 ANSWERERS = ("DSP", "S1SP", "device")
@@ -18,7 +18,7 @@ ANSWERERS = ("DSP", "S1SP", "device")
 class Observed:
     """What one attempt came to, in the terms testers use."""
 
-    status: str  # "rejected" | "completed" | "pending"
+    status: str  # "rejected" | "completed" | "pending" | "unread" (outcome inside GBCS)
     code: str | None = None
     answered_by: str | None = None
     requirement: str | None = None
@@ -32,10 +32,16 @@ class Observed:
             if self.requirement:
                 text += f" [{self.requirement}]"
             return text + (f": {self.detail}" if self.detail else "")
-        return {"completed": "applied", "pending": "pending"}[self.status]
+        return {"completed": "applied", "pending": "pending", "unread": UNREAD}[self.status]
 
     def stated(self) -> StatedOutcome:
         return StatedOutcome(self.status, self.describe(), self.code, self.answered_by)
+
+
+UNREAD = (
+    "answered by the device in a GBCS payload, which the harness does not parse, so "
+    "whether it was applied cannot be observed"
+)
 
 
 def observe(responses: Sequence[Response]) -> Observed:
@@ -51,6 +57,8 @@ def observe(responses: Sequence[Response]) -> Observed:
             )
     if any(r.outcome is Outcome.COMPLETED for r in responses):
         return Observed("completed")
+    if any(r.outcome is Outcome.IN_GBCS for r in responses):
+        return Observed("unread", answered_by="device")
     return Observed("pending")
 
 
@@ -61,7 +69,12 @@ class Expectation:
     answered_by: str | None = None
 
     def judge(self, observed: Observed) -> None:
-        """Raise NonConformance naming what was expected and what happened."""
+        """Raise NonConformance naming what was expected and what happened; Inconclusive
+        when the outcome that would decide it travels only inside a GBCS payload."""
+        if observed.status == "unread":
+            if self.status == "rejected" and self.answered_by == "DSP":
+                raise NonConformance(f"expected {self.describe()}, got {observed.describe()}")
+            raise Inconclusive(f"expected {self.describe()}; the request was {observed.describe()}")
         ok = observed.status == self.status
         if ok and self.code is not None:
             ok = observed.code == self.code

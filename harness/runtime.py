@@ -38,7 +38,7 @@ class TargetBinding:
     """One kind of target: its adapter factory, its preflight and what it allows."""
 
     factory: Callable[[RunSettings, Profile], Adapter]
-    preflight: Callable[[str, Path | None], str | None]
+    preflight: Callable[[str, Path | None, bool], str | None]  # (target, config, unverified)
     in_process: bool  # mutants apply; identities need no salt (every scenario starts afresh)
 
 
@@ -50,7 +50,7 @@ def _reference(settings: RunSettings, profile: Profile) -> Adapter:
     return ReferenceAdapter(profile)
 
 
-def _reference_preflight(target: str, config: Path | None) -> str | None:
+def _reference_preflight(target: str, config: Path | None, unverified: bool) -> str | None:
     load_target_config(config)  # a bad --config is bad input whatever the target
     return None
 
@@ -61,10 +61,10 @@ def _http(settings: RunSettings, profile: Profile) -> Adapter:
     return connect(settings)
 
 
-def _http_preflight(target: str, config: Path | None) -> str | None:
-    from harness.adapters.http import preflight
+def _http_preflight(target: str, config: Path | None, unverified: bool) -> str | None:
+    from harness.adapters.http_client import preflight
 
-    return preflight(target, config)
+    return preflight(target, config, unverified=unverified)
 
 
 TARGETS: dict[TargetKind, TargetBinding] = {
@@ -86,10 +86,10 @@ def check_compare_with(compare_with: str | None) -> None:
         raise ConfigurationError(f"cannot compare with {compare_with!r}: only 'reference'")
 
 
-def preflight(target: str, config: Path | None) -> str | None:
+def preflight(target: str, config: Path | None, *, unverified: bool = False) -> str | None:
     """Before any runner starts: a bad --config raises ConfigurationError (bad input); an
     unreachable target gives the one line to print (the run would only be inconclusive)."""
-    return binding(target).preflight(target, config)
+    return binding(target).preflight(target, config, unverified)
 
 
 def make_adapter(settings: RunSettings) -> Adapter:

@@ -19,6 +19,7 @@ ENV_EVIDENCE = "DSP_CONFORMANCE_EVIDENCE"
 ENV_TAGS = "DSP_CONFORMANCE_TAGS"
 ENV_MUTANT = "DSP_CONFORMANCE_MUTANT"  # a mutant of the in-process reference (harness/mutants.py)
 ENV_COMPARE_WITH = "DSP_CONFORMANCE_COMPARE_WITH"  # "reference": a differential run
+ENV_UNVERIFIED = "DSP_CONFORMANCE_UNVERIFIED_SIGNATURES"  # "1": responses believed unsigned
 ENV_CAPTURE = "DSP_CONFORMANCE_CAPTURE"  # a folder for every exchange, byte for byte
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +49,7 @@ class RunSettings:
     config: Path | None = None
     mutant: str | None = None
     compare_with: str | None = None
+    unverified_signatures: bool = False
 
     @property
     def kind(self) -> TargetKind:
@@ -62,6 +64,7 @@ class RunSettings:
             config=Path(config) if config else None,
             mutant=os.environ.get(ENV_MUTANT) or None,
             compare_with=os.environ.get(ENV_COMPARE_WITH) or None,
+            unverified_signatures=os.environ.get(ENV_UNVERIFIED) == "1",
         )
 
     def environment(self) -> dict[str, str]:
@@ -71,6 +74,7 @@ class RunSettings:
         # Always written, so a runner never inherits a stray mutant from the caller's shell.
         values[ENV_MUTANT] = self.mutant or ""
         values[ENV_COMPARE_WITH] = self.compare_with or ""
+        values[ENV_UNVERIFIED] = "1" if self.unverified_signatures else ""
         return values
 
 

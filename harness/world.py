@@ -541,6 +541,7 @@ class World:
         self.expect(expectation_for_profile(rows, self.profile), by_profile=True)
 
     def expect_requirement(self, requirement: str) -> None:
+        self.require("cite_requirements")
         observed = self._observe()
         if observed.requirement != requirement:
             raise NonConformance(

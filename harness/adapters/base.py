@@ -23,6 +23,8 @@ class Capabilities:
     inspect: bool = True
     inject_faults: bool = False
     xml_envelope: bool = False
+    # Says which requirement a rejection cites: only in process (DUIS has no element for it).
+    cite_requirements: bool = False
 
     def missing(self, needed: set[str]) -> list[str]:
         return sorted(n for n in needed if not getattr(self, n, False))

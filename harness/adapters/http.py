@@ -7,132 +7,43 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 
 from __future__ import annotations
 
-import functools
-import ssl
-import time
 from datetime import datetime
-from pathlib import Path
 
 import httpx
 from cryptography import x509
 
 from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
-from harness.adapters.deadline import DeadlineTransport
+from harness.adapters.http_client import capabilities_from, client_for
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
+from harness.adapters.trust import ASYNCHRONOUS, SYNCHRONOUS, ResponseTrust, check_names
 from harness.adapters.wire import to_json
 from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
-from harness.domain.requests import Outcome, RequestId, Response, ServiceRequest
+from harness.domain.requests import (
+    ALERTED_WHEN_FUTURE_DATED,
+    Outcome,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
-from harness.duis.responses import decode_response
-from harness.duis.signing import lookup_in, sign, verify
+from harness.duis.signing import sign
 from harness.errors import ConfigurationError, HarnessError, Inconclusive, NotApplicable
 from harness.pki import Credential, TestPki
 from harness.settings import RunSettings
 
-NO_CAPABILITIES = Capabilities(
-    provision=False, move_clock=False, inspect=False, inject_faults=False, xml_envelope=True
-)
-MAX_ANSWER = 4 << 20  # no answer in scope comes near it; a bigger one is a target fault
-
-
-def tls_context(config: TargetConfig) -> ssl.SSLContext | bool:
-    """TLS settings for httpx: the configured CA bundle and client certificate (mutual
-    TLS), or plain verification against the system's CAs. Built once per setting."""
-    if isinstance(config.verify, bool) and config.client_cert is None:
-        return config.verify
-    return _tls_context(config.verify, config.client_cert)
-
-
-@functools.cache
-def _tls_context(verify: bool | str, client_cert: tuple[str, str] | None) -> ssl.SSLContext:
-    cafile = verify if isinstance(verify, str) else None
-    try:
-        context = ssl.create_default_context(cafile=cafile)
-        if verify is False:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        if client_cert is not None:
-            context.load_cert_chain(*client_cert)
-    except (OSError, ssl.SSLError) as exc:
-        raise ConfigurationError(f"TLS settings unusable: {exc}") from None
-    return context
-
-
-def client_for(base_url: str, config: TargetConfig) -> httpx.Client:
-    """An HTTP client whose every exchange ends within ``config.timeout`` seconds."""
-    headers = {"authorization": f"Bearer {config.token}"} if config.token else {}
-    transport = DeadlineTransport(
-        seconds=config.timeout, max_bytes=MAX_ANSWER, verify=tls_context(config), cert=None
-    )
-    return httpx.Client(
-        base_url=base_url, timeout=config.timeout, headers=headers, transport=transport
-    )
-
-
-def preflight(target: str, config_path: Path | None) -> str | None:
-    """Before any runner starts: a bad --config raises ConfigurationError (bad input); an
-    unreachable target gives the one line to print (the run would only be inconclusive)."""
-    config = load_target_config(config_path)
-    if config.receiver_port:
-        Receiver(config.receiver_host, config.receiver_port).close()  # free now, or one line
-    try:
-        probe(target, config)
-    except Inconclusive as exc:
-        return str(exc)
-    return None
-
-
-def probe(base_url: str, config: TargetConfig) -> None:
-    """Inconclusive, with one clear line, unless the target answers HTTP at all."""
-    with client_for(base_url, config) as client:
-        for attempt in range(config.retries + 1):
-            try:
-                answer = client.get("/test-control/capabilities")
-                capabilities_from(answer, base_url)
-                return
-            except httpx.ConnectError as exc:
-                if attempt == config.retries:
-                    raise Inconclusive(f"target {base_url} unreachable: {exc}") from None
-                time.sleep(0.5)
-            except httpx.TimeoutException:
-                raise Inconclusive(
-                    f"target {base_url} did not answer within {config.timeout:g} s"
-                ) from None
-            except httpx.HTTPError as exc:
-                raise Inconclusive(f"target {base_url} answered no HTTP: {exc}") from None
-
-
-def capabilities_from(answer: httpx.Response, name: str) -> Capabilities:
-    """What GET /test-control/capabilities says. No such API (404 …): none. A target fault
-    (5xx, an answer that is not a JSON object) is Inconclusive, and a refused token is a
-    configuration error: neither may turn every scenario into "not applicable"."""
-    where = f"target {name} answered GET /test-control/capabilities with"
-    if answer.status_code in (401, 403):
-        raise ConfigurationError(
-            f"{where} HTTP {answer.status_code}: set its test-control token (token_env in "
-            "the --config file, default DSP_CONFORMANCE_TOKEN)"
-        )
-    if answer.status_code >= 500:
-        raise Inconclusive(f"{where} HTTP {answer.status_code}: {answer.text[:200]!r}")
-    if answer.status_code != 200:
-        return NO_CAPABILITIES
-    try:
-        flags = answer.json()
-    except ValueError:
-        flags = None
-    if not isinstance(flags, dict):
-        raise Inconclusive(f"{where} something that is not a JSON object: {answer.text[:80]!r}")
-    declared = {k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
-    return Capabilities(**(declared | {"xml_envelope": True}))
-
 
 class DuisHttpAdapter:
     def __init__(
-        self, base_url: str, config: TargetConfig, receiver: Receiver | None = None
+        self,
+        base_url: str,
+        config: TargetConfig,
+        receiver: Receiver | None = None,
+        *,
+        unverified: bool = False,
     ) -> None:
         self.name = base_url
         self.config = config
@@ -141,9 +52,23 @@ class DuisHttpAdapter:
         self.signers: dict[Eui64, Credential] = dict(config.signers)
         self.awaiting: dict[RequestId, datetime | None] = {}
         self.execution_times: dict[RequestId, datetime | None] = {}
+        self.future_dated: set[RequestId] = set()  # execution time after the clock when sent
         self.clock: datetime | None = None
         self.last_raw: tuple[bytes, bytes] | None = None
-        self.dsp_certificate = config.dsp_certificate or self._fetch_dsp_certificate()
+        dsp = list(config.dsp_certificates) or self._fetch_certificates("dsp")
+        if not dsp and not unverified:
+            raise ConfigurationError(
+                f"no DSP certificate to verify the responses of {base_url} against "
+                "(dsp_certificate in the --config file, or --unverified-signatures)"
+            )
+        self.dsp_certificate = dsp[0] if dsp else None
+        self.trust = ResponseTrust(
+            dsp,
+            list(config.s1sp_certificates),
+            unverified=unverified,
+            refresh_s1sp=None if config.s1sp_certificates else self._s1sp_certificates,
+        )
+        self._read_cache: dict[bytes, Response | HarnessError] = {}
         self.capabilities = self._fetch_capabilities()
 
     # -- discovery ------------------------------------------------------------------
@@ -160,14 +85,17 @@ class DuisHttpAdapter:
     def _fetch_capabilities(self) -> Capabilities:
         return capabilities_from(self._get("/test-control/capabilities"), self.name)
 
-    def _fetch_dsp_certificate(self) -> x509.Certificate | None:
-        answer = self._get("/test-control/dsp-certificate")
+    def _fetch_certificates(self, who: str) -> list[x509.Certificate]:
+        answer = self._get(f"/test-control/{who}-certificate")
         if answer.status_code != 200:
-            return None
+            return []
         try:
-            return x509.load_pem_x509_certificate(answer.content)
+            return list(x509.load_pem_x509_certificates(answer.content))
         except ValueError:
-            return None
+            return []
+
+    def _s1sp_certificates(self) -> list[x509.Certificate]:
+        return self._fetch_certificates("s1sp")
 
     # -- provisioning ---------------------------------------------------------------
     def enrol_signer(self, user_id: Eui64, credential: Credential) -> None:
@@ -203,6 +131,10 @@ class DuisHttpAdapter:
         credential = self._signing_credential(request.sender, fault)
         if request.command_variant != 5:
             self.execution_times[request.request_id] = request.execution_time
+            when = request.execution_time
+            accepted_now = request.srv in ALERTED_WHEN_FUTURE_DATED
+            if when is not None and self.clock is not None and when > self.clock and accepted_now:
+                self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
             encode_request(request, certification_path=path),
@@ -222,16 +154,13 @@ class DuisHttpAdapter:
                 )
             raw = answer.content
             self.last_raw = (body, raw)
-            response = self._read(raw)
+            response = self.trust.read(raw, SYNCHRONOUS)
         except Inconclusive as exc:  # the evidence names the request that met the fault
             raise Inconclusive(
                 f"{exc} (SRV {request.srv} CV{request.command_variant}, "
                 f"RequestID {request.request_id})"
             ) from None
-        if response.request_id != request.request_id:
-            raise Inconclusive(
-                f"response names RequestID {response.request_id}, sent {request.request_id}"
-            )
+        check_names(response, request.request_id)
         if response.outcome is Outcome.ACKNOWLEDGED:
             self.awaiting[request.request_id] = self.execution_times.get(request.request_id)
         return response
@@ -267,29 +196,56 @@ class DuisHttpAdapter:
                 raise Inconclusive(f"target {self.name}: {exc}") from None
         raise AssertionError("unreachable")
 
-    def _read(self, raw: bytes) -> Response:
-        try:
-            if self.dsp_certificate is not None:
-                verify(raw, lookup_in([self.dsp_certificate]))
-            return decode_response(raw)
-        except HarnessError as exc:
-            raise Inconclusive(f"unusable response from the target: {exc}") from None
-
+    # -- asynchronous answers -------------------------------------------------------
     def collect(self, request_id: RequestId) -> list[Response]:
-        waiting = request_id in self.awaiting
+        """The asynchronous answers to ``request_id``, each verified, after waiting (up to
+        ``response_timeout``) for what the scenario needs: the final answer once the
+        clock has reached the execution time, else the device's (or S1SP's) acceptance
+        of a future-dated command, or its refusal."""
         due = self.awaiting.get(request_id)
-        if waiting and (due is None or self.clock is None or due <= self.clock):
+        final = due is None or self.clock is None or due <= self.clock
+        if request_id in self.awaiting and (final or request_id in self.future_dated):
             arrived = self.receiver.wait_for(
                 request_id,
-                lambda rs: any(r.outcome is not Outcome.ACKNOWLEDGED for r in rs),
+                lambda raws: self._enough(request_id, raws, final=final),
                 self.config.response_timeout,
             )
             if not arrived:
+                wanted = "final response" if final else "response"
                 raise Inconclusive(
-                    f"no final response for {request_id} within {self.config.response_timeout:g} s"
+                    f"no {wanted} for {request_id} within {self.config.response_timeout:g} s"
                 )
-            del self.awaiting[request_id]
-        return self.receiver.responses(request_id)
+            if final:
+                del self.awaiting[request_id]
+        return [self._read_async(raw) for raw in self.receiver.raw(request_id)]
+
+    def _enough(self, request_id: RequestId, raws: list[bytes], *, final: bool) -> bool:
+        read = [self._read_cached(raw) for raw in raws]
+        if any(isinstance(r, HarnessError) for r in read):
+            return True  # collect reports it
+        responses = [r for r in read if isinstance(r, Response)]
+        if not final:
+            return bool(responses)
+        if any(r.outcome in (Outcome.REJECTED, Outcome.COMPLETED) for r in responses):
+            return True
+        # A device answering in GBCS answers a future-dated 6.15.1 / 6.23 twice: on
+        # acceptance and once it has run.
+        wanted = 2 if request_id in self.future_dated else 1
+        return sum(r.outcome is Outcome.IN_GBCS for r in responses) >= wanted
+
+    def _read_cached(self, raw: bytes) -> Response | HarnessError:
+        if raw not in self._read_cache:
+            try:
+                self._read_cache[raw] = self.trust.read(raw, ASYNCHRONOUS)
+            except HarnessError as exc:
+                self._read_cache[raw] = exc
+        return self._read_cache[raw]
+
+    def _read_async(self, raw: bytes) -> Response:
+        read = self._read_cached(raw)
+        if isinstance(read, HarnessError):
+            raise read
+        return read
 
     def held_certificates(self, device_id: Eui64) -> HeldCertificates:
         answer = self._get(f"/test-control/devices/{device_id}/certificates")
@@ -340,4 +296,8 @@ def _stranger() -> Credential:
 
 
 def connect(settings: RunSettings) -> DuisHttpAdapter:
-    return DuisHttpAdapter(settings.target, load_target_config(settings.config))
+    return DuisHttpAdapter(
+        settings.target,
+        load_target_config(settings.config),
+        unverified=settings.unverified_signatures,
+    )

@@ -27,7 +27,9 @@ from harness.reference.profiles import Profile
 
 class ReferenceAdapter:
     name = "reference"
-    capabilities = Capabilities(provision=True, move_clock=True, inspect=True, inject_faults=True)
+    capabilities = Capabilities(
+        provision=True, move_clock=True, inspect=True, inject_faults=True, cite_requirements=True
+    )
 
     def __init__(self, profile: Profile, dsp: ReferenceDsp | None = None) -> None:
         self.dsp = dsp or ReferenceDsp(profile, ManualClock())

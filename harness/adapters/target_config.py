@@ -11,7 +11,9 @@ client_key = "client.key"
 token_env = "DSP_TEST_CONTROL_TOKEN"   # environment variable holding the test-control token
 receiver_host = "127.0.0.1"
 receiver_port = 0
-dsp_certificate = "dsp-xml-sign.pem"   # to verify the DSP's response signatures
+dsp_certificate = "dsp-xml-sign.pem"   # to verify the DSP's response signatures; a list
+                                       # names several (e.g. the three ZAZ1 DSP identities)
+s1sp_certificate = ["s1sp-xml-sign.pem"]  # to verify SMETS1SignedResponse / S1SPAlert
 
 [[signers]]               # XML-signing credentials for Users the target already knows
 user_id = "90-B3-D5-1F-30-02-00-00"
@@ -39,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from harness.domain.certificates import OrgCertificate
 from harness.domain.eui import Eui64
 from harness.domain.roles import UserRole
+from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError, HarnessError
 from harness.pki import Credential
 
@@ -53,7 +56,8 @@ class TargetConfig:
     token: str | None = None
     receiver_host: str = "127.0.0.1"
     receiver_port: int = 0
-    dsp_certificate: x509.Certificate | None = None
+    dsp_certificates: tuple[x509.Certificate, ...] = ()
+    s1sp_certificates: tuple[x509.Certificate, ...] = ()
     signers: dict[Eui64, Credential] = field(default_factory=dict)
     identities: dict[UserRole, Eui64] = field(default_factory=dict)  # [[signers]] role = …
 
@@ -133,6 +137,7 @@ _TARGET_KEYS = {
     "receiver_host",
     "receiver_port",
     "dsp_certificate",
+    "s1sp_certificate",
 }
 _SIGNER_KEYS = {"user_id", "certificate", "key", "role"}
 
@@ -211,6 +216,15 @@ def _tls(target: dict[str, Any], base: Path) -> tuple[bool | str, tuple[str, str
     return verify, (str(cert), str(key))
 
 
+def _certificates(target: dict[str, Any], key: str, base: Path) -> tuple[x509.Certificate, ...]:
+    """One file name or a list of them."""
+    value = target.get(key, [])
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+        raise ConfigurationError(f"[target] {key} = {value!r}: expected a file name or a list")
+    return tuple(load_certificate(_read(Path(n), key, base), key) for n in names)
+
+
 def load_target_config(path: Path | None) -> TargetConfig:
     if path is None:
         return TargetConfig(token=os.environ.get("DSP_CONFORMANCE_TOKEN"))
@@ -233,12 +247,8 @@ def load_target_config(path: Path | None) -> TargetConfig:
         if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
             raise ConfigurationError("signers must be tables: [[signers]]")
         verify, client = _tls(target, base)
-        dsp_cert = None
-        if "dsp_certificate" in target:
-            dsp_cert = load_certificate(
-                _read(Path(_text(target, "dsp_certificate", "")), "dsp_certificate", base),
-                "dsp_certificate",
-            )
+        dsp_certs = _certificates(target, "dsp_certificate", base)
+        s1sp_certs = _certificates(target, "s1sp_certificate", base)
         token_env = _text(target, "token_env", "DSP_CONFORMANCE_TOKEN")
         now = datetime.now(UTC)
         signers = dict(_signer(row, base, now) for row in rows)
@@ -251,9 +261,33 @@ def load_target_config(path: Path | None) -> TargetConfig:
             token=os.environ.get(token_env),
             receiver_host=_text(target, "receiver_host", "127.0.0.1"),
             receiver_port=int(_number(target, "receiver_port", 0, 0, 65535)),
-            dsp_certificate=dsp_cert,
+            dsp_certificates=dsp_certs,
+            s1sp_certificates=s1sp_certs,
             signers=signers,
             identities=_identities(rows),
         )
     except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None
+
+
+def load_xml_signer(key_path: Path, certificate_path: Path, what: str) -> XmlSigner:
+    """Read a signing identity from the files a user names (nothing is copied)."""
+
+    def read(path: Path) -> bytes:
+        try:
+            return path.read_bytes()
+        except OSError as exc:
+            raise ConfigurationError(f"{what} {path}: {exc.strerror or exc}") from None
+
+    certificate = load_certificate(read(certificate_path), f"{what} certificate {certificate_path}")
+    key = load_private_key(read(key_path), f"{what} key {key_path}")
+    if certificate.public_key() != key.public_key():
+        raise ConfigurationError(
+            f"{what}: the key {key_path} does not belong to the certificate {certificate_path}"
+        )
+    if certificate.not_valid_after_utc < datetime.now(UTC):
+        raise ConfigurationError(
+            f"{what}: certificate {certificate_path} expired on "
+            f"{certificate.not_valid_after_utc:%Y-%m-%d}"
+        )
+    return XmlSigner(key, certificate)

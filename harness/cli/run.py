@@ -51,6 +51,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers")
     parser.add_argument("--config", type=Path, help="target configuration file (keys, TLS)")
     parser.add_argument(
+        "--unverified-signatures",
+        action="store_true",
+        help="run against a target with no DSP certificate to check its response signatures "
+        "against (the results then say the signatures were not checked)",
+    )
+    parser.add_argument(
         "--compare-with",
         choices=["reference"],
         help="also run every scenario against the in-process reference under the same "
@@ -128,6 +134,15 @@ def _check_options(args: argparse.Namespace, scenarios: int) -> None:
             raise ConfigurationError(f"{option} {path}: {exc.strerror or exc}") from None
 
 
+def _check_runner_options(args: argparse.Namespace) -> None:
+    if args.capture is not None:  # runner processes inherit it (harness/capture.py)
+        os.environ[ENV_CAPTURE] = str(args.capture.resolve())
+    if args.workers and args.runner == "behave":
+        raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
+    if args.config is not None and not args.config.is_file():
+        raise ConfigurationError(f"config file {args.config} does not exist")
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _profiles(args)
@@ -142,16 +157,16 @@ def command_run(args: argparse.Namespace) -> int:
         )
         return EXIT_BAD_INPUT
     _check_options(args, len(scenarios))
-    if args.capture is not None:  # runner processes inherit it (harness/capture.py)
-        os.environ[ENV_CAPTURE] = str(args.capture.resolve())
-    if args.workers and args.runner == "behave":
-        raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
-    if args.config is not None and not args.config.is_file():
-        raise ConfigurationError(f"config file {args.config} does not exist")
-    unreachable = preflight(args.target, args.config)  # a bad --config raises here (exit 2)
+    _check_runner_options(args)
+    # A bad --config, or no DSP certificate to verify responses with, raises here (exit 2).
+    unreachable = preflight(args.target, args.config, unverified=args.unverified_signatures)
     if unreachable is not None:
         print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)
         return EXIT_INCONCLUSIVE
+    target_label = args.target
+    if args.unverified_signatures and args.target != "reference":
+        target_label = f"{args.target} (response signatures not checked)"
+        print(f"dsp-conformance: {target_label}", flush=True)
     results: Path = args.results
     clear_results(results, keep=args.keep_results)  # before the run, never by a racing worker
 
@@ -162,6 +177,7 @@ def command_run(args: argparse.Namespace) -> int:
             target=args.target,
             config=args.config,
             compare_with=args.compare_with,
+            unverified_signatures=args.unverified_signatures,
         )
         job = RunnerJob(
             runner=args.runner,
@@ -194,11 +210,11 @@ def command_run(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return EXIT_BAD_INPUT
-        identity = RunIdentity(profile, args.target, args.runner)
+        identity = RunIdentity(profile, target_label, args.runner)
         documents = enrich(written, scenarios, catalogue, identity)
         summary.records.extend(read_record(document) for document in documents)
 
-    write_allure_side_files(results, args.target, profiles, [args.runner])
+    write_allure_side_files(results, target_label, profiles, [args.runner])
     if args.junit:
         write_junit(summary, args.junit)
     print(f"dsp-conformance: {summary.counts_line()}")

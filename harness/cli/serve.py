@@ -9,6 +9,8 @@ import socket
 from pathlib import Path
 
 from harness.adapters.provisioning import Provision
+from harness.adapters.target_config import load_xml_signer
+from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError
 from harness.mutants import with_mutant
 from harness.reference.profiles import resolve
@@ -42,6 +44,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--zaz1-dir",
         type=Path,
         help="the DCC's ZAZ1 test PKI folder (e.g. ../shared/duis/zaz1), read in place",
+    )
+    parser.add_argument(
+        "--async-delay-ms",
+        type=float,
+        default=0.0,
+        help="deliver asynchronous responses this many milliseconds after the synchronous "
+        "answer, instead of before it (a DSP with latency)",
+    )
+    parser.add_argument(
+        "--sign-key",
+        type=Path,
+        help="sign responses with this key (PEM or DER PKCS#8), e.g. a ZAZ1 "
+        "dsp-xml-sign-90B3D51F30000002-ds.key; with --sign-cert",
+    )
+    parser.add_argument("--sign-cert", type=Path, help="the certificate of --sign-key")
+    parser.add_argument(
+        "--s1sp-key",
+        type=Path,
+        help="the S1SP's XML-signing key for SMETS1SignedResponse and S1SPAlert; with --s1sp-cert",
+    )
+    parser.add_argument("--s1sp-cert", type=Path, help="the certificate of --s1sp-key")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="add the harness's <?dsp-conformance?> explanation to responses (evidence only; "
+        "no verdict reads it)",
+    )
+    parser.add_argument(
+        "--keep-responses",
+        type=Path,
+        help="write every response the served DSP gives (signed, as sent) into this folder",
     )
     parser.add_argument(
         "--state",
@@ -88,12 +121,31 @@ def _preset(name: str | None, zaz1_dir: Path | None) -> list[Provision]:
     return zaz1.load(zaz1_dir).provisioning()
 
 
+def _identity(key: Path | None, certificate: Path | None, what: str) -> XmlSigner | None:
+    """A signing identity read from the files the user names (never copied)."""
+    if key is None and certificate is None:
+        return None
+    if key is None or certificate is None:
+        raise ConfigurationError(f"{what}: give both the key and the certificate")
+    return load_xml_signer(key, certificate, what)
+
+
+def _folder(path: Path | None) -> Path | None:
+    if path is None:
+        return None
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigurationError(f"--keep-responses {path}: {exc.strerror or exc}") from None
+    return path
+
+
 def command_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from harness.duis.schema import load_schema
     from harness.server.app import create_app
-    from harness.server.service import ServedDsp
+    from harness.server.service import Identities, ServedDsp
 
     profile, faults = with_mutant(resolve(args.profile), args.mutant)
     token = os.environ.get(args.token_env) or None
@@ -112,14 +164,28 @@ def command_serve(args: argparse.Namespace) -> int:
         journal = Journal(args.state, mutant=args.mutant)
         print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
     preset = _preset(args.preset, args.zaz1_dir)
-    if args.delay_ms < 0:
-        raise ConfigurationError(f"--delay-ms {args.delay_ms:g}: a delay cannot be negative")
+    for name in ("delay_ms", "async_delay_ms"):
+        if getattr(args, name) < 0:
+            option = "--" + name.replace("_", "-")
+            raise ConfigurationError(
+                f"{option} {getattr(args, name):g}: a delay cannot be negative"
+            )
+    identities = Identities(
+        dsp=_identity(args.sign_key, args.sign_cert, "--sign-key/--sign-cert"),
+        s1sp=_identity(args.s1sp_key, args.s1sp_cert, "--s1sp-key/--s1sp-cert"),
+    )
+    service = ServedDsp(
+        profile,
+        schema=not args.no_schema,
+        journal=journal,
+        faults=faults,
+        preset=preset,
+        identities=identities,
+        explain=args.explain,
+        keep_responses=_folder(args.keep_responses),
+    )
     app = create_app(
-        ServedDsp(
-            profile, schema=not args.no_schema, journal=journal, faults=faults, preset=preset
-        ),
-        token=token,
-        delay_ms=args.delay_ms,
+        service, token=token, delay_ms=args.delay_ms, async_delay_ms=args.async_delay_ms
     )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"

@@ -189,6 +189,12 @@ class ServiceRequest:
         return self.endpoint or ENDPOINT_FOR_VARIANT.get(self.command_variant)
 
 
+# The SRVs whose future-dated execution outcome comes later as a device alert (MMC 5.4
+# UpdateSecurityCredentialsDeviceAlertType: "returned by device alert triggered by execution
+# of Service Request 6.15.1 or 6.23"); the device (or the S1SP) accepts them at once.
+ALERTED_WHEN_FUTURE_DATED = frozenset({"6.15.1", "6.23"})
+
+
 class Outcome(Enum):
     """What finally happened to a request, beyond its response code."""
 
@@ -197,6 +203,9 @@ class Outcome(Enum):
     TRANSFORMED = "transformed"
     SCHEDULED = "scheduled"
     COMPLETED = "completed"
+    # The device answered, but how it ended travels only inside a GBCS payload, which the
+    # harness does not parse: no verdict may read it as completed (or as refused).
+    IN_GBCS = "in GBCS payload"
 
 
 @dataclass(frozen=True)

@@ -1,37 +1,41 @@
-"""Response ⇄ DUIS 5.4 ``sr:Response`` XML.
+"""DUIS 5.4 responses ⇄ :class:`~harness.domain.requests.Response`, from standard
+elements only (docs/duis.md, "Responses"):
 
-Where each field of :class:`~harness.domain.requests.Response` travels (docs/duis.md says
-why):
+- ``Header/RequestID`` names the request; an alert, which names none, is tied to it by its
+  ``ResponseID`` (the request's ID mirrored) or by ``S1SPAlert/RequestID``;
+- ``Header/ResponseID`` present: the answer comes from beyond the DSP;
+- the outcome: ``E…`` rejected; ``I99`` acknowledged; ``PreCommand`` transformed;
+  ``DSPInventory`` (or a DSP answer with no body) completed; a GBCS payload
+  :attr:`~Outcome.IN_GBCS` (the harness does not parse GBCS); an ``SMETS1ResponseMessage``
+  by its MMC payload (:mod:`harness.duis.mmc_read`); ``DCCAlertMessage/S1SPAlertDSP``
+  rejected by the S1SP with its ``S1SPAlertCode`` and ``AdditionalInformation``.
 
-- ``request_id`` → ``Header/RequestID``;
-- ``code`` → ``Header/ResponseCode``;
-- ``pre_command`` → ``ResponseMessage/PreCommand/GBCSPayload``;
-- ``answered_by`` → ``Header/ResponseID`` is present exactly when the answer comes from
-  beyond the DSP (the device, or the S1SP for a SMETS1 device); decoding infers ``"DSP"``
-  without it and ``"device"`` with it;
-- ``outcome`` → inferred from the code and the body: ``E…`` rejected, ``I99``
-  acknowledged, a PreCommand transformed, anything else completed;
-- whatever the inference would get wrong, and ``requirement``, ``detail`` and ``data``
-  (which DUIS has no place for) → the harness annotation (:mod:`harness.duis.annotation`).
-
-So ``decode_response(encode_response(r, t, srv=s)) == r`` for every Response.
+The ``<?dsp-conformance?>`` explanation a served DSP may add is never read here.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from lxml import etree
 
+from harness.domain.certificates import KeyUsage
+from harness.domain.eui import Eui64
 from harness.domain.requests import Outcome, RequestId, Response
-from harness.duis.annotation import Annotation, read_annotation, write_annotation
+from harness.domain.roles import XML_SIGNING_OU
+from harness.duis.answers import Answering, encode_answer
 from harness.duis.envelope import read_request_id
 from harness.duis.errors import CannotDecode, DuisSchemaError
-from harness.duis.lexical import read_base64, read_datetime, write_base64, write_datetime
-from harness.duis.names import GBCS_VERSION, ds, prefixed, sr
+from harness.duis.lexical import read_base64, read_datetime
+from harness.duis.mmc_read import smets1_outcome
+from harness.duis.names import ds, prefixed, sr
 from harness.duis.safe_xml import parse_untrusted
-from harness.duis.tree import Node, add, elements, new_root, to_bytes
+from harness.duis.tree import Node, elements
+from harness.duis.xml_signer import XmlSigner
+from harness.pki import TestPki
 
 DSP = "DSP"
 DEVICE = "device"
@@ -70,35 +74,19 @@ def inferred_answerer(has_response_id: bool) -> str:
 
 # -- writing ---------------------------------------------------------------------------
 def encode_response(response: Response, response_datetime: datetime, *, srv: str) -> bytes:
-    """The unsigned DUIS response to a request for SRV ``srv`` (e.g. ``"6.15.1"``)."""
-    beyond_dsp = response.answered_by != DSP
-    root = new_root("Response")
-    header = add(root, "Header")
-    add(header, "RequestID", str(response.request_id))
-    if beyond_dsp:
-        add(header, "ResponseID", response.request_id.response_id())
-    add(header, "ResponseCode", response.code)
-    add(header, "ResponseDateTime", write_datetime(response_datetime))
-    message = add(add(root, "Body"), "ResponseMessage")
-    add(message, "ServiceReference", ".".join(srv.split(".")[:2]))
-    add(message, "ServiceReferenceVariant", srv)
-    if response.pre_command is not None:
-        pre_command = add(message, "PreCommand")
-        add(pre_command, "GBCSVersion", GBCS_VERSION)
-        add(pre_command, "GBCSPayload", write_base64(response.pre_command))
-    outcome = inferred_outcome(response.code, response.pre_command is not None)
-    answerer = inferred_answerer(beyond_dsp)
-    write_annotation(
-        message,
-        Annotation(
-            outcome=None if response.outcome is outcome else response.outcome,
-            answered_by=None if response.answered_by == answerer else response.answered_by,
-            requirement=response.requirement,
-            detail=response.detail,
-            data=response.data,
-        ),
-    )
-    return to_bytes(root)
+    """The unsigned DUIS response to a request for SRV ``srv`` from a DSP that knows nothing
+    of the device's generation (a device's answer is a GBCS payload), with the harness's
+    explanation; an S1SP's part is signed by a throwaway identity. The served DSP uses
+    :func:`harness.duis.answers.encode_answer` with its own identities."""
+    context = Answering(srv, explain=True)
+    return encode_answer(response, response_datetime, context, _throwaway_s1sp())
+
+
+@functools.cache
+def _throwaway_s1sp() -> XmlSigner:
+    owner = Eui64.parse("90-B3-D5-1F-30-00-00-51")
+    credential = TestPki("ZT").issue(owner, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    return XmlSigner(credential.private_key, credential.certificate.certificate)
 
 
 # -- reading ---------------------------------------------------------------------------
@@ -108,40 +96,128 @@ def read_response_envelope(xml: bytes) -> ResponseEnvelope:
 
 
 def decode_response(xml: bytes) -> Response:
-    """The Response a DUIS ``sr:ResponseMessage`` carries (after the safe parse)."""
+    """The Response a DUIS ``sr:Response`` carries, read from standard elements only."""
     response = _response_root(parse_untrusted(xml))
     envelope = _envelope(response)
-    if envelope.request_id is None:
-        raise CannotDecode(f"{response.path}/sr:Header: no RequestID, so no harness Response")
-    if envelope.body_element != "ResponseMessage":
-        raise CannotDecode(
-            f"{response.path}/sr:Body: the harness decodes sr:ResponseMessage, "
-            f"not sr:{envelope.body_element}"
-        )
-    if envelope.response_id is not None and envelope.response_id != _mirror(envelope.request_id):
+    if (
+        envelope.response_id is not None
+        and envelope.request_id is not None
+        and envelope.response_id != _mirror(envelope.request_id)
+    ):
         raise CannotDecode(
             f"{response.path}/sr:Header/sr:ResponseID: {envelope.response_id} does not "
             f"mirror RequestID {envelope.request_id}"
         )
-    message = response.required("Body").required("ResponseMessage")
-    pre_command = _pre_command(message)
-    annotation = read_annotation(message)
-    outcome = annotation.outcome
-    if outcome is None:
-        outcome = inferred_outcome(envelope.code, pre_command is not None)
-    answered_by = annotation.answered_by
-    if answered_by is None:
-        answered_by = inferred_answerer(envelope.response_id is not None)
+    body = response.required("Body").only_child()
+    reader = _BODIES.get(body.local_name)
+    if reader is None:
+        raise CannotDecode(f"{body.path}: the harness reads no outcome from sr:{body.local_name}")
+    return reader(envelope, body)
+
+
+def correlate(xml: bytes) -> RequestId:
+    """The request a response belongs to (nothing is verified)."""
+    response = _response_root(parse_untrusted(xml))
+    envelope = _envelope(response)
+    body = response.required("Body").only_child()
+    return _request_id(envelope, body)
+
+
+def s1sp_signed_part(xml: bytes) -> bytes | None:
+    """The part of a response the S1SP signed (``SMETS1SignedResponse`` or ``S1SPAlert``),
+    as a document of its own, or ``None`` when the DSP alone answered."""
+    root = parse_untrusted(xml)
+    for tag in (sr("SMETS1SignedResponse"), sr("S1SPAlert")):
+        found = root.find(f".//{tag}")
+        if found is not None:
+            return etree.tostring(found, xml_declaration=True, encoding="UTF-8")
+    return None
+
+
+def _request_id(envelope: ResponseEnvelope, body: Node) -> RequestId:
+    if envelope.request_id is not None:
+        return envelope.request_id
+    alert = body.element.find(f".//{sr('S1SPAlert')}/{sr('RequestID')}")
+    if alert is not None:
+        return read_request_id(
+            (alert.text or "").strip(), f"{body.path}//sr:S1SPAlert/sr:RequestID"
+        )
+    if envelope.response_id is not None:
+        mirrored = envelope.response_id
+        return RequestId(mirrored.target, mirrored.originator, mirrored.counter)
+    raise CannotDecode(f"{body.path}: names no request (no RequestID, ResponseID or S1SPAlert)")
+
+
+def _answerer(envelope: ResponseEnvelope) -> str:
+    return inferred_answerer(envelope.response_id is not None)
+
+
+def _response_message(envelope: ResponseEnvelope, body: Node) -> Response:
+    request_id = _request_id(envelope, body)
+    answered_by = _answerer(envelope)
+    payload = body.children()[2:] if len(body.children()) > 2 else []
+    kind = payload[0].local_name if payload else None
+    if envelope.code.startswith("E"):
+        return Response(request_id, envelope.code, Outcome.REJECTED, answered_by)
+    if envelope.code == "I99":
+        return Response(request_id, envelope.code, Outcome.ACKNOWLEDGED, answered_by)
+    if kind == "PreCommand":
+        found = payload[0].required("GBCSPayload")
+        pre_command = read_base64(found.text(), found.path)
+        return Response(
+            request_id, envelope.code, Outcome.TRANSFORMED, answered_by, pre_command=pre_command
+        )
+    if kind in ("GBCSPayload", "FutureDatedDeviceAlertMessage", "DSPScheduledMessage"):
+        return Response(request_id, envelope.code, Outcome.IN_GBCS, DEVICE)
+    if kind == "DSPInventory":
+        rows = tuple(
+            (
+                device.required_text("DeviceID"),
+                " ".join(
+                    filter(None, (device.optional_text(n) for n in ("DeviceType", "DeviceStatus")))
+                ),
+            )
+            for device in payload[0].children("Device")
+        )
+        return Response(request_id, envelope.code, Outcome.COMPLETED, answered_by, data=rows)
+    if answered_by == DEVICE:
+        raise CannotDecode(f"{body.path}: a device's answer with no payload")
+    return Response(request_id, envelope.code, Outcome.COMPLETED, answered_by)
+
+
+def _smets1_message(envelope: ResponseEnvelope, body: Node) -> Response:
+    request_id = _request_id(envelope, body)
+    signed = body.required("SMETS1SignedResponse")
+    if envelope.code.startswith("E"):
+        return Response(request_id, envelope.code, Outcome.REJECTED, DEVICE)
+    outcome, data = smets1_outcome(signed)
+    return Response(request_id, envelope.code, outcome, DEVICE, data=data)
+
+
+def _dcc_alert(envelope: ResponseEnvelope, body: Node) -> Response:
+    alert_dsp = body.required("DCCAlert").optional("S1SPAlertDSP")
+    if alert_dsp is None:
+        raise CannotDecode(f"{body.path}: a DCC alert that is not about a Service Request")
+    alert = alert_dsp.required("S1SPAlert")
     return Response(
-        request_id=envelope.request_id,
-        code=envelope.code,
-        outcome=outcome,
-        answered_by=answered_by,
-        requirement=annotation.requirement,
-        detail=annotation.detail,
-        pre_command=pre_command,
-        data=annotation.data,
+        _request_id(envelope, body),
+        alert.required_text("S1SPAlertCode"),
+        Outcome.REJECTED,
+        "S1SP",
+        detail=alert.optional_text("AdditionalInformation") or "",
     )
+
+
+def _device_alert(envelope: ResponseEnvelope, body: Node) -> Response:
+    return Response(_request_id(envelope, body), envelope.code, Outcome.IN_GBCS, DEVICE)
+
+
+_BODIES: dict[str, Callable[[ResponseEnvelope, Node], Response]] = {
+    "ResponseMessage": _response_message,
+    "SMETS1ResponseMessage": _smets1_message,
+    "DCCAlertMessage": _dcc_alert,
+    "DeviceAlertMessage": _device_alert,
+}
 
 
 def _mirror(request_id: RequestId) -> RequestId:
@@ -181,11 +257,3 @@ def _envelope(response: Node) -> ResponseEnvelope:
         service_reference_variant=body.optional_text("ServiceReferenceVariant"),
         signed=any(child.tag == ds("Signature") for child in elements(response.element)),
     )
-
-
-def _pre_command(message: Node) -> bytes | None:
-    found = message.optional("PreCommand")
-    if found is None:
-        return None
-    payload = found.required("GBCSPayload")
-    return read_base64(payload.text(), payload.path)

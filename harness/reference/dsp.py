@@ -10,6 +10,7 @@ from harness.domain.certificates import KeyUsage, OrgCertificate
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
 from harness.domain.requests import (
+    ALERTED_WHEN_FUTURE_DATED,
     CertificatePair,
     Outcome,
     ReadInstantaneousImportRegisters,
@@ -271,6 +272,13 @@ class ReferenceDsp:
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
+            if check.request.srv in ALERTED_WHEN_FUTURE_DATED:
+                # The device (or the S1SP for it) accepts the future-dated command now and
+                # reports how it went once it has run.
+                accepted = Response(
+                    check.request.request_id, "I0", Outcome.SCHEDULED, answered_by="device"
+                )
+                self.state.outbox.append(accepted)
         else:
             self._apply(command)
 

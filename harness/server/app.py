@@ -83,12 +83,45 @@ async def _deliver(deliveries: list[Delivery], courier: Courier) -> None:
             log.warning("could not deliver %s to %s: %s", delivery.request_id, delivery.url, exc)
 
 
-def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0.0) -> Starlette:
+class Dispatcher:
+    """Asynchronous responses go out before the synchronous answer leaves; with a latency
+    (``serve --async-delay-ms``), that long after it, each batch in the order produced."""
+
+    def __init__(self, courier: Courier, delay_ms: float) -> None:
+        self.courier = courier
+        self.delay_ms = delay_ms
+        self.pending: set[asyncio.Task[None]] = set()
+
+    async def dispatch(self, deliveries: list[Delivery]) -> None:
+        if self.delay_ms <= 0 or not deliveries:
+            await _deliver(deliveries, self.courier)
+            return
+        task = asyncio.create_task(self._later(deliveries))
+        self.pending.add(task)
+        task.add_done_callback(self.pending.discard)
+
+    async def _later(self, deliveries: list[Delivery]) -> None:
+        await asyncio.sleep(self.delay_ms / 1000)
+        await _deliver(deliveries, self.courier)
+
+    def cancel(self) -> None:
+        for task in list(self.pending):
+            task.cancel()
+
+
+def create_app(
+    service: ServedDsp,
+    token: str | None = None,
+    delay_ms: float = 0.0,
+    async_delay_ms: float = 0.0,
+) -> Starlette:
     courier = Courier()
+    dispatcher = Dispatcher(courier, async_delay_ms)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        dispatcher.cancel()
         await courier.close()
 
     def duis(endpoint: Endpoint):  # type: ignore[no-untyped-def]
@@ -110,7 +143,7 @@ def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0
                 return PlainTextResponse(f"refused: {exc}\n", 400)
             except JournalFailure as exc:
                 return PlainTextResponse(f"unavailable: {exc}\n", 503)
-            await _deliver(deliveries, courier)
+            await dispatcher.dispatch(deliveries)
             return Response(xml, media_type="application/xml")
 
         return handle
@@ -148,7 +181,7 @@ def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0
             return JSONResponse({"error": message}, 400)
         except HarnessError as exc:
             return JSONResponse({"error": str(exc)}, 400)
-        await _deliver(deliveries, courier)
+        await dispatcher.dispatch(deliveries)
         return Response(status_code=204)
 
     async def held(request: Request) -> Response:
@@ -163,6 +196,9 @@ def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0
     async def dsp_certificate(request: Request) -> Response:
         return Response(service.certificate_pem, media_type="application/x-pem-file")
 
+    async def s1sp_certificate(request: Request) -> Response:
+        return Response(service.s1sp_certificate_pem, media_type="application/x-pem-file")
+
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "profile": service.dsp.profile.name})
 
@@ -172,6 +208,7 @@ def create_app(service: ServedDsp, token: str | None = None, delay_ms: float = 0
         Route("/test-control/provision", provision, methods=["POST"]),
         Route("/test-control/devices/{device}/certificates", held, methods=["GET"]),
         Route("/test-control/dsp-certificate", dsp_certificate, methods=["GET"]),
+        Route("/test-control/s1sp-certificate", s1sp_certificate, methods=["GET"]),
         Route("/health", health, methods=["GET"]),
     ]
     return Starlette(routes=routes, lifespan=lifespan)

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from cryptography import x509
 
@@ -17,14 +18,15 @@ from harness.adapters.wire import from_json
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
-from harness.domain.requests import Endpoint, Outcome, RequestId, Response
+from harness.domain.requests import Endpoint, Outcome, RequestId, Response, ServiceRequest
 from harness.domain.roles import XML_SIGNING_OU
+from harness.duis.answers import Answering, InventoryRow, encode_answer
 from harness.duis.envelope import RequestEnvelope, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.requests import decode_request
-from harness.duis.responses import encode_response
 from harness.duis.schema import validate
-from harness.duis.signing import same_name, sign, verify
+from harness.duis.signing import same_name, verify
+from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError, HarnessError
 from harness.pki import TestPki
 from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
@@ -33,6 +35,16 @@ from harness.server.journal import PROVISION, REQUEST, Identity, Journal, Journa
 
 # The DCC's own User ID, as DCC Boxed uses for its response-signing credential.
 DCC_ID = Eui64.parse("90-B3-D5-1F-30-00-00-02")
+# The SMETS1 Service Provider's identity for the XML signatures of its answers.
+S1SP_ID = Eui64.parse("90-B3-D5-1F-30-00-00-51")
+
+
+@dataclass(frozen=True)
+class Identities:
+    """Who the served DSP signs as: configured key + certificate files, or generated."""
+
+    dsp: XmlSigner | None = None
+    s1sp: XmlSigner | None = None
 
 
 class RefusedMessage(HarnessError):
@@ -58,6 +70,9 @@ class ServedDsp:
         journal: Journal | None = None,
         faults: EngineFaults = CONFORMING,  # a mutant DSP's engine faults (harness/mutants.py)
         preset: Sequence[Provision] = (),  # provider states it starts with (e.g. ZAZ1 Users)
+        identities: Identities = Identities(),
+        explain: bool = False,  # add the harness's <?dsp-conformance?> explanation
+        keep_responses: Path | None = None,  # write every response given into this folder
     ) -> None:
         clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
         self.dsp = ReferenceDsp(profile, clock, faults=faults)
@@ -66,9 +81,18 @@ class ServedDsp:
         self.lock = threading.Lock()
         self.response_urls: dict[Eui64, str] = {}
         self.srv_of: dict[RequestId, str] = {}
+        self.requests: dict[RequestId, tuple[ServiceRequest, datetime]] = {}
+        self.explain = explain
+        self.keep_responses = keep_responses
+        self.given = 0
         self.delivered = 0
         pki = TestPki("ZD")
         self.credential = pki.issue(DCC_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+        s1sp = identities.s1sp
+        if s1sp is None:
+            generated = TestPki("ZS").issue(S1SP_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+            s1sp = XmlSigner(generated.private_key, generated.certificate.certificate)
+        self.s1sp = s1sp
         self.journal: Journal | None = None
         self.journal_failure: str | None = None
         for command in preset:  # not journalled: the same preset is given at every start
@@ -79,12 +103,17 @@ class ServedDsp:
             clock.set(identity.clock_start)
             self._replay(journal)
             self.journal = journal
+        self.signer = identities.dsp or XmlSigner(
+            self.credential.private_key, self.credential.certificate.certificate
+        )
 
     @property
     def certificate_pem(self) -> bytes:
-        from cryptography.hazmat.primitives.serialization import Encoding
+        return self.signer.certificate_pem
 
-        return self.credential.certificate.certificate.public_bytes(Encoding.PEM)
+    @property
+    def s1sp_certificate_pem(self) -> bytes:
+        return self.s1sp.certificate_pem
 
     # -- DUIS ---------------------------------------------------------------------------
     def handle(self, endpoint: Endpoint, body: bytes) -> tuple[bytes, list[Delivery]]:
@@ -113,6 +142,8 @@ class ServedDsp:
         except HarnessError as exc:
             raise RefusedMessage(str(exc)) from None
         self.srv_of[request.request_id] = request.srv
+        if request.command_variant != 5:
+            self.requests[request.request_id] = (request, self.dsp.clock.now())
         return self.dsp.submit(request), request.srv
 
     # -- the state file -----------------------------------------------------------------
@@ -171,8 +202,36 @@ class ServedDsp:
         return None
 
     def _signed(self, response: Response, srv: str) -> bytes:
-        xml = encode_response(response, self.dsp.clock.now(), srv=srv)
-        return sign(xml, self.credential.private_key, self.credential.certificate)
+        xml = encode_answer(
+            response, self.dsp.clock.now(), self._answering(response, srv), self.s1sp
+        )
+        signed = self.signer.sign(xml)
+        self.given += 1
+        if self.keep_responses is not None:
+            (self.keep_responses / f"{self.given:06d}.xml").write_bytes(signed)
+        return signed
+
+    def _answering(self, response: Response, srv: str) -> Answering:
+        """What the body of an answer depends on: the SRV, the device's generation, whether
+        the request was future-dated, and for 8.2 the inventory."""
+        request, arrived = self.requests.get(response.request_id, (None, None))
+        device = self.dsp.state.smi.get(response.request_id.target)
+        execution = request.execution_time if request is not None else None
+        inventory: tuple[InventoryRow, ...] = ()
+        if response.outcome is Outcome.COMPLETED and response.answered_by == "DSP":
+            inventory = tuple(
+                InventoryRow(d.device_id, d.device_type.value, d.status.value)
+                for key, _ in response.data
+                if (d := self.dsp.state.smi.get(Eui64.parse(key))) is not None
+            )
+        return Answering(
+            srv=srv,
+            device_id=response.request_id.target,
+            generation=device.generation if device is not None else None,
+            future_dated=execution is not None and arrived is not None and execution > arrived,
+            inventory=inventory,
+            explain=self.explain,
+        )
 
     def _drain(self) -> list[Delivery]:
         outbox = self.dsp.state.outbox

@@ -26,7 +26,7 @@ Feature: A tester's feature
   Background:
     Given the time is 2026-03-01 10:00
     And NO-A is a User in the role ED
-    And a SMETS2 ESME "meter-1" serving MPAN 1200000000002
+    And a SMETS1 ESME "meter-1" serving MPAN 1200000000002
     And NO-A is registered for MPAN 1200000000002 from 2025-01-01
     And the network operator certificates held for "meter-1" belong to NO-A
 
@@ -34,13 +34,14 @@ Feature: A tester's feature
 
 # Two scenarios: a read (SRV 4.1.1, one exchange on /api/v1/serviceS) and the critical flow
 # (SRV 6.15.1: /api/v1/serviceT, then /api/v1/serviceS), so a fault on serviceT breaks only
-# the second and the first must carry on.
+# the second and the first must carry on. The meter is SMETS1: over DUIS its outcomes are
+# readable from the S1SP's signed MMC answers (a SMETS2 meter's travel in GBCS).
 TWO_SCENARIOS = """\
   Scenario: a read
     When NO-A sends SRV 4.1.1 to "meter-1"
     Then the request is applied
 
-  @req:SEC-OWNERSHIP-SMETS2
+  @req:SEC-OWNERSHIP-SMETS1
   Scenario: a critical update
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the request is applied

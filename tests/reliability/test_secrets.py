@@ -38,7 +38,7 @@ from tests.reliability.kit import REPO, assert_no_traceback, run_cli
 from tests.reliability.server import serving
 
 TOKEN = "test-control-token-that-must-not-leak-7c1d"
-TAGS = "@req:CRIT-precommand or @req:DUIS-signature or @req:SEC-OWNERSHIP-SMETS2"
+TAGS = "@req:CRIT-precommand or @req:DUIS-signature or @req:SEC-OWNERSHIP-SMETS1"
 # Every P-256 PKCS#8 key (unencrypted) starts so; an EC SEC1 key similarly.
 PKCS8_P256 = bytes.fromhex(
     "308187020100301306072a8648ce3d020106082a8648ce3d030107046d306b0201010420"

@@ -94,7 +94,8 @@ def test_a_differential_run_attaches_where_the_target_departs(tmp_path: Path) ->
         "Departs from the reference: SRV 6.15.1 CV5, synchronous response: "
         "target I99 acknowledged (by the DSP), reference E51 rejected (by the DSP)"
     ) in titles
-    assert any("target I0 rejected (by the device)" in t for t in titles)
+    # The SMETS2 device's answer travels in GBCS: the target's outcome reads as such.
+    assert any("target I0 in GBCS payload (by the device)" in t for t in titles), titles
     evidence = json.loads((tmp_path / departures[0]["source"]).read_text(encoding="utf-8"))
     assert set(evidence) == {"where", "request_id", "target", "reference"}
     # Where the mutant behaves like the reference, there is nothing to show.

@@ -233,7 +233,11 @@ class Scene:
         return self.submit(self.request(sender, device, srv, body))
 
     def finals(self, request_id: RequestId) -> list[Response]:
-        return self.dsp.responses_for(request_id)
+        """The asynchronous answers that end a request (not a future-dated acceptance)."""
+        return [r for r in self.dsp.responses_for(request_id) if r.outcome is not Outcome.SCHEDULED]
+
+    def scheduled(self, request_id: RequestId) -> list[Response]:
+        return [r for r in self.dsp.responses_for(request_id) if r.outcome is Outcome.SCHEDULED]
 
     def krp(
         self,

@@ -17,11 +17,12 @@ from harness.errors import UnknownName
 from harness.reference.context import Rejection
 
 CODE_SHAPE = re.compile(r"^[EIW]\d+$")
+ALERT_SHAPE = re.compile(r"^(N\d+|S1SP\d+)$")  # DCC Alert and S1SP Alert codes
 
 
 def test_table_rows_are_complete() -> None:
     for code, row in response_codes().items():
-        assert CODE_SHAPE.match(code), code
+        assert CODE_SHAPE.match(code) or ALERT_SHAPE.match(code), code
         assert row.meaning.strip(), f"{code} has no meaning"
         assert row.source.strip(), f"{code} has no source"
         assert row.confidence in ("fact", "model")

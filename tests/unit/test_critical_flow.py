@@ -223,6 +223,8 @@ def test_future_dated_critical_command_waits_for_its_time(scene: Scene, device: 
     assert flow.acknowledged is not None
     assert flow.acknowledged.code == "I99"
     assert flow.finals == [], "no final response before the execution time"
+    accepted = scene.scheduled(flow.request.request_id)
+    assert [(r.answered_by, r.outcome) for r in accepted] == [("device", Outcome.SCHEDULED)]
     assert scene.held(device) == scene.cert_id("NO-A")
     scene.advance("2026-03-05 01:59:59")
     assert scene.finals(flow.request.request_id) == []

@@ -1,0 +1,112 @@
+"""Every DUIS response is verified before it is believed: the DSP's signature over the whole
+response, the S1SP's over the part it signed, then which request it names and which leg
+carried it. A response that fails is the target's non-conformance; what the harness could
+not observe (garbage, no answer) stays inconclusive."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from cryptography import x509
+
+from harness.domain.requests import Outcome, RequestId, Response
+from harness.duis.errors import SignatureInvalid, UnknownSigner
+from harness.duis.responses import DSP, decode_response, s1sp_signed_part
+from harness.duis.signing import lookup_in, verify
+from harness.errors import HarnessError, Inconclusive, NonConformance
+
+SYNCHRONOUS = "synchronous"
+ASYNCHRONOUS = "asynchronous"
+
+
+class ResponseTrust:
+    """Reads responses with the identities DUIS says sign them."""
+
+    def __init__(
+        self,
+        dsp: Sequence[x509.Certificate],
+        s1sp: Sequence[x509.Certificate],
+        *,
+        unverified: bool = False,
+        refresh_s1sp: Callable[[], Sequence[x509.Certificate]] | None = None,
+    ) -> None:
+        self.dsp = list(dsp)
+        self.s1sp = list(s1sp)
+        self.unverified = unverified
+        self._refresh_s1sp = refresh_s1sp
+
+    def read(self, raw: bytes, leg: str) -> Response:
+        if not self.unverified:
+            self._check_signatures(raw, leg)
+        try:
+            response = decode_response(raw)
+        except HarnessError as exc:
+            raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
+        _check_leg(response, leg)
+        return response
+
+    def _check_signatures(self, raw: bytes, leg: str) -> None:
+        try:
+            verify(raw, lookup_in(self.dsp))
+        except (SignatureInvalid, UnknownSigner) as exc:
+            raise NonConformance(f"the {leg} response is not signed by the DSP: {exc}") from None
+        except HarnessError as exc:
+            raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
+        part = s1sp_signed_part(raw)
+        if part is None:
+            return
+        if not self.s1sp and self._refresh_s1sp is not None:
+            self.s1sp = list(self._refresh_s1sp())
+        if not self.s1sp:
+            raise Inconclusive(
+                f"the {leg} response carries a part signed by the S1SP, and the harness has no "
+                "S1SP certificate to verify it (s1sp_certificate in the --config file)"
+            )
+        try:
+            verify(part, lookup_in(self.s1sp))
+        except UnknownSigner:
+            if self._refresh_s1sp is None:
+                raise NonConformance(
+                    f"the {leg} response's S1SP part is signed by an unknown signer"
+                ) from None
+            self.s1sp = list(self._refresh_s1sp())  # the S1SP may have a new identity
+            self._verify_s1sp(part, leg)
+        except SignatureInvalid as exc:
+            raise NonConformance(f"the {leg} response's S1SP part does not verify: {exc}") from None
+
+    def _verify_s1sp(self, part: bytes, leg: str) -> None:
+        try:
+            verify(part, lookup_in(self.s1sp))
+        except (SignatureInvalid, UnknownSigner) as exc:
+            raise NonConformance(f"the {leg} response is not signed by the S1SP: {exc}") from None
+
+
+def _check_leg(response: Response, leg: str) -> None:
+    """DUIS: validation errors travel synchronously, outcomes from beyond the DSP (the
+    device, the S1SP) asynchronously."""
+    if leg == SYNCHRONOUS and response.answered_by != DSP:
+        raise NonConformance(
+            f"the {response.answered_by}'s answer to {response.request_id} arrived "
+            "synchronously; DUIS returns it asynchronously"
+        )
+    if (
+        leg == ASYNCHRONOUS
+        and response.answered_by == DSP
+        and response.outcome
+        in (
+            Outcome.REJECTED,
+            Outcome.TRANSFORMED,
+        )
+    ):
+        raise NonConformance(
+            f"the DSP's {response.code} for {response.request_id} arrived asynchronously; "
+            "DUIS returns validation results synchronously"
+        )
+
+
+def check_names(response: Response, sent: RequestId) -> None:
+    if response.request_id != sent:
+        raise NonConformance(
+            f"the synchronous response names RequestID {response.request_id}, "
+            f"not the request sent ({sent})"
+        )

@@ -1,0 +1,25 @@
+"""An XML-signing identity (private key + certificate), e.g. the DSP's or an S1SP's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from harness.duis.signing import sign
+
+
+@dataclass(frozen=True)
+class XmlSigner:
+    key: ec.EllipticCurvePrivateKey
+    certificate: x509.Certificate
+
+    def sign(self, xml: bytes) -> bytes:
+        """``xml`` with an enveloped signature over the whole document."""
+        return sign(xml, self.key, self.certificate)
+
+    @property
+    def certificate_pem(self) -> bytes:
+        return self.certificate.public_bytes(Encoding.PEM)
