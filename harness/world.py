@@ -39,17 +39,11 @@ from harness.domain.requests import (
     CertificatePair,
     Endpoint,
     Outcome,
-    ReadInstantaneousImportRegisters,
-    ReadInventory,
-    ReadProfileData,
     RequestBody,
-    RequestHandover,
     RequestId,
     Response,
-    RetrieveDeviceSecurityCredentials,
     ServiceRequest,
     SignedPreCommand,
-    UpdateSecurityCredentialsCoS,
     UpdateSecurityCredentialsKRP,
 )
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
@@ -59,6 +53,8 @@ from harness.evidence import Observer
 from harness.expectations import Expectation, Observed, expectation_for_profile, observe
 from harness.pki import Credential, TestPki, shared_pki
 from harness.signing import sign_payload
+from harness.srv import registry
+from harness.srv.spec import BodyArgs
 from harness.tags import CAPABILITIES, ScenarioTags
 
 # RequestID counters are unique per process and run, so a long-lived target never sees
@@ -369,45 +365,28 @@ class World:
         meter_point: str | None,
         certificates_of: str | None,
     ) -> RequestBody:
-        when = self._instant(execution)
-        if srv == "4.8.1":
-            start, end = period or ("2026-01-01", "2026-01-02")
-            return ReadProfileData(Period(parse_instant(start), parse_instant(end)), when)
-        if srv == "4.1.1":
-            return ReadInstantaneousImportRegisters(when)
-        if srv == "6.24.1":
-            return RetrieveDeviceSecurityCredentials()
-        if srv == "8.2":
-            return ReadInventory(device_id=self.device(device_name).device_id)
-        owner = self.party(certificates_of) if certificates_of else None
-        if srv == "6.23":
-            point = (
-                self.meter_point(meter_point)
-                if meter_point
-                else self.device(device_name).meter_point
-            )
-            if point is None or owner is None:
-                raise InvalidValue(
-                    "SRV 6.23 needs a meter point and the gaining supplier's certificates"
-                )
-            return UpdateSecurityCredentialsCoS(
-                point, self._pair(owner, RemotePartyRole.SUPPLIER), when, self._path()
-            )
-        if srv == "6.21":
-            if owner is None:
-                raise InvalidValue("SRV 6.21 needs the certificates to hand over to")
-            role = owner.user.role.remote_party_role
-            pair = self._pair(owner, role) if role else None
-            supplier = pair if role is RemotePartyRole.SUPPLIER else None
-            network = pair if role is RemotePartyRole.NETWORK_OPERATOR else None
-            return RequestHandover(supplier, network, when, self._path())
-        if srv == "6.15.1":
-            if owner is None:
-                raise InvalidValue("SRV 6.15.1 needs the certificates it places")
-            role = owner.user.role.remote_party_role
-            assert role is not None
-            return UpdateSecurityCredentialsKRP(role, self._pair(owner, role), self._path(), when)
-        raise UnknownName(f"the World cannot build a body for SRV {srv}")
+        spec = registry.for_srv(srv)
+        if spec.build is None:
+            raise UnknownName(f"the World cannot build a body for SRV {srv}")
+        args = BodyArgs(
+            device=device_name,
+            execution_time=self._instant(execution),
+            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
+            meter_point=meter_point,
+            certificates_of=certificates_of,
+        )
+        body: RequestBody = spec.build(self, args)
+        return body
+
+    # -- what a body builder asks of the scenario (harness.srv.spec.Scene) ---------------
+    def remote_role_of(self, party: str) -> RemotePartyRole | None:
+        return self.party(party).user.role.remote_party_role
+
+    def certificates(self, party: str, role: RemotePartyRole) -> CertificatePair:
+        return self._pair(self.party(party), role)
+
+    def certification_path(self) -> tuple[bytes, ...]:
+        return self._path()
 
     def _request(
         self,

@@ -34,8 +34,8 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period
 from harness.pki import Credential, TestPki
-from harness.reference.cells import S1spFailure
-from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.cells import S1spFailure, certificate_updates
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import resolve
 from harness.signing import sign_payload
 
