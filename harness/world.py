@@ -343,9 +343,19 @@ class World:
         meter_point: str | None = None,
         certificates_of: str | None = None,
         fault: EnvelopeFault | None = None,
+        options: dict[str, str] | None = None,
     ) -> Attempt:
+        """Any SRV in scope; ``options`` carries what only that SRV's steps say."""
         variant = service_request(srv)
-        body = self._body(srv, device_name, execution, period, meter_point, certificates_of)
+        args = BodyArgs(
+            device=device_name,
+            execution_time=self._instant(execution),
+            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
+            meter_point=meter_point,
+            certificates_of=certificates_of,
+            options=tuple(sorted((options or {}).items())),
+        )
+        body = self._body(srv, args)
         if fault is not None:
             self.require("xml_envelope")
         if variant.critical and command_variant is None and endpoint is None and fault is None:
@@ -356,25 +366,10 @@ class World:
         self._exchange(attempt, request, fault)
         return self._finish(attempt)
 
-    def _body(
-        self,
-        srv: str,
-        device_name: str,
-        execution: str | None,
-        period: tuple[str, str] | None,
-        meter_point: str | None,
-        certificates_of: str | None,
-    ) -> RequestBody:
+    def _body(self, srv: str, args: BodyArgs) -> RequestBody:
         spec = registry.for_srv(srv)
         if spec.build is None:
             raise UnknownName(f"the World cannot build a body for SRV {srv}")
-        args = BodyArgs(
-            device=device_name,
-            execution_time=self._instant(execution),
-            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
-            meter_point=meter_point,
-            certificates_of=certificates_of,
-        )
         body: RequestBody = spec.build(self, args)
         return body
 

@@ -49,6 +49,11 @@ class BodyArgs:
     period: Period | None = None
     meter_point: str | None = None
     certificates_of: str | None = None
+    options: tuple[tuple[str, str], ...] = ()
+
+    def option(self, name: str, default: str) -> str:
+        """A value only this SRV's step says (e.g. the credential type of a 6.24.2)."""
+        return dict(self.options).get(name, default)
 
 
 class Samples(Protocol):
