@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 RESULTS ?= reports/allure-results
 REPORT ?= reports/html
 
-.PHONY: run test lint typecheck unit selftest bench bench-quick fuzz soak system-deps clean
+.PHONY: run test test-slow lint typecheck unit selftest bench bench-quick fuzz soak system-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -19,6 +19,9 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dsp-conformance run --target reference --all-profiles --results $(RESULTS) --report $(REPORT)
 
+# `make test` is the everyday gate (a few minutes on 2 cores). The end-to-end suites marked
+# `slow` (whole runs through runner processes and served DSPs, the benchmark self-check) check
+# the same properties through real processes; `make test-slow` runs them, and CI runs both.
 test: lint typecheck selftest unit
 
 lint: $(STAMP)
@@ -29,7 +32,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/pytest -q -m slow
 
 selftest: $(STAMP)
 	$(BIN)/dsp-conformance selftest --target-mode inprocess
