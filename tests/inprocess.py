@@ -5,7 +5,7 @@ the runner paths themselves are covered end to end by the black-box tests."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from harness.adapters.reference import ReferenceAdapter
@@ -36,9 +36,18 @@ def _table(rows: tuple[tuple[str, ...], ...] | None) -> Table | None:
     return [dict(zip(head, row, strict=True)) for row in body]
 
 
-def run_scenario(scenario: ScenarioInfo, profile: str) -> Verdict:
+WorldFactory = Callable[[str], World]
+
+
+def reference_world(profile: str) -> World:
     resolved = resolve(profile)
-    world = World(ReferenceAdapter(resolved), resolved.name)
+    return World(ReferenceAdapter(resolved), resolved.name)
+
+
+def run_scenario(
+    scenario: ScenarioInfo, profile: str, new_world: WorldFactory = reference_world
+) -> Verdict:
+    world = new_world(profile)
     try:
         world.begin(read_tags(scenario.tags))
         for line in scenario.steps:
@@ -62,5 +71,10 @@ def run_scenario(scenario: ScenarioInfo, profile: str) -> Verdict:
     return Verdict(scenario, profile, "passed")
 
 
-def run_all(scenarios: Iterable[ScenarioInfo], profiles: Iterable[str]) -> list[Verdict]:
-    return [run_scenario(s, p) for p in profiles for s in scenarios]
+def run_all(
+    scenarios: Iterable[ScenarioInfo],
+    profiles: Iterable[str],
+    new_world: WorldFactory = reference_world,
+) -> list[Verdict]:
+    chosen = list(scenarios)
+    return [run_scenario(s, p, new_world) for p in profiles for s in chosen]
