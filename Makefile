@@ -19,10 +19,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dsp-conformance run --target reference --all-profiles --results $(RESULTS) --report $(REPORT)
 
-# `make test` is the everyday gate (a few minutes on 2 cores). The end-to-end suites marked
-# `slow` (whole runs through runner processes and served DSPs, the benchmark self-check) check
-# the same properties through real processes; `make test-slow` runs them, and CI runs both.
-test: lint typecheck selftest unit
+# `make test` is the everyday gate (a few minutes on 2 cores): it checks in process what the
+# end-to-end suites check through runner and server processes (the mutant catalogue, the
+# generated suite, the DUIS adapter against the served app). `make test-slow` runs those
+# end-to-end suites (tests marked `slow`, the CLI selftest); CI runs both.
+test: lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -34,7 +35,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/pytest -q -m "not slow"
 
-test-slow: $(STAMP)
+test-slow: selftest
 	$(BIN)/pytest -q -m slow
 
 selftest: $(STAMP)
