@@ -40,7 +40,7 @@ from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
 from harness.pki import TestPki
 
-IN_SCOPE = {"6.15.1", "6.21", "6.23", "6.24.1", "4.1.1", "4.8.1", "8.2"}
+IN_SCOPE = {"6.15.1", "6.21", "6.23", "6.24.1", "6.24.2", "4.1.1", "4.8.1", "8.2"}
 SAMPLE_NAMES = list(sample_requests(TestPki()))
 
 euis = st.integers(0, (1 << 64) - 1).map(Eui64)
@@ -182,7 +182,7 @@ def test_in_scope_templates_decode(
         again = encoded(request, pki)
         duis_schema.validate(parse_untrusted(again))
         assert decode_request(again) == request
-    assert decoded == 22
+    assert decoded == 23
 
 
 def test_template_values_are_read_as_written(duis_data: Path) -> None:
