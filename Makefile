@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 RESULTS ?= reports/allure-results
 REPORT ?= reports/html
 
-.PHONY: run test lint typecheck unit selftest bench bench-quick fuzz soak system-deps clean
+.PHONY: run test test-slow lint typecheck unit selftest bench bench-quick fuzz soak system-deps clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed, found " + sys.version.split()[0]'
@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/dsp-conformance run --target reference --all-profiles --results $(RESULTS) --report $(REPORT)
 
-test: lint typecheck selftest unit
+# `make test` is the everyday gate (a few minutes on 2 cores): it checks in process what the
+# end-to-end suites check through runner and server processes (the mutant catalogue, the
+# generated suite, the DUIS adapter against the served app). `make test-slow` runs those
+# end-to-end suites (tests marked `slow`, the CLI selftest); CI runs both.
+test: lint typecheck unit
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -29,7 +33,10 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 unit: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -m "not slow"
+
+test-slow: selftest
+	$(BIN)/pytest -q -m slow
 
 selftest: $(STAMP)
 	$(BIN)/dsp-conformance selftest --target-mode inprocess

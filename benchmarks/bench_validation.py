@@ -56,7 +56,8 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval
 from harness.pki import Credential, TestPki
-from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.cells import certificate_updates
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import resolve
 from harness.signing import sign_payload
 

@@ -11,6 +11,7 @@ import string
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from harness.adapters.provisioning import (
@@ -35,27 +36,22 @@ from harness.domain.requests import (
     CertificatePair,
     Outcome,
     ReadInstantaneousImportRegisters,
-    ReadInventory,
-    ReadProfileData,
     RequestBody,
-    RequestHandover,
     RequestId,
     Response,
-    RetrieveDeviceSecurityCredentials,
     ServiceRequest,
-    SignedPreCommand,
-    UpdateSecurityCredentialsCoS,
-    UpdateSecurityCredentialsKRP,
 )
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
-from harness.domain.timeline import Interval, Period, format_instant
+from harness.domain.timeline import Interval, format_instant
 from harness.duis.requests import encode_request
 from harness.duis.responses import encode_response
 from harness.duis.schema import duis_dir
 from harness.duis.signing import sign
 from harness.errors import HarnessError
 from harness.pki import Credential, TestPki
-from harness.signing import sign_payload
+from harness.srv import registry
+from harness.srv.signed import SIGNED_PRE_COMMAND
+from harness.srv.spec import BodySpec
 
 START = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 SRVS = ["6.15.1", "6.21", "6.23", "6.24.1", "4.1.1", "4.8.1", "8.2", "1.1.1", "11.2", ""]
@@ -73,6 +69,11 @@ class Cast:
 
     def xml_key(self, user: Eui64) -> Credential:
         return self.pki.issue(user, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+
+    def signing_key(self, user: Eui64) -> ec.EllipticCurvePrivateKey:
+        return self.pki.issue(
+            user, RemotePartyRole.NETWORK_OPERATOR.ou_code, KeyUsage.DIGITAL_SIGNING
+        ).private_key
 
     def pair(self, user: Eui64, role: RemotePartyRole) -> CertificatePair:
         return CertificatePair(
@@ -101,38 +102,25 @@ def request_id(rng: random.Random, cast: Cast | None = None) -> RequestId:
     return RequestId(rng.choice(users), rng.choice(devices), counter)
 
 
+def _carriers() -> list[tuple[str, int, BodySpec[Any]]]:
+    """Each body with the SRV and Command Variant that normally carry it: a critical SRV
+    is transformed first (CV 4), and its signed pre-command follows (CV 5)."""
+    carriers: list[tuple[str, int, BodySpec[Any]]] = []
+    critical = "6.15.1"
+    for spec in registry.specs():
+        for variant in registry.variants_of(spec):
+            cv = 4 if variant.critical else min(variant.command_variants)
+            carriers.append((variant.srv, cv, spec))
+            critical = variant.srv if variant.critical else critical
+    carriers.append((critical, 5, SIGNED_PRE_COMMAND))
+    return carriers
+
+
 def body(rng: random.Random, cast: Cast) -> tuple[str, int, RequestBody]:
     """A body with the SRV and Command Variant that normally carry it."""
-    roles = [RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR]
-    user = rng.choice(cast.users)
-    when = rng.choice([None, moment(rng)])
-    choice = rng.randrange(8)
-    if choice == 0:
-        role = rng.choice(roles)
-        return (
-            "6.15.1",
-            4,
-            UpdateSecurityCredentialsKRP(role, cast.pair(user, role), cast.path, when),
-        )
-    if choice == 1:
-        payload = rng.randbytes(rng.randint(0, 64))
-        key = cast.pki.issue(user, "03", KeyUsage.DIGITAL_SIGNING).private_key
-        return "6.15.1", 5, SignedPreCommand(payload, sign_payload(key, payload))
-    if choice == 2:
-        pair = cast.pair(user, RemotePartyRole.SUPPLIER)
-        return "6.21", 1, RequestHandover(supplier=pair, execution_time=when)
-    if choice == 3:
-        pair = cast.pair(user, RemotePartyRole.SUPPLIER)
-        return "6.23", 1, UpdateSecurityCredentialsCoS(mpan(rng), pair, when)
-    if choice == 4:
-        return "6.24.1", 1, RetrieveDeviceSecurityCredentials()
-    if choice == 5:
-        start = moment(rng)
-        period = Period(start, start + timedelta(minutes=30 * rng.randint(0, 500)))
-        return "4.8.1", 1, ReadProfileData(period, when)
-    if choice == 6:
-        return "8.2", 8, ReadInventory(device_id=rng.choice(cast.devices))
-    return "4.1.1", 1, ReadInstantaneousImportRegisters(when)
+    srv, cv, spec = rng.choice(_carriers())
+    drawn: RequestBody = spec.sample(rng, cast)
+    return srv, cv, drawn
 
 
 def service_request(rng: random.Random, cast: Cast) -> ServiceRequest:

@@ -20,14 +20,7 @@ from datetime import timedelta
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
 from harness.domain.registration import RegistrationData
-from harness.domain.requests import (
-    ReadInstantaneousImportRegisters,
-    ReadProfileData,
-    RequestBody,
-    RequestHandover,
-    UpdateSecurityCredentialsCoS,
-    UpdateSecurityCredentialsKRP,
-)
+from harness.domain.requests import RequestBody
 from harness.domain.roles import UserRole
 from harness.domain.timeline import Interval, Period
 from harness.errors import UnknownName
@@ -36,6 +29,7 @@ from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
 from harness.reference.ownership import OwnershipPolicy, SignedCommand
 from harness.reference.profiles import Profile
 from harness.reference.rules import RULES
+from harness.srv import registry
 
 ProfileTransform = Callable[[Profile], Profile]
 
@@ -99,13 +93,8 @@ def _with_registrations(check: Check, keep: Callable[[Interval], Interval | None
 
 
 def _without_execution_time(body: RequestBody) -> RequestBody:
-    if isinstance(body, ReadInstantaneousImportRegisters | ReadProfileData):
-        return replace(body, execution_time=None)
-    if isinstance(body, UpdateSecurityCredentialsKRP):
-        return replace(body, execution_time=None)
-    if isinstance(body, RequestHandover | UpdateSecurityCredentialsCoS):
-        return replace(body, execution_time=None)
-    return body
+    without: RequestBody = registry.for_body(body).without_execution_time(body)
+    return without
 
 
 def _smets_critical(check: Check, generation: Generation) -> bool:
@@ -138,10 +127,10 @@ def _scope_without_smets1_critical(profile: Profile) -> Profile:
 
 
 def _range_start_only(inner: Rule, check: Check) -> Rejection | None:
-    body = check.request.body
-    if not isinstance(body, ReadProfileData):
+    body, period = check.request.body, check.request.requested_period
+    if period is None:
         return inner(check)
-    start_only = replace(body, period=Period(body.period.start, body.period.start))
+    start_only = registry.for_body(body).with_period(body, Period(period.start, period.start))
     return inner(replace(check, request=replace(check.request, body=start_only)))
 
 

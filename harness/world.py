@@ -39,17 +39,11 @@ from harness.domain.requests import (
     CertificatePair,
     Endpoint,
     Outcome,
-    ReadInstantaneousImportRegisters,
-    ReadInventory,
-    ReadProfileData,
     RequestBody,
-    RequestHandover,
     RequestId,
     Response,
-    RetrieveDeviceSecurityCredentials,
     ServiceRequest,
     SignedPreCommand,
-    UpdateSecurityCredentialsCoS,
     UpdateSecurityCredentialsKRP,
 )
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
@@ -60,6 +54,8 @@ from harness.expectations import Expectation, Observed, expectation_for_profile,
 from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.signing import sign_payload
+from harness.srv import registry
+from harness.srv.spec import BodyArgs
 from harness.tags import CAPABILITIES, ScenarioTags
 
 
@@ -358,9 +354,19 @@ class World:
         meter_point: str | None = None,
         certificates_of: str | None = None,
         fault: EnvelopeFault | None = None,
+        options: dict[str, str] | None = None,
     ) -> Attempt:
+        """Any SRV in scope; ``options`` carries what only that SRV's steps say."""
         variant = service_request(srv)
-        body = self._body(srv, device_name, execution, period, meter_point, certificates_of)
+        args = BodyArgs(
+            device=device_name,
+            execution_time=self._instant(execution),
+            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
+            meter_point=meter_point,
+            certificates_of=certificates_of,
+            options=tuple(sorted((options or {}).items())),
+        )
+        body = self._body(srv, args)
         if fault is not None:
             self.require("xml_envelope")
         if variant.critical and command_variant is None and endpoint is None and fault is None:
@@ -371,54 +377,22 @@ class World:
         self._exchange(attempt, request, fault)
         return self._finish(attempt)
 
-    def _body(
-        self,
-        srv: str,
-        device_name: str,
-        execution: str | None,
-        period: tuple[str, str] | None,
-        meter_point: str | None,
-        certificates_of: str | None,
-    ) -> RequestBody:
-        when = self._instant(execution)
-        if srv == "4.8.1":
-            start, end = period or ("2026-01-01", "2026-01-02")
-            return ReadProfileData(Period(parse_instant(start), parse_instant(end)), when)
-        if srv == "4.1.1":
-            return ReadInstantaneousImportRegisters(when)
-        if srv == "6.24.1":
-            return RetrieveDeviceSecurityCredentials()
-        if srv == "8.2":
-            return ReadInventory(device_id=self.device(device_name).device_id)
-        owner = self.party(certificates_of) if certificates_of else None
-        if srv == "6.23":
-            point = (
-                self.meter_point(meter_point)
-                if meter_point
-                else self.device(device_name).meter_point
-            )
-            if point is None or owner is None:
-                raise InvalidValue(
-                    "SRV 6.23 needs a meter point and the gaining supplier's certificates"
-                )
-            return UpdateSecurityCredentialsCoS(
-                point, self._pair(owner, RemotePartyRole.SUPPLIER), when, self._path()
-            )
-        if srv == "6.21":
-            if owner is None:
-                raise InvalidValue("SRV 6.21 needs the certificates to hand over to")
-            role = owner.user.role.remote_party_role
-            pair = self._pair(owner, role) if role else None
-            supplier = pair if role is RemotePartyRole.SUPPLIER else None
-            network = pair if role is RemotePartyRole.NETWORK_OPERATOR else None
-            return RequestHandover(supplier, network, when, self._path())
-        if srv == "6.15.1":
-            if owner is None:
-                raise InvalidValue("SRV 6.15.1 needs the certificates it places")
-            role = owner.user.role.remote_party_role
-            assert role is not None
-            return UpdateSecurityCredentialsKRP(role, self._pair(owner, role), self._path(), when)
-        raise UnknownName(f"the World cannot build a body for SRV {srv}")
+    def _body(self, srv: str, args: BodyArgs) -> RequestBody:
+        spec = registry.for_srv(srv)
+        if spec.build is None:
+            raise UnknownName(f"the World cannot build a body for SRV {srv}")
+        body: RequestBody = spec.build(self, args)
+        return body
+
+    # -- what a body builder asks of the scenario (harness.srv.spec.Scene) ---------------
+    def remote_role_of(self, party: str) -> RemotePartyRole | None:
+        return self.party(party).user.role.remote_party_role
+
+    def certificates(self, party: str, role: RemotePartyRole) -> CertificatePair:
+        return self._pair(self.party(party), role)
+
+    def certification_path(self) -> tuple[bytes, ...]:
+        return self._path()
 
     def _request(
         self,

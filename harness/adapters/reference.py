@@ -20,8 +20,8 @@ from harness.domain.requests import CertificatePair, RequestId, Response, Servic
 from harness.domain.roles import RemotePartyRole
 from harness.errors import NotApplicable
 from harness.pki import Credential
-from harness.reference.cells import S1spFailure
-from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.cells import S1spFailure, certificate_updates
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import Profile
 
 

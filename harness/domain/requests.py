@@ -68,6 +68,12 @@ ENDPOINT_FOR_VARIANT: dict[int, Endpoint] = {
 }
 
 
+class RequestBody:
+    """The base of every Service Request body; ``harness/srv`` holds one spec per body type."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class CertificatePair:
     """Replacement organisation certificates (DER) for one remote party."""
@@ -77,7 +83,7 @@ class CertificatePair:
 
 
 @dataclass(frozen=True)
-class UpdateSecurityCredentialsKRP:
+class UpdateSecurityCredentialsKRP(RequestBody):
     """SRV 6.15.1: replace a remote party's certificates on a device (critical)."""
 
     remote_party_role: RemotePartyRole
@@ -88,7 +94,7 @@ class UpdateSecurityCredentialsKRP:
 
 
 @dataclass(frozen=True)
-class RequestHandover:
+class RequestHandover(RequestBody):
     """SRV 6.21: hand a DCC-controlled device over to real certificates."""
 
     supplier: CertificatePair | None = None
@@ -98,7 +104,7 @@ class RequestHandover:
 
 
 @dataclass(frozen=True)
-class UpdateSecurityCredentialsCoS:
+class UpdateSecurityCredentialsCoS(RequestBody):
     """SRV 6.23: change of supplier; the DCC signs as transitional CoS."""
 
     meter_point: MeterPoint
@@ -108,19 +114,19 @@ class UpdateSecurityCredentialsCoS:
 
 
 @dataclass(frozen=True)
-class RetrieveDeviceSecurityCredentials:
+class RetrieveDeviceSecurityCredentials(RequestBody):
     """SRV 6.24.1: read the certificate IDs a device holds."""
 
 
 @dataclass(frozen=True)
-class ReadInstantaneousImportRegisters:
+class ReadInstantaneousImportRegisters(RequestBody):
     """SRV 4.1.1."""
 
     execution_time: datetime | None = None
 
 
 @dataclass(frozen=True)
-class ReadProfileData:
+class ReadProfileData(RequestBody):
     """SRV 4.8.1: has a requested date range (``ReadLogPeriod``)."""
 
     period: Period
@@ -128,7 +134,7 @@ class ReadProfileData:
 
 
 @dataclass(frozen=True)
-class ReadInventory:
+class ReadInventory(RequestBody):
     """SRV 8.2 (non-device): by Device ID or by meter point."""
 
     device_id: Eui64 | None = None
@@ -136,23 +142,11 @@ class ReadInventory:
 
 
 @dataclass(frozen=True)
-class SignedPreCommand:
+class SignedPreCommand(RequestBody):
     """Command Variant 5: the User's signature over the pre-command the DSP returned."""
 
     pre_command: bytes
     signature: bytes
-
-
-RequestBody = (
-    UpdateSecurityCredentialsKRP
-    | RequestHandover
-    | UpdateSecurityCredentialsCoS
-    | RetrieveDeviceSecurityCredentials
-    | ReadInstantaneousImportRegisters
-    | ReadProfileData
-    | ReadInventory
-    | SignedPreCommand
-)
 
 
 @dataclass(frozen=True)
@@ -182,7 +176,8 @@ class ServiceRequest:
 
     @property
     def requested_period(self) -> Period | None:
-        return self.body.period if isinstance(self.body, ReadProfileData) else None
+        period = getattr(self.body, "period", None)
+        return period if isinstance(period, Period) else None
 
     def routed_endpoint(self) -> Endpoint | None:
         """The endpoint it arrived on; in-process requests go where their variant belongs."""

@@ -35,16 +35,6 @@ def prefixed(tag: str) -> str:
     return tag
 
 
-# Body elements of the Service Requests the codec maps onto the domain.
-UPDATE_SECURITY_CREDENTIALS_KRP = "UpdateSecurityCredentialsKRP"
-REQUEST_HANDOVER = "RequestHandoverOfDCCControlledDevice"
-UPDATE_SECURITY_CREDENTIALS_COS = "UpdateSecurityCredentialsCoS"
-RETRIEVE_DEVICE_SECURITY_CREDENTIALS_KRP = "RetrieveDeviceSecurityCredentialsKRP"
-READ_INSTANTANEOUS_IMPORT_REGISTERS = "ReadInstantaneousImportRegisters"
-READ_ACTIVE_IMPORT_PROFILE_DATA = "ReadActiveImportProfileData"
-READ_INVENTORY = "ReadInventory"
-SIGNED_PRE_COMMAND = "SignedPreCommand"
-
 # DUIS ``RemotePartyRole`` spellings. The domain enum's values differ for two roles, and
 # DUIS has no remote party role for the WAN provider (a 6.15.1 cannot name that cell).
 _ROLE_SPELLING: dict[RemotePartyRole, str] = {

@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
+from harness.domain.requests import CertificatePair
 from harness.domain.roles import RemotePartyRole
 from harness.errors import HarnessError
 
@@ -23,6 +24,18 @@ class Cell:
 
 
 CellMap = Mapping[Cell, OrgCertificate]
+
+
+def certificate_updates(role: RemotePartyRole, pair: CertificatePair) -> dict[Cell, OrgCertificate]:
+    """The cells a replacement pair for ``role`` writes."""
+    updates: dict[Cell, OrgCertificate] = {}
+    if pair.digital_signing is not None:
+        updates[Cell(role, KeyUsage.DIGITAL_SIGNING)] = OrgCertificate.from_der(
+            pair.digital_signing
+        )
+    if pair.key_agreement is not None:
+        updates[Cell(role, KeyUsage.KEY_AGREEMENT)] = OrgCertificate.from_der(pair.key_agreement)
+    return updates
 
 
 class S1spFailure(HarnessError):

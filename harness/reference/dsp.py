@@ -4,33 +4,26 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from harness.domain.certificates import KeyUsage, OrgCertificate
+from harness.domain.certificates import KeyUsage
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
 from harness.domain.requests import (
     ALERTED_WHEN_FUTURE_DATED,
-    CertificatePair,
     Outcome,
-    ReadInstantaneousImportRegisters,
-    ReadInventory,
-    ReadProfileData,
-    RequestHandover,
     Response,
-    RetrieveDeviceSecurityCredentials,
     ServiceRequest,
     SignedPreCommand,
-    UpdateSecurityCredentialsCoS,
-    UpdateSecurityCredentialsKRP,
 )
-from harness.domain.roles import RemotePartyRole
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
 from harness.reference.ownership import SignedCommand
 from harness.reference.profiles import Profile
 from harness.reference.state import DspState, PendingCommand, ScheduledCommand
 from harness.signing import signed_by
+from harness.srv import registry
+from harness.srv.spec import Effect
 
 # The requirements the engine's own flow enforces (the rule table holds the others).
 REPLAY = "DUIS-request-id"
@@ -38,30 +31,12 @@ PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
 FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
 
-# The cells SRV 6.24.1 reports: the supplier's and the network operator's certificates.
-READABLE_CELLS = frozenset(
-    Cell(role, usage)
-    for role in (RemotePartyRole.SUPPLIER, RemotePartyRole.NETWORK_OPERATOR)
-    for usage in KeyUsage
-)
-
 
 def pre_command_for(request: ServiceRequest) -> bytes:
     """The GBCS payload the DSP returns for a critical request (a stable digest stands in
     for the GBCS encoding; what matters is that any alteration is detectable)."""
     digest = hashlib.sha256(repr((request.srv, request.body)).encode()).hexdigest()
     return f"GBCS|{request.request_id}|{request.srv}|{digest}".encode()
-
-
-def certificate_updates(role: RemotePartyRole, pair: CertificatePair) -> dict[Cell, OrgCertificate]:
-    updates: dict[Cell, OrgCertificate] = {}
-    if pair.digital_signing is not None:
-        updates[Cell(role, KeyUsage.DIGITAL_SIGNING)] = OrgCertificate.from_der(
-            pair.digital_signing
-        )
-    if pair.key_agreement is not None:
-        updates[Cell(role, KeyUsage.KEY_AGREEMENT)] = OrgCertificate.from_der(pair.key_agreement)
-    return updates
 
 
 @dataclass(frozen=True)
@@ -113,12 +88,13 @@ class ReferenceDsp:
         variant = check.variant
         assert variant is not None  # the pipeline rejects unknown SRVs
         if variant.non_device:
-            return Response(request.request_id, "I0", Outcome.COMPLETED, data=self._read(check))
+            data = self._effect(check).data
+            return Response(request.request_id, "I0", Outcome.COMPLETED, data=data)
         if variant.critical:
             pre_command = pre_command_for(request)
             self.state.pending[request.request_id] = PendingCommand(request, pre_command)
             return Response(request.request_id, "I0", Outcome.TRANSFORMED, pre_command=pre_command)
-        self._execute_or_schedule(check, *self._effects(check))
+        self._execute_or_schedule(check, self._effect(check))
         return Response(request.request_id, "I99", Outcome.ACKNOWLEDGED)
 
     def advance_to(self, moment: datetime) -> None:
@@ -187,7 +163,7 @@ class ReferenceDsp:
         if rejection is not None:
             self._post(original, rejection)
         else:
-            self._execute_or_schedule(check, *self._effects(check))
+            self._execute_or_schedule(check, self._effect(check))
         return Response(request.request_id, "I99", Outcome.ACKNOWLEDGED)
 
     def _ownership(self, check: Check, signed: SignedPreCommand) -> Rejection | None:
@@ -210,65 +186,21 @@ class ReferenceDsp:
         return self.profile.s1sp_ownership(command)
 
     # -- effects --------------------------------------------------------------------
-    def _effects(
-        self, check: Check
-    ) -> tuple[dict[Cell, OrgCertificate], tuple[tuple[str, str], ...], bool]:
-        body = check.request.body
-        if isinstance(body, UpdateSecurityCredentialsKRP):
-            return certificate_updates(body.remote_party_role, body.replacement), (), False
-        if isinstance(body, RequestHandover):
-            updates: dict[Cell, OrgCertificate] = {}
-            if body.supplier is not None:
-                updates |= certificate_updates(RemotePartyRole.SUPPLIER, body.supplier)
-            if body.network_operator is not None:
-                updates |= certificate_updates(
-                    RemotePartyRole.NETWORK_OPERATOR, body.network_operator
-                )
-            return updates, (), True
-        if isinstance(body, UpdateSecurityCredentialsCoS):
-            return certificate_updates(RemotePartyRole.SUPPLIER, body.replacement), (), False
-        return {}, self._read(check), False
-
-    def _read(self, check: Check) -> tuple[tuple[str, str], ...]:
-        body = check.request.body
-        device = check.device
-        if isinstance(body, RetrieveDeviceSecurityCredentials) and device is not None:
-            return tuple(
-                (str(cell), str(cert.id))
-                for cell in sorted(READABLE_CELLS, key=str)
-                if (cert := self.state.current_certificate(device.device_id, cell)) is not None
-            )
-        if isinstance(body, ReadInstantaneousImportRegisters):
-            return (("ImportRegister", str(check.request.target.value % 100000)),)
-        if isinstance(body, ReadProfileData):
-            half_hours = (body.period.end - body.period.start) // timedelta(minutes=30)
-            return (("ProfileEntries", str(half_hours)),)
-        if isinstance(body, ReadInventory):
-            rows = [
-                d
-                for d in self.state.smi.values()
-                if (body.device_id is None or d.device_id == body.device_id)
-                and (body.meter_point is None or d.meter_point == body.meter_point)
-            ]
-            return tuple(
-                (str(d.device_id), f"{d.device_type.value} {d.generation.value} {d.status.value}")
-                for d in rows
-            )
-        return ()
+    def _effect(self, check: Check) -> Effect:
+        request = check.request
+        return registry.for_body(request.body).effect(request.body, request.target, self.state)
 
     def _execute_or_schedule(
         self,
         check: Check,
-        updates: dict[Cell, OrgCertificate],
-        data: tuple[tuple[str, str], ...],
-        clears_dcc_control: bool,
+        effect: Effect,
     ) -> None:
         command = ScheduledCommand(
             due=check.evaluation_time,
             request=check.request,
-            updates=updates,
-            result_data=data,
-            clears_dcc_control=clears_dcc_control,
+            updates=dict(effect.updates),
+            result_data=effect.data,
+            clears_dcc_control=effect.clears_dcc_control,
         )
         if command.due > check.now:
             self.state.scheduled.append(command)

@@ -42,6 +42,7 @@ PIPELINE: tuple[str, ...] = (
     "SRV-6.15.1-execution-time",
     "SRV-6.21-handover",
     "SRV-6.23-cos",
+    "SRV-6.24.2-device-certificate",
 )
 
 

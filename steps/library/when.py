@@ -149,3 +149,11 @@ def orphan_signed(world: World, party: str, device: str) -> None:
 )
 def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fault: str) -> None:
     world.send(party, srv, device, fault=envelope_fault(fault))
+
+
+@when(
+    '{party:Name} sends SRV 6.24.2 to "{device}" asking for its {credential:Words} certificate',
+    example='Supplier-1 sends SRV 6.24.2 to "meter-1" asking for its key agreement certificate',
+)
+def send_device_credentials(world: World, party: str, device: str, credential: str) -> None:
+    world.send(party, "6.24.2", device, options={"credential_type": credential})

@@ -1,5 +1,6 @@
 """Break one rule of the reference (here, in the test) and watch the scenarios that cover
-it fail: the suite is able to fail."""
+it fail: the suite is able to fail. Checked in process on every scenario (the default run)
+and through a real runner process (slow, ``make test-slow``)."""
 
 from __future__ import annotations
 
@@ -12,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from harness.features import read_features
+from harness.reference.rules import RULES
 from harness.settings import DEFAULT_FEATURES
 from harness.tags import read_tags
 from tests.blackbox.cli import REPO, results
-
-pytestmark = pytest.mark.slow
+from tests.inprocess import run_all
 
 BROKEN_RULE = textwrap.dedent(
     """
@@ -69,8 +70,25 @@ def _failed_scenarios(tmp_path: Path) -> list[tuple[str, str]]:
     ]
 
 
+def _in_process_failures(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    monkeypatch.setitem(RULES, "SRPD-6.1f", lambda check: None)  # SRPD 6.1(f) never rejects
+    verdicts = run_all(read_features(DEFAULT_FEATURES), ["baseline"])
+    assert {v.status for v in verdicts} <= {"passed", "failed", "skipped"}
+    return [v.key for v in verdicts if v.status == "failed"]
+
+
+def test_breaking_srpd_fails_the_scenarios_that_cover_it_in_process(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _check(_in_process_failures(monkeypatch))
+
+
+@pytest.mark.slow
 def test_breaking_srpd_fails_the_scenarios_that_cover_it(tmp_path: Path) -> None:
-    failed = _failed_scenarios(tmp_path)
+    _check(_failed_scenarios(tmp_path))
+
+
+def _check(failed: list[tuple[str, str]]) -> None:
     assert len(failed) >= 10, failed
     requirements = {
         (s.feature, s.name): read_tags(s.tags).requirements for s in read_features(DEFAULT_FEATURES)

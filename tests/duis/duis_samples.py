@@ -34,10 +34,11 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period
 from harness.pki import Credential, TestPki
-from harness.reference.cells import S1spFailure
-from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.cells import S1spFailure, certificate_updates
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import resolve
 from harness.signing import sign_payload
+from harness.srv.retrieval import CredentialType, RetrieveDeviceSecurityCredentialsDevice
 
 START = datetime(2026, 3, 1, 10, 0, tzinfo=UTC)
 MPAN = make_mpan("120000000001")
@@ -112,6 +113,13 @@ def sample_requests(pki: TestPki) -> dict[str, ServiceRequest]:
             supplier, meter, "6.23", 1, UpdateSecurityCredentialsCoS(MPAN, sup_pair, later)
         ),
         "6.24.1": request(supplier, meter, "6.24.1", 1, RetrieveDeviceSecurityCredentials()),
+        "6.24.2": request(
+            supplier,
+            meter,
+            "6.24.2",
+            4,
+            RetrieveDeviceSecurityCredentialsDevice(CredentialType.KEY_AGREEMENT),
+        ),
         "4.1.1": request(supplier, meter, "4.1.1", 1, ReadInstantaneousImportRegisters()),
         "4.1.1 future-dated": request(
             supplier, meter, "4.1.1", 1, ReadInstantaneousImportRegisters(later)
@@ -207,8 +215,16 @@ class ReferenceRun:
         assert role is not None
         return UpdateSecurityCredentialsKRP(role, self.pair(certificates_of), ca_path(self.pki))
 
-    def critical(self, sender: str, device: str, body: RequestBody, *, alter: bool = False) -> None:
-        request = self.request(sender, device, "6.15.1", 4, body)
+    def critical(
+        self,
+        sender: str,
+        device: str,
+        body: RequestBody,
+        *,
+        alter: bool = False,
+        srv: str = "6.15.1",
+    ) -> None:
+        request = self.request(sender, device, srv, 4, body)
         transformed = self.submit(request)
         if transformed.pre_command is None:
             return
@@ -217,9 +233,7 @@ class ReferenceRun:
         if alter:
             pre_command += b"|altered"
         self.submit(
-            ServiceRequest(
-                request.request_id, "6.15.1", 5, SignedPreCommand(pre_command, signature)
-            )
+            ServiceRequest(request.request_id, srv, 5, SignedPreCommand(pre_command, signature))
         )
 
     def collect_outbox(self) -> None:
@@ -266,6 +280,8 @@ def reference_run(pki: TestPki) -> ReferenceRun:
         )
     )
     run.critical("NO-A", "esme2", run.krp("NO-A"))  # transformed, acknowledged, completed
+    device_credentials = RetrieveDeviceSecurityCredentialsDevice()
+    run.critical("SUP-A", "esme2", device_credentials, srv="6.24.2")  # the meter's own certificate
     run.critical("NO-B", "esme2", run.krp("NO-B"))  # the SMETS2 device refuses (ownership)
     run.critical("NO-A", "wrong-no", run.krp("NO-A"))  # the S1SP refuses (ownership)
     run.critical("NO-A", "esme1", run.krp("NO-A"), alter=True)  # E51

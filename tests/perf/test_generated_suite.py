@@ -20,8 +20,11 @@ from harness.generate import (
     planned,
     stale,
 )
+from harness.reference.profiles import PROFILES
+from harness.reference.rules import RULES
 from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import results, run_cli
+from tests.inprocess import run_all
 from tests.perf.suites import generated, tags_of
 
 TABLE = DEFAULT_TABLES / "authorisation.yaml"
@@ -121,6 +124,35 @@ def test_tags_that_do_not_name_the_generated_suite_leave_it_out(tmp_path: Path) 
     found = results(tmp_path / "g")
     assert found
     assert all("generated" in tags_of(r) for r in found)
+
+
+ALL_PROFILES = [*PROFILES, "baseline+mp063-check"]
+
+
+def test_every_generated_scenario_passes_under_every_profile_in_process() -> None:
+    """The generator's oracle (each example's expected outcome) against the reference DSP,
+    through the same steps and World as a run; the runner path is the slow test below."""
+    scenarios = read_features(DEFAULT_OUT)
+    assert len(scenarios) == load_table(TABLE).size()
+    verdicts = run_all(scenarios, ALL_PROFILES)
+    assert len(verdicts) == len(ALL_PROFILES) * len(scenarios)
+    wrong = [
+        f"{v.profile}: {v.scenario.name}: {v.message}" for v in verdicts if v.status != "passed"
+    ]
+    assert not wrong, "\n".join(wrong[:10])
+
+
+def test_the_in_process_comparison_catches_a_reference_that_disagrees_with_the_oracle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(RULES, "DUIS-E2", lambda check: None)  # roles never refused
+    scenarios = [s for s in read_features(DEFAULT_OUT) if "req:DUIS-E2" in s.tags]
+    assert scenarios
+    verdicts = run_all(scenarios, ["baseline"])
+    failed = [v for v in verdicts if v.status == "failed"]
+    assert failed
+    assert all(v.status in ("failed", "passed") for v in verdicts)
+    assert all("E2" in v.message for v in failed), failed[0].message
 
 
 @pytest.mark.slow

@@ -16,6 +16,7 @@ from harness.mutants import mutant
 from harness.report.killmatrix import read_kill_matrix
 from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import results, run_cli
+from tests.selftest.test_kills_inprocess import kills_in_process
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +47,8 @@ def test_every_selected_mutant_is_killed_and_the_matrix_is_written(tmp_path: Pat
         assert row.killed_by, f"{row.name} survived"
         assert set(row.killed_by) <= scenario_names
         assert row.description == mutant(row.name).description
+        # the runner processes find exactly what the in-process check finds
+        assert set(row.killed_by) == set().union(*kills_in_process(row.name).values())
 
     document = json.loads((tmp_path / "kill-matrix.json").read_text(encoding="utf-8"))
     for row in document["mutants"]:

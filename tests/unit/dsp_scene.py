@@ -36,9 +36,9 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, parse_instant
 from harness.pki import Credential, TestPki, shared_pki
-from harness.reference.cells import Cell
+from harness.reference.cells import Cell, certificate_updates
 from harness.reference.context import Check
-from harness.reference.dsp import ReferenceDsp, certificate_updates
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import resolve
 from harness.reference.state import DspState
 from harness.signing import sign_payload

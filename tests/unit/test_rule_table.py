@@ -37,6 +37,7 @@ from harness.reference.context import Check, Rejection
 from harness.reference.dsp import FLOW_REQUIREMENTS
 from harness.reference.profiles import Profile, profile_names, resolve
 from harness.reference.rules import LIMBS, RULES, RuleTableError
+from harness.srv.retrieval import RetrieveDeviceSecurityCredentialsDevice
 
 ACCEPT = None
 Build = Callable[[Scene], ServiceRequest]
@@ -84,6 +85,11 @@ def read_inventory(sender: str, device: str, endpoint: Endpoint | None = None) -
         return scene.request(sender, device, "8.2", body, endpoint=endpoint)
 
     return build
+
+
+def device_credentials(sender: str, device: str) -> Build:
+    body = RetrieveDeviceSecurityCredentialsDevice()
+    return lambda scene: scene.request(sender, device, "6.24.2", body, command_variant=4)
 
 
 def krp(
@@ -353,6 +359,18 @@ ROWS: tuple[Row, ...] = (
         "NO certificates as the supplier's",
         change_of_supplier("SUP-A", "esme2", "own", "NO-A"),
         ("E061504", "SRV-6.23-cos"),
+    ),
+    Row(
+        "SRV-6.24.2-device-certificate",
+        "a SMETS2 meter's own certificate",
+        device_credentials("SUP-A", "esme2"),
+        ACCEPT,
+    ),
+    Row(
+        "SRV-6.24.2-device-certificate",
+        "a SMETS1 meter, which holds no device certificate",
+        device_credentials("SUP-A", "esme1"),
+        ("E062401", "SRV-6.24.2-device-certificate"),
     ),
     # -- the MP063 switch ----------------------------------------------------------------
     Row(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.domain.certificates import KeyUsage, OrgCertificate
-from harness.domain.devices import DeviceType
+from harness.domain.devices import DeviceType, Generation
 from harness.domain.meterpoint import Fuel
 from harness.domain.requests import (
     CertificatePair,
@@ -15,6 +15,7 @@ from harness.domain.roles import RemotePartyRole, UserRole
 from harness.errors import InvalidValue
 from harness.reference.context import Check, Rejection
 from harness.reference.rules import rule
+from harness.srv.retrieval import RetrieveDeviceSecurityCredentialsDevice
 
 # Which remote party cells a sender may replace with 6.15.1, by sender and device [model].
 SUPPLIER_MAY_PLACE_NO_ON = frozenset({DeviceType.ESME})
@@ -119,6 +120,19 @@ def change_of_supplier(check: Check) -> Rejection | None:
     problem = _pair_problem(body.replacement, RemotePartyRole.SUPPLIER)
     if problem:
         return Rejection("E061504", problem)
+    return None
+
+
+@rule("SRV-6.24.2-device-certificate")
+def device_certificate(check: Check) -> Rejection | None:
+    body, device = check.request.body, check.device
+    if not isinstance(body, RetrieveDeviceSecurityCredentialsDevice) or device is None:
+        return None
+    if device.generation is not Generation.SMETS2:
+        return Rejection(
+            "E062401",
+            f"a {device.generation.value} device holds no device certificate",
+        )
     return None
 
 
