@@ -25,13 +25,18 @@ from harness.domain.requests import (
 )
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.responses import encode_response
-from harness.errors import ConfigurationError, Inconclusive
+from harness.duis.xml_signer import XmlSigner
+from harness.errors import ConfigurationError, Inconclusive, NonConformance
 from harness.pki import TestPki
 
 Handler = Callable[[httpx.Request], httpx.Response]
 USER = Eui64(0x90B3D51F30010000)
 DEVICE = Eui64(0x00DB1234567890A0)
+DSP_ID = Eui64(0x90B3D51F30000002)
 CAPABILITIES = {"provision": True, "move_clock": True, "inspect": True, "inject_faults": True}
+_DSP_PKI = TestPki("ZD")
+_DSP_CREDENTIAL = _DSP_PKI.issue(DSP_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+DSP = XmlSigner(_DSP_CREDENTIAL.private_key, _DSP_CREDENTIAL.certificate.certificate)
 
 
 @pytest.fixture
@@ -61,7 +66,10 @@ def target(
             return httpx.Client(base_url=base_url, transport=httpx.MockTransport(handle))
 
         monkeypatch.setattr(http_adapter, "client_for", client_for)
-        settings = config or TargetConfig(timeout=1.0, response_timeout=0.2, retries=0)
+        settings = replace(
+            config or TargetConfig(timeout=1.0, response_timeout=0.2, retries=0),
+            dsp_certificates=(DSP.certificate,),
+        )
         adapter = http_adapter.DuisHttpAdapter("http://dsp.mock", settings)
         adapter.enrol_signer(USER, pki.issue(USER, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING))
         made.append(adapter)
@@ -79,7 +87,7 @@ def _read(counter: int = 1) -> ServiceRequest:
 
 
 def _answer(response: Response) -> Handler:
-    xml = encode_response(response, datetime(2026, 3, 1, tzinfo=UTC), srv="4.1.1")
+    xml = DSP.sign(encode_response(response, datetime(2026, 3, 1, tzinfo=UTC), srv="4.1.1"))
     return lambda request: httpx.Response(
         200, content=xml, headers={"content-type": "application/xml"}
     )
@@ -186,11 +194,11 @@ def test_an_unreachable_target_is_retried_then_inconclusive(
     assert len(calls) == 3
 
 
-def test_an_answer_for_another_request_is_inconclusive(
+def test_an_answer_for_another_request_is_the_targets_nonconformance(
     target: Callable[..., http_adapter.DuisHttpAdapter],
 ) -> None:
     other = replace(_read(8).request_id, counter=9)
-    with pytest.raises(Inconclusive, match="response names RequestID"):
+    with pytest.raises(NonConformance, match="response names RequestID"):
         target(_answer(Response(other, "I99", Outcome.ACKNOWLEDGED))).submit(_read(8))
 
 
@@ -202,3 +210,20 @@ def test_a_final_response_that_never_arrives_is_inconclusive(
     adapter.submit(request)
     with pytest.raises(Inconclusive, match=r"no final response .* within 0.2 s"):
         adapter.collect(request.request_id)
+
+
+def test_an_answer_signed_by_another_key_is_the_targets_nonconformance(
+    target: Callable[..., http_adapter.DuisHttpAdapter],
+) -> None:
+    request = _read(12)
+    impostor = TestPki("ZX").issue(DSP_ID, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    forged = XmlSigner(impostor.private_key, impostor.certificate.certificate).sign(
+        encode_response(
+            Response(request.request_id, "I99", Outcome.ACKNOWLEDGED),
+            datetime(2026, 3, 1, tzinfo=UTC),
+            srv="4.1.1",
+        )
+    )
+    adapter = target(lambda http: httpx.Response(200, content=forged))
+    with pytest.raises(NonConformance):
+        adapter.submit(request)
