@@ -27,7 +27,7 @@ from harness.domain.devices import Generation
 from harness.domain.eui import Eui64
 from harness.domain.requests import Outcome, Response
 from harness.duis.annotation import Annotation, write_annotation
-from harness.duis.lexical import write_base64, write_datetime
+from harness.duis.lexical import write_base64, write_datetime, write_free_text
 from harness.duis.mmc import (
     S1SP_ALERT_CODE,
     S1SP_ALERT_DCC_CODE,
@@ -182,7 +182,7 @@ def _s1sp_alert(draft: _Draft) -> etree._Element:
     add(alert, "DeviceID", str(draft.context.device_id or response.request_id.target))
     add(alert, "S1SPAlertCode", S1SP_ALERT_CODE.get(response.code, S1SP_ALERT_CODE["I0"]))
     if response.detail:
-        add(alert, "AdditionalInformation", response.detail)
+        add(alert, "AdditionalInformation", write_free_text(response.detail, 200))
     add(alert, "DateTime", write_datetime(draft.when))
     signed = etree.fromstring(
         draft.s1sp.sign(etree.tostring(alert, xml_declaration=True, encoding="UTF-8"))

@@ -96,3 +96,14 @@ def read_int(text: str, path: str) -> int:
     if not re.fullmatch(r"[+-]?\d{1,30}", value):
         raise DuisSchemaError(f"{path}: {text!r} is not an integer")
     return int(value)
+
+
+# Characters XML 1.0 cannot carry (C0 controls but tab, LF and CR; surrogates; U+FFFE/F).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def write_free_text(text: str, max_length: int) -> str:
+    """Free text for an ``xs:string`` element of at most ``max_length`` characters: what
+    XML cannot carry becomes U+FFFD, and what is too long is cut, ending in an ellipsis."""
+    clean = _NOT_XML.sub("\ufffd", text)
+    return clean if len(clean) <= max_length else clean[: max_length - 1] + "…"

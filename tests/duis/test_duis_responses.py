@@ -229,3 +229,18 @@ def test_generated_responses_are_valid_duis(
     duis_schema: DuisSchema, response: Response, srv: str
 ) -> None:
     duis_schema.validate(parse_untrusted(encode_response(response, WHEN, srv=srv)))
+
+
+def test_an_s1sp_refusal_with_any_detail_stays_schema_valid(
+    duis_schema: DuisSchema, s1sp: XmlSigner
+) -> None:
+    """AdditionalInformation is an xs:string of at most 200 characters: control characters
+    and over-long reasons must not make the alert unreadable or invalid."""
+    request_id = RequestId(Eui64(0x90B3D51F30020000), Eui64(0x00DB1234567890A1), 7)
+    for detail in ("\x00\x01 bell\x07", "x" * 500, "ok"):
+        response = Response(request_id, "I0", Outcome.REJECTED, answered_by="S1SP", detail=detail)
+        context = Answering("6.15.1", request_id.target, Generation.SMETS1, explain=False)
+        xml = s1sp.sign(encode_answer(response, WHEN, context, s1sp))
+        duis_schema.validate(parse_untrusted(xml))
+        read = decode_response(xml)
+        assert (read.outcome, read.answered_by) == (Outcome.REJECTED, "S1SP")
