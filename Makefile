@@ -49,14 +49,17 @@ soak: $(STAMP)
 # Debian packages some tests use (xmlsec1 for independent signature checks, chromium to
 # look at the rendered reports, a JDK to build the DCC's signing tool, Node.js and npm for
 # duis-parser). Tests that need them skip with a reason when absent (fail under CI=true).
-SYSTEM_PACKAGES := xmlsec1 chromium openjdk-17-jdk-headless nodejs npm
-SYSTEM_PROGRAMS := xmlsec1 chromium javac node npm
+SYSTEM_PACKAGES := xmlsec1 chromium openjdk-17-jdk-headless nodejs npm poppler-utils
+SYSTEM_PROGRAMS := xmlsec1 chromium javac node npm pdftoppm
 system-deps:
 	@missing=""; for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || \
-		echo "system-deps: could not install$$missing ($(SYSTEM_PACKAGES)); the tests that need them will skip and say so"; \
+		timeout 900 apt-get update -qq || true; \
+		for pkg in $(SYSTEM_PACKAGES); do \
+			DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq $$pkg >/dev/null 2>&1 || \
+			echo "system-deps: could not install $$pkg; the tests that need it will skip and say so"; \
+		done; \
 	else echo "system-deps: not root or no apt-get; missing$$missing: install $(SYSTEM_PACKAGES) yourself"; fi
 
 clean:
