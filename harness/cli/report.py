@@ -32,6 +32,11 @@ def render(results: Path, out: Path, catalogue: Path, allure: bool = True) -> No
     tools = None if os.environ.get(TOOLS_DIR_ENV) else REPO_ROOT / ".tools" / "allure"
     rendered = render_reports(results, out, catalogue=catalogue, allure=allure, tools_dir=tools)
     print(f"dsp-conformance: conformance summary: {rendered.summary}")
+    print(f"dsp-conformance: DP107 options appraisal: {rendered.appraisal}")
+    for pdf in rendered.pdfs:
+        print(f"dsp-conformance: printed {pdf}")
+    if rendered.pdf_skipped:
+        print(f"dsp-conformance: no PDF: {rendered.pdf_skipped}", file=sys.stderr)
     if rendered.allure_index is not None:
         print(f"dsp-conformance: Allure report: {rendered.allure_index}")
 

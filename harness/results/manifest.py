@@ -174,3 +174,17 @@ def verify(folder: Path) -> tuple[str, list[Finding]]:
             )
         return f"reports {folder}", found
     raise ManifestError(f"{folder}: holds no {MANIFEST_FILE} or {REPORT_MANIFEST_FILE}")
+
+
+def run_inputs(features: Path, catalogue: Path, config: Path | None) -> dict[str, Path]:
+    """What a run reads besides the target: every feature file, the requirements catalogue,
+    the profile table, the response-code table and the target configuration."""
+    from harness.features import feature_files
+    from harness.reference import profiles
+
+    codes = Path(__file__).resolve().parent.parent / "catalogue" / "response_codes.yaml"
+    inputs = {f"feature {path}": path for path in feature_files(features)}
+    inputs |= {"catalogue": catalogue, "profiles": Path(profiles.__file__), "codes": codes}
+    if config is not None:
+        inputs["target config"] = config
+    return inputs
