@@ -28,6 +28,8 @@ SITUATIONS: Mapping[str, str] = {
     "smets2-contrast": "the same situation on a SMETS2 meter",
     "supplier-placement": "a Supplier places a NO certificate",
 }
+CONTRASTS = ("smets2-contrast",)
+"""Situations shown for comparison, not problems an option has to solve."""
 ACTORS: Mapping[str, str] = {
     "registered-no": "the registered NO",
     "certificate-owner": "the owner of the current certificate",

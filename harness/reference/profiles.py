@@ -145,6 +145,7 @@ PROFILES: dict[str, Profile] = {
             summary="SMETS1 6.15.1 replacing the NO certificate: the RDP check is waived "
             "when the sender owns the currently notified NO certificate.",
             requirement="DP107-owner-path",
+            grade="model",
             rdp_scope=owner_path_scope,
             touches=(
                 "SEC Appendix AB (SRPD) 6.1(f): an exception for SMETS1 SRV 6.15.1 sent by "
@@ -158,6 +159,7 @@ PROFILES: dict[str, Profile] = {
             summary="SMETS1 6.15.1 replacing the NO certificate: the registered NO may "
             "replace it without owning it (the DCC countersigns).",
             requirement="DP107-registered-path",
+            grade="model",
             s1sp_ownership=registered_path_s1sp,
             touches=(
                 "the S1SP ownership rule for SMETS1 Critical Commands: the registered NO may "

@@ -3,7 +3,7 @@ and the assumptions the model makes. No sentence here is written for a particula
 
 from __future__ import annotations
 
-from harness.appraisal_roles import ACTORS, SITUATIONS
+from harness.appraisal_roles import ACTORS, CONTRASTS, SITUATIONS
 from harness.catalogue.tables import response_codes
 from harness.report.analysis import Conformance
 from harness.report.appraisal import Appraisal, Cell, Option
@@ -39,8 +39,8 @@ def _join(items: list[str]) -> str:
 def conclusion(option: Option, appraisal: Appraisal) -> str:
     """One paragraph: what the option fixes, what it leaves, what it opens, what it changes,
     and how firm that is."""
-    restored = [s for s in option.situations_where(True)]
-    stuck = [s for s in option.situations_where(False)]
+    restored = [s for s in option.situations_where(True) if s not in CONTRASTS]
+    stuck = [s for s in option.situations_where(False) if s not in CONTRASTS]
     untested = [s for s in appraisal.situations if option.cells[s].restorable is None]
     parts: list[str] = []
     if restored:
@@ -48,7 +48,7 @@ def conclusion(option: Option, appraisal: Appraisal) -> str:
         parts.append(
             f"Under {option.name} the correct certificate can be restored in "
             f"{len(restored)} of {len(restored) + len(stuck)} problem situations the scenarios "
-            f"exercise: {_join(ways)}."
+            f"exercise (contrasts such as SMETS2 aside): {_join(ways)}."
         )
     else:
         parts.append(

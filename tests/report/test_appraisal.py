@@ -197,7 +197,10 @@ def test_the_matrix_follows_the_declared_roles(
     assert all(href.lstrip("#") in anchors for href in links)
     # each option has a generated conclusion that names it
     for option in page["options"]:
-        assert option["conclusion"].startswith(f"Under {option['id'].removeprefix('option-')} ")
+        name = option["id"].removeprefix("option-")
+        assert option["conclusion"].startswith(f"Under {name} ")
+        grade = "published text only" if name == "baseline" else "the harness's model"
+        assert grade in option["conclusion"], option
     assert (SCREENSHOTS / "appraisal-matrix.png").stat().st_size > 10_000
 
 
