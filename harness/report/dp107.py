@@ -46,8 +46,9 @@ def dp107_view(c: Conformance) -> Dp107View:
     )
 
 
-# The problem situations whose scenarios say whether the deadlock is lifted.
-DEADLOCK_SITUATIONS = ("deadlock-registered-no", "deadlock-owner", "hazard", "change-of-no")
+# The problem situations whose scenarios say whether the deadlock is lifted: a wrong
+# certificate is already there (a change of NO is the normal handover, not the deadlock).
+DEADLOCK_SITUATIONS = ("deadlock-registered-no", "deadlock-owner", "hazard")
 
 
 @dataclass(frozen=True)
