@@ -114,7 +114,7 @@ def render_reports(
         identity=identity,
     )
     appraisal = write_appraisal(conformance, out_dir, identity, generated_at=generated_at)
-    printed = print_pages(out_dir, (appraisal, summary)) if pdf else PrintedPages((), "not asked")
+    printed = print_pages(out_dir, (appraisal, summary)) if pdf else PrintedPages(())
     allure_index = None
     try:
         if allure:
