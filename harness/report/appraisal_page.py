@@ -9,6 +9,7 @@ side by side, the model's assumptions, and the evidence every cell links to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from harness.report.appraisal_text import assumptions, conclusion, situation_nam
 from harness.report.html import esc, utc_text, verdict_badge
 from harness.report.identity import RunIdentity
 from harness.report.style import CSS
+from harness.results.manifest import listed_files
 
 APPRAISAL_FILE = "appraisal.html"
 
@@ -68,7 +70,7 @@ def render_appraisal(
         '<section id="assumptions"><h2>What the model assumes</h2><ul>',
         *[f"<li>{esc(text)}</li>" for text in assumptions(c, a)],
         "</ul></section>",
-        *_evidence(a),
+        *_evidence(a, listed_files(c.results.directory)),
         f"<footer>Generated {esc(utc_text(when))}. {esc(identity.line)}</footer>",
         "</main></body></html>",
     ]
@@ -258,7 +260,12 @@ def _ordered(a: Appraisal) -> list[ScenarioRow]:
     return sorted(a.rows, key=lambda r: (situation(r), r.feature, r.title))
 
 
-def _evidence(a: Appraisal) -> list[str]:
+def _sha(listed: Mapping[str, str], name: str) -> str:
+    digest = listed.get(name)
+    return f' <span class="sub identity">sha256:{esc(digest)}</span>' if digest else ""
+
+
+def _evidence(a: Appraisal, listed: Mapping[str, str]) -> list[str]:
     out = [
         '<section id="evidence"><h2>Evidence</h2>',
         "<p>Each scenario under each option: where it is written, what the option required, "
@@ -274,8 +281,11 @@ def _evidence(a: Appraisal) -> list[str]:
             where = f"{r.feature_file}:{r.line}" if r.feature_file else "not recorded"
             observed = r.observed.text if r.observed else "nothing observed"
             files = "".join(
-                f"<li>{esc(att.name)}: <code>{esc(att.source)}</code></li>" for att in r.attachments
+                f"<li>{esc(att.name)}: <code>{esc(att.source)}</code>{_sha(listed, att.source)}"
+                "</li>"
+                for att in r.attachments
             )
+            result_file = r.source.rsplit("/", 1)[-1]
             out.append(
                 f'<div class="evidence" id="{e.anchor}"><h3>{esc(row.title)} — '
                 f"{esc(option.name)}</h3>"
@@ -286,7 +296,8 @@ def _evidence(a: Appraisal) -> list[str]:
                 f"<dt>Verdict</dt><dd>{verdict_badge(r.verdict)} {esc(r.reason)}</dd>"
                 f"<dt>Required</dt><dd>{esc(e.outcome)}</dd>"
                 f"<dt>Observed</dt><dd>{esc(observed)}</dd>"
-                f"<dt>Result file</dt><dd><code>{esc(r.source.rsplit('/', 1)[-1])}</code></dd>"
+                f"<dt>Result file</dt><dd><code>{esc(result_file)}</code>"
+                f"{_sha(listed, result_file)}</dd>"
                 f"<dt>Attachments</dt><dd><ul>{files}</ul></dd></dl></div>"
             )
     out.append("</section>")

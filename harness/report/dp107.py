@@ -104,7 +104,9 @@ def dp107_section(c: Conformance) -> list[str]:
         "owner fails the registration check. Under <b>baseline</b> these scenarios show the "
         "deadlock and the hazard; under each candidate profile the same scenario states that "
         "profile's expected outcome. A verdict says whether the target behaved as that profile "
-        "requires; the text under it is what the harness observed.</p>",
+        "requires; the text under it is what the harness observed. Which option restores "
+        "the certificate, by whom and at what risk is the subject of the options appraisal "
+        "linked at the top of this page.</p>",
     ]
     if not view.rows:
         out.append('<p class="gap">No scenario in these results verifies a DP107 requirement.</p>')

@@ -107,6 +107,15 @@ def manifest_digest(results: Path) -> str | None:
     return sha256_of(path) if path.is_file() else None
 
 
+def listed_files(results: Path) -> Mapping[str, str]:
+    """The file → SHA-256 table of a results folder's evidence manifest ({} without one)."""
+    path = results / MANIFEST_FILE
+    if not path.is_file():
+        return {}
+    files = _load(path, FORMAT)["files"]
+    return {str(k): str(v) for k, v in files.items()}
+
+
 def _write(path: Path, document: Mapping[str, Any]) -> None:
     try:
         path.write_text(json.dumps(document, indent=2, sort_keys=True) + "\n", encoding="utf-8")

@@ -23,7 +23,7 @@ from harness.expectations import expectation_for_profile, profile_row
 from harness.features import ScenarioInfo, read_features
 from harness.reference.profiles import standard_profiles
 from harness.report import RenderedReports, render_reports
-from harness.results.manifest import MANIFEST_FILE, manifest_digest
+from harness.results.manifest import MANIFEST_FILE, listed_files, manifest_digest
 from harness.settings import DEFAULT_FEATURES
 
 ROLE_TAGS = (
@@ -217,6 +217,7 @@ def test_the_evidence_shows_each_profiles_required_outcome(
         )
     _assert_nothing_left(visit.third_party, proxy)
     evidence = {e["title"]: e["facts"] for e in visit.value["evidence"]}
+    listed = listed_files(rendered.results.directory)
     checked = 0
     for scenario in _declared():
         table = _profile_table(scenario)
@@ -229,6 +230,8 @@ def test_the_evidence_shows_each_profiles_required_outcome(
             rows = [(row[0], row[1]) for row in table[1:]]
             assert facts["Required"] == expectation_for_profile(rows, profile).stated().text
             assert facts["Written at"].endswith(f"{scenario.path.name}:{scenario.line}")
+            result_file, digest = re.split(r"\s*sha256:", facts["Result file"])
+            assert listed[result_file.strip()] == digest.strip()
             checked += 1
     assert checked >= 20
 
