@@ -18,7 +18,7 @@ from harness.report.analysis import Conformance, ScenarioRow
 from harness.report.appraisal import Appraisal, Cell, Evidence, Option, appraise
 from harness.report.appraisal_text import assumptions, conclusion, situation_name, who_and_how
 from harness.report.html import esc, utc_text, verdict_badge
-from harness.report.identity import RunIdentity
+from harness.report.identity import RunIdentity, page_margin_css
 from harness.report.style import CSS
 from harness.results.manifest import listed_files
 
@@ -59,9 +59,8 @@ def render_appraisal(
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
         f"<title>DP107 options appraisal — {esc(identity.short)}</title>",
-        f"<style>{CSS}{APPRAISAL_CSS}</style>",
+        f"<style>{CSS}{APPRAISAL_CSS}{page_margin_css(identity)}</style>",
         "</head><body>",
-        f'<div class="print-identity identity">{esc(identity.line)}</div>',
         "<main>",
         *_header(a, identity, summary_href),
         *_matrix(a),

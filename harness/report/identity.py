@@ -32,6 +32,23 @@ class RunIdentity:
         return f"Run: git {self.git} · {evidence} · target {self.targets} · {self.period}"
 
 
+def page_margin_css(identity: RunIdentity) -> str:
+    """A printed page's bottom margin box carrying the run's identity (CSS Paged Media, which
+    Chromium prints), so it sits on every page without covering the content."""
+    return (
+        "@page { size: A4 landscape; margin: 12mm 10mm 16mm; @bottom-left { content: "
+        f'"{css_string(identity.line)}"; font: 7pt monospace; color: #5b6470; }} }}'
+    )
+
+
+def css_string(text: str) -> str:
+    """``text`` inside a CSS double-quoted string: anything but plain letters, digits and a
+    little punctuation is written as a hex escape, so no text can end the string or the
+    style element."""
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 .,:_-+/")
+    return "".join(ch if ch in safe else f"\\{ord(ch):x} " for ch in text)
+
+
 def identify(results: ResultSet) -> RunIdentity:
     period = results.period
     when = f"{utc_ms(period[0])} to {utc_ms(period[1])}" if period else "run time not recorded"

@@ -1,7 +1,7 @@
 """Print report pages to PDF with headless Chromium, for attaching to a modification report.
 
-Each page carries the run's identity in an element that Chromium repeats on every printed
-page (``position: fixed`` under ``@media print``). Chromium runs with a fresh profile folder,
+Each page carries the run's identity in its bottom margin (a CSS ``@page`` margin box the
+pages declare, ``harness/report/identity.py``). Chromium runs with a fresh profile folder,
 no background networking, and a timeout; when it is not installed nothing is printed and the
 reason is returned.
 """

@@ -65,11 +65,8 @@ footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
 .lead-link { font-size: 17px; font-weight: 600; background: #e8eef7; padding: 8px 12px;
   border-radius: 6px; }
 .identity { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
-.print-identity { display: none; }
-@page { margin: 14mm 10mm 16mm; }
-@media print { thead th { position: static; } main { max-width: none; }
-  body { background: #fff; }
-  .print-identity { display: block; position: fixed; bottom: 0; left: 0; right: 0;
-    font-size: 9px; color: var(--muted); background: #fff; border-top: 1px solid var(--line); }
+@media print { thead th { position: static; } main { max-width: none; padding: 0; }
+  body { background: #fff; font-size: 12px; } table { font-size: 11px; }
+  table.grid th.first { width: 22%; }
   tr { break-inside: avoid; } }
 """

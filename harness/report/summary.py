@@ -14,7 +14,7 @@ from pathlib import Path
 import harness
 from harness.report.analysis import Conformance
 from harness.report.html import esc, plural, utc_ms, utc_text
-from harness.report.identity import RunIdentity, identify
+from harness.report.identity import RunIdentity, identify, page_margin_css
 from harness.report.sections import body, contents
 from harness.report.style import CSS
 from harness.results.record import Lane
@@ -43,9 +43,8 @@ def render_summary(
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
         f"<title>DSP conformance summary — {esc(identity.short)}</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{page_margin_css(identity)}</style>",
         "</head><body>",
-        f'<div class="print-identity identity">{esc(identity.line)}</div>',
         "<main>",
     ]
     parts += _header(conformance, when, allure_href, appraisal_href, identity)
