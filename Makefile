@@ -54,17 +54,24 @@ soak: $(STAMP)
 	$(BIN)/python -m fuzz.soak --clients 50 --seconds 60
 
 # Debian packages some tests use (xmlsec1 for independent signature checks, chromium to
-# look at the rendered reports, a JDK to build the DCC's signing tool, Node.js and npm for
-# duis-parser). Tests that need them skip with a reason when absent (fail under CI=true).
-SYSTEM_PACKAGES := xmlsec1 chromium openjdk-17-jdk-headless nodejs npm
-SYSTEM_PROGRAMS := xmlsec1 chromium javac node npm
+# look at the rendered reports and print PDFs, poppler-utils to read those PDFs, a JDK to
+# build the DCC's signing tool, Node.js and npm for duis-parser). Only the package of a
+# program that is missing is installed, one at a time: a machine whose Node.js comes from
+# elsewhere (with its own npm) must not be offered Debian's npm. Tests that need a missing
+# program skip with a reason (and fail under CI=true, where this target installs them).
+SYSTEM_DEPS := xmlsec1:xmlsec1 chromium:chromium pdftoppm:poppler-utils \
+	javac:openjdk-17-jdk-headless node:nodejs npm:npm
 system-deps:
-	@missing=""; for p in $(SYSTEM_PROGRAMS); do command -v $$p >/dev/null || missing="$$missing $$p"; done; \
+	@missing=""; for pair in $(SYSTEM_DEPS); do \
+		command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		(timeout 900 apt-get update -qq && DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null) || \
-		echo "system-deps: could not install$$missing ($(SYSTEM_PACKAGES)); the tests that need them will skip and say so"; \
-	else echo "system-deps: not root or no apt-get; missing$$missing: install $(SYSTEM_PACKAGES) yourself"; fi
+		timeout 900 apt-get update -qq || true; \
+		for pkg in $$missing; do \
+			DEBIAN_FRONTEND=noninteractive timeout 1200 apt-get install -y -qq $$pkg >/dev/null 2>&1 || \
+			echo "system-deps: could not install $$pkg; the tests that need it will skip and say so"; \
+		done; \
+	else echo "system-deps: not root or no apt-get; install$$missing yourself"; fi
 
 clean:
 	rm -rf $(VENV) reports/allure-results reports/html .mypy_cache .ruff_cache .pytest_cache

@@ -17,35 +17,36 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     And NO-A is registered for MPAN 1200000000002 from 2025-01-01
     And the network operator certificates held for "meter-1" belong to NO-B
 
-  @req:SEC-OWNERSHIP-SMETS1
+  @req:SEC-OWNERSHIP-SMETS1 @situation:deadlock-registered-no @actor:registered-no
   Scenario: The registered NO cannot replace a certificate it does not own
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome                  |
-      | baseline              | rejected by the S1SP     |
-      | dp107-owner-path      | rejected by the S1SP     |
-      | dp107-registered-path | applied                  |
+      | profile               | outcome              | effect   |
+      | baseline              | rejected by the S1SP | stuck    |
+      | dp107-owner-path      | rejected by the S1SP | stuck    |
+      | dp107-registered-path | applied              | restores |
 
-  @req:SRPD-6.1f-iii
+  @req:SRPD-6.1f-iii @situation:deadlock-owner @actor:certificate-owner
   Scenario: The owner of the wrong certificate is not the registered NO
     When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome                   |
-      | baseline              | rejected by the DSP with E4 |
-      | dp107-owner-path      | applied                   |
-      | dp107-registered-path | rejected by the DSP with E4 |
+      | profile               | outcome                     | effect   |
+      | baseline              | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-path      | applied                     | restores |
+      | dp107-registered-path | rejected by the DSP with E4 | stuck    |
 
   @req:SEC-OWNERSHIP-SMETS1 @req:DSP-S1SP-consistency
+  @situation:deadlock-registered-no @actor:registered-no
   Scenario: Under a fix, the correction lands in both the DSP and the S1SP copies
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the DSP and S1SP copies of the certificates for "meter-1" agree
     And the outcome depends on the profile:
-      | profile               | outcome              |
-      | baseline              | rejected by the S1SP |
-      | dp107-owner-path      | rejected by the S1SP |
-      | dp107-registered-path | applied              |
+      | profile               | outcome              | effect   |
+      | baseline              | rejected by the S1SP | stuck    |
+      | dp107-owner-path      | rejected by the S1SP | stuck    |
+      | dp107-registered-path | applied              | restores |
 
-  @req:DP107-hazard
+  @req:DP107-hazard @situation:hazard @actor:registered-no
   Scenario: The correct NO places another NO's certificate by mistake, and cannot undo it
     Given the network operator certificates held for "meter-1" belong to NO-A
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B
@@ -53,7 +54,7 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     And the network operator certificates held for "meter-1" belong to NO-B
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome              |
-      | baseline              | rejected by the S1SP |
-      | dp107-owner-path      | rejected by the S1SP |
-      | dp107-registered-path | applied              |
+      | profile               | outcome              | effect   |
+      | baseline              | rejected by the S1SP | stuck    |
+      | dp107-owner-path      | rejected by the S1SP | stuck    |
+      | dp107-registered-path | applied              | restores |

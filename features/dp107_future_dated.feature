@@ -1,4 +1,4 @@
-@req:DP107-deadlock @req:CRIT-future-dated
+@req:DP107-deadlock @req:CRIT-future-dated @situation:change-of-no @timing:future-dated
 Feature: DP107 — future-dated certificate updates across a change of Network Operator
   A SMETS1 meter's MPAN moves from NO-A to NO-B at 2026-07-01 00:00. The certificates held
   for it are still NO-A's. Future-dated SRV 6.15.1 is judged by SRPD 6.1(f)(ii) at its
@@ -17,7 +17,7 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
       | NO-B  | 2026-07-01 |            |
     And the network operator certificates held for "meter-1" belong to NO-A
 
-  @req:SRPD-6.1f-ii @req:SEC-OWNERSHIP-SMETS1
+  @req:SRPD-6.1f-ii @req:SEC-OWNERSHIP-SMETS1 @actor:losing-no @effect:restores
   Scenario: The losing NO hands over before its registration ends
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-06-30 12:00
     Then the request is pending
@@ -25,25 +25,25 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
     Then the request is applied
     And the network operator certificates held for "meter-1" belong to NO-B
 
-  @req:SRPD-6.1f-ii @req:SRPD-6.1f-will-be @req:DP107-registered-path
+  @req:SRPD-6.1f-ii @req:SRPD-6.1f-will-be @req:DP107-registered-path @actor:gaining-no
   Scenario: The gaining NO cannot take over a certificate it does not own
     When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the outcome depends on the profile:
-      | profile               | outcome              |
-      | baseline              | rejected by the S1SP |
-      | dp107-owner-path      | rejected by the S1SP |
-      | dp107-registered-path | pending              |
+      | profile               | outcome              | effect   |
+      | baseline              | rejected by the S1SP | stuck    |
+      | dp107-owner-path      | rejected by the S1SP | stuck    |
+      | dp107-registered-path | pending              | restores |
 
-  @req:SRPD-6.1f-ii @req:DP107-owner-path
+  @req:SRPD-6.1f-ii @req:DP107-owner-path @actor:losing-no
   Scenario: The losing NO is too late once the execution time falls after its registration
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the outcome depends on the profile:
-      | profile               | outcome                     |
-      | baseline              | rejected by the DSP with E4 |
-      | dp107-owner-path      | pending                     |
-      | dp107-registered-path | rejected by the DSP with E4 |
+      | profile               | outcome                     | effect   |
+      | baseline              | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-path      | pending                     | restores |
+      | dp107-registered-path | rejected by the DSP with E4 | stuck    |
 
-  @profile:dp107-registered-path @req:DP107-registered-path
+  @profile:dp107-registered-path @req:DP107-registered-path @actor:gaining-no @effect:restores
   Scenario: Under the registered path, the gaining NO's update lands at its execution time
     When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the request is pending

@@ -17,35 +17,36 @@ Feature: MP063 — a Supplier may only place the registered NO's certificates
       | Supplier-1 | 2025-01-01 |       |
       | NO-A       | 2025-01-01 |       |
 
-  @req:SRV-6.21-handover
+  @req:SRV-6.21-handover @situation:supplier-placement @actor:supplier
   Scenario Outline: A Supplier hands a DCC-controlled meter over to a NO's certificates
     Given a DCC-controlled SMETS2 ESME "meter-2" serving MPAN 1200000000002
     When Supplier-1 sends SRV 6.21 to "meter-2" with the certificates of <owner>
     Then the outcome depends on the profile:
-      | profile       | outcome         |
-      | any other profile | applied     |
-      | +mp063-check  | <with switch>   |
+      | profile           | outcome       | effect               |
+      | any other profile | applied       | <without switch>     |
+      | +mp063-check      | <with switch> | <with switch effect> |
 
     Examples:
-      | owner | with switch                      |
-      | NO-A  | applied                          |
-      | NO-B  | rejected by the DSP with E062105 |
+      | owner | with switch                      | without switch | with switch effect |
+      | NO-A  | applied                          | restores       | restores           |
+      | NO-B  | rejected by the DSP with E062105 | risk           | guarded            |
 
+  @situation:supplier-placement @actor:supplier
   Scenario Outline: A Supplier replaces the NO certificates on an ESME
     Given a SMETS2 ESME "meter-1" serving MPAN 1200000000002
     And the supplier certificates held for "meter-1" belong to Supplier-1
     When Supplier-1 sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of <owner>
     Then the outcome depends on the profile:
-      | profile       | outcome       |
-      | any other profile | applied   |
-      | +mp063-check  | <with switch> |
+      | profile           | outcome       | effect               |
+      | any other profile | applied       | <without switch>     |
+      | +mp063-check      | <with switch> | <with switch effect> |
 
     Examples:
-      | owner | with switch                      |
-      | NO-A  | applied                          |
-      | NO-B  | rejected by the DSP with E061505 |
+      | owner | with switch                      | without switch | with switch effect |
+      | NO-A  | applied                          | restores       | restores           |
+      | NO-B  | rejected by the DSP with E061505 | risk           | guarded            |
 
-  @req:DP107-hazard
+  @req:DP107-hazard @situation:hazard @actor:registered-no @effect:risk
   Scenario: The check leaves a gap: a NO's own 6.15.1 placing another NO's certificate
     Given a SMETS1 ESME "meter-1" serving MPAN 1200000000002
     And the network operator certificates held for "meter-1" belong to NO-A

@@ -136,16 +136,26 @@ def parse_expectation(text: str) -> Expectation:
 ANY_OTHER = "any other profile"
 
 
-def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
-    """Pick the row for the active profile: its exact name; then a row for one of its
-    switches (``+mp063-check`` stands for any profile with that switch); then its base
-    profile; then a row ``any other profile``."""
-    table = {" ".join(name.split()): outcome for name, outcome in rows}
+def profile_row(keys: Sequence[str], profile: str) -> str | None:
+    """The row of a per-profile table that speaks for ``profile``: its exact name; then a
+    row for one of its switches (``+mp063-check`` stands for any profile with that switch);
+    then its base profile; then a row ``any other profile``. None when no row does."""
+    squashed = {" ".join(key.split()): key for key in keys}
     base, *switches = profile.split("+")
     for key in (profile, *(f"+{s}" for s in switches), base, ANY_OTHER):
-        if key in table:
-            return parse_expectation(table[key])
+        if key in squashed:
+            return squashed[key]
+    return None
+
+
+def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
+    """The outcome of the row that speaks for the active profile (:func:`profile_row`)."""
+    table = dict(rows)
+    key = profile_row(list(table), profile)
+    if key is not None:
+        return parse_expectation(table[key])
+    names = ", ".join(" ".join(name.split()) for name in table)
     raise UnknownName(
-        f"the outcome table has no row for profile {profile!r} (rows: {', '.join(table)}); "
+        f"the outcome table has no row for profile {profile!r} (rows: {names}); "
         f"add one, or a row {ANY_OTHER!r}"
     )

@@ -9,6 +9,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from harness.appraisal_roles import EFFECT_COLUMN
+from harness.appraisal_roles import problems as role_problems
 from harness.catalogue.requirements import Catalogue
 from harness.errors import HarnessError
 from harness.features import ScenarioInfo, StepLine
@@ -95,6 +97,16 @@ def _party_names(steps: list[tuple[StepLine, StepMatch]]) -> set[str]:
     return names
 
 
+def _role_problems(scenario: ScenarioInfo) -> list[str]:
+    """The appraisal role (tags, or the effect column of an outcome table) in its vocabulary."""
+    effects: list[str] | None = None
+    for step in scenario.steps:
+        if step.table and EFFECT_COLUMN in step.table[0]:
+            at = list(step.table[0]).index(EFFECT_COLUMN)
+            effects = (effects or []) + [row[at] for row in step.table[1:] if len(row) > at]
+    return role_problems(scenario.tags, effects)
+
+
 def lint_scenario(
     scenario: ScenarioInfo, matcher: StepMatcher, catalogue: Catalogue
 ) -> list[Problem]:
@@ -116,6 +128,7 @@ def lint_scenario(
     for profile in tags.profiles:
         if profile not in PROFILES and profile not in profile_names():
             problems.append(Problem(scenario.where, f"@profile:{profile} is not a known profile"))
+    problems.extend(Problem(scenario.where, p) for p in _role_problems(scenario))
     if not any(step.keyword in ("when", "then") for step in scenario.steps):
         problems.append(Problem(scenario.where, "scenario has no When or Then step"))
     if not tags.requirements:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from harness.adapters.base import envelope_fault
+from harness.appraisal_roles import EFFECT_COLUMN, parse_effect
 from harness.catalogue.tables import response_code, service_request
 from harness.domain.choices import parse_choice
 from harness.domain.devices import DeviceStatus, DeviceType, Generation
@@ -190,7 +191,8 @@ def _outcome_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
 OUTCOME_TABLE = TableType(
     "outcome",
     required=("profile", "outcome"),
-    cells={"outcome": parse_expectation},
+    optional=(EFFECT_COLUMN,),
+    cells={"outcome": parse_expectation, EFFECT_COLUMN: parse_effect},
     whole=_outcome_rows,
 )
 USERS_TABLE = TableType(

@@ -5,6 +5,8 @@
                      inject_faults); without it the scenario is not applicable
 ``@profile:<name>``  the scenario applies only under that profile (repeatable)
 ``@generated``       part of the large generated suite, kept out of the default run
+``@situation:``, ``@actor:``, ``@timing:``, ``@effect:``
+                     the scenario's role in the options appraisal (``harness/appraisal_roles.py``)
 """
 
 from __future__ import annotations

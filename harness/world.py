@@ -50,7 +50,13 @@ from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period, parse_instant
 from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
 from harness.evidence import Observer
-from harness.expectations import Expectation, Observed, expectation_for_profile, observe
+from harness.expectations import (
+    Expectation,
+    Observed,
+    expectation_for_profile,
+    observe,
+    profile_row,
+)
 from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.signing import sign_payload
@@ -505,14 +511,22 @@ class World:
             raise HarnessError("no Service Request has been sent yet in this scenario")
         return self.attempts[-1]
 
-    def expect(self, expectation: Expectation, *, by_profile: bool = False) -> None:
-        """Judge the last attempt; what was expected and observed is kept for the outcome."""
+    def expect(
+        self, expectation: Expectation, *, by_profile: bool = False, effect: str | None = None
+    ) -> None:
+        """Judge the last attempt; what was expected and observed is kept for the outcome
+        (with the appraisal effect the scenario declares for it, if any)."""
         observed = self._observe()
-        self.recording.expect(expectation.stated(), by_profile=by_profile)
+        self.recording.expect(replace(expectation.stated(), effect=effect), by_profile=by_profile)
         expectation.judge(observed)
 
-    def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
-        self.expect(expectation_for_profile(rows, self.profile), by_profile=True)
+    def expect_per_profile(
+        self, rows: Sequence[tuple[str, str]], effects: Mapping[str, str] | None = None
+    ) -> None:
+        """``effects``: the outcome table's effect column by row, if it has one."""
+        key = profile_row(list(effects), self.profile) if effects else None
+        effect = (effects or {}).get(key or "") or None
+        self.expect(expectation_for_profile(rows, self.profile), by_profile=True, effect=effect)
 
     def expect_requirement(self, requirement: str) -> None:
         self.require("cite_requirements")

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 import harness
-from harness.cli import catalogues, generate, report, run, selftest, serve
+from harness.cli import catalogues, evidence, generate, report, run, selftest, serve
 from harness.errors import HarnessError
 from harness.running.verdicts import EXIT_BAD_INPUT
 
@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_arguments(add("serve", "serve the reference DSP over HTTP", serve.command_serve))
     selftest.add_arguments(add("selftest", selftest.HELP, selftest.command_selftest))
     generate.add_arguments(add("generate", "write the generated suite", generate.command_generate))
+    evidence.add_arguments(add("verify-evidence", evidence.HELP, evidence.command_verify))
     add("steps", "print the step catalogue", catalogues.command_steps)
     catalogues.add_catalogue_arguments(
         add(

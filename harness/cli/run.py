@@ -10,13 +10,14 @@ from pathlib import Path
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
+from harness.results.manifest import run_inputs, sha256_of, write_manifest
 from harness.results.record import read_record
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.junit import write_junit
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
-from harness.running.side_files import write_allure_side_files
+from harness.running.side_files import git_sha, write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
 from harness.runtime import check_target, preflight
 from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
@@ -143,6 +144,16 @@ def _check_runner_options(args: argparse.Namespace) -> None:
         raise ConfigurationError(f"config file {args.config} does not exist")
 
 
+def _finish_results(
+    args: argparse.Namespace, target: str, results: Path, profiles: list[str], catalogue: Path
+) -> None:
+    """The side files Allure reads, then the evidence manifest over everything."""
+    write_allure_side_files(results, target, profiles, [args.runner])
+    inputs = run_inputs(args.features, catalogue, args.config)
+    manifest = write_manifest(results, inputs, git=git_sha())
+    print(f"dsp-conformance: evidence manifest {manifest} (sha256 {sha256_of(manifest)})")
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _profiles(args)
@@ -214,7 +225,7 @@ def command_run(args: argparse.Namespace) -> int:
         documents = enrich(written, scenarios, catalogue, identity)
         summary.records.extend(read_record(document) for document in documents)
 
-    write_allure_side_files(results, target_label, profiles, [args.runner])
+    _finish_results(args, target_label, results, profiles, catalogue_path)
     if args.junit:
         write_junit(summary, args.junit)
     print(f"dsp-conformance: {summary.counts_line()}")

@@ -58,6 +58,10 @@ class Profile:
     pipeline: tuple[str, ...] = PIPELINE
     overrides: Mapping[str, Rule] = field(default_factory=dict)
     switches: tuple[str, ...] = ()
+    # For the options appraisal: the SEC/DUIS text the option would change, and whether its
+    # rules are published text ("fact") or the harness's reading of a candidate ("model").
+    touches: tuple[str, ...] = ()
+    grade: str = "model"
 
     def rules(self) -> list[tuple[str, Rule]]:
         return [(rid, self.overrides.get(rid) or RULES[rid]) for rid in self.pipeline]
@@ -128,6 +132,7 @@ BASELINE = Profile(
     summary="Today's rules: SRPD 6.1(f) for non-critical and SMETS1 critical SRs; "
     "certificate ownership checked by the SMETS2 device or the S1SP.",
     requirement=None,
+    grade="fact",
 )
 
 PROFILES: dict[str, Profile] = {
@@ -141,7 +146,12 @@ PROFILES: dict[str, Profile] = {
             summary="SMETS1 6.15.1 replacing the NO certificate: the RDP check is waived "
             "when the sender owns the currently notified NO certificate.",
             requirement="DP107-owner-path",
+            grade="model",
             rdp_scope=owner_path_scope,
+            touches=(
+                "SEC Appendix AB (SRPD) 6.1(f): an exception for SMETS1 SRV 6.15.1 sent by "
+                "the owner of the notified NO certificate",
+            ),
         ),
         replace(
             BASELINE,
@@ -150,7 +160,13 @@ PROFILES: dict[str, Profile] = {
             summary="SMETS1 6.15.1 replacing the NO certificate: the registered NO may "
             "replace it without owning it (the DCC countersigns).",
             requirement="DP107-registered-path",
+            grade="model",
             s1sp_ownership=registered_path_s1sp,
+            touches=(
+                "the S1SP ownership rule for SMETS1 Critical Commands: the registered NO may "
+                "replace the notified NO certificate without proof of possession of its key",
+                "the DCC countersigning SMETS1 SRV 6.15.1 on the registered NO's behalf",
+            ),
         ),
     )
 }
@@ -164,10 +180,16 @@ class Switch:
     summary: str
     apply: Callable[[Profile], Profile]
     standard_on: tuple[str, ...] = ("baseline",)  # the runs ``--all-profiles`` adds
+    touches: tuple[str, ...] = ()  # as a profile's
 
 
 def _with_mp063(profile: Profile) -> Profile:
-    return replace(profile, pipeline=(*profile.pipeline, "MP063-check"))
+    return replace(
+        profile,
+        pipeline=(*profile.pipeline, "MP063-check"),
+        touches=(*profile.touches, *SWITCHES["mp063-check"].touches),
+        grade="model",
+    )
 
 
 SWITCHES: dict[str, Switch] = {
@@ -177,6 +199,11 @@ SWITCHES: dict[str, Switch] = {
             "mp063-check",
             "adds the MP063 check to any profile, e.g. baseline+mp063-check",
             _with_mp063,
+            touches=(
+                "DUIS: a new DSP validation of SRV 6.15.1 and 6.21 sent by a Supplier (the "
+                "placed NO certificate must be the registered NO's)",
+                "DUIS response codes E061505 and E062105 for that validation",
+            ),
         ),
     )
 }

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from harness.report.errors import AllureError, UnsafeReport
+from harness.running.enrich import GROUP_BY
 
 ALLURE_PACKAGE = "allure"
 ALLURE_VERSION = "3.18.0"  # `npm view allure versions`: the 3.18.x line, pinned exactly
@@ -253,6 +254,7 @@ def _generate(
                             "singleFile": single_file,
                             "reportName": report_name,
                             "reportLanguage": "en",
+                            "groupBy": list(GROUP_BY),
                         }
                     }
                 },

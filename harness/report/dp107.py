@@ -19,7 +19,6 @@ from harness.results.record import Run
 from harness.results.verdict import Verdict
 
 DP107_PREFIX = "DP107-"
-DEADLOCK = "DP107-deadlock"
 
 
 @dataclass(frozen=True)
@@ -47,11 +46,16 @@ def dp107_view(c: Conformance) -> Dp107View:
     )
 
 
+# The problem situations whose scenarios say whether the deadlock is lifted: a wrong
+# certificate is already there (a change of NO is the normal handover, not the deadlock).
+DEADLOCK_SITUATIONS = ("deadlock-registered-no", "deadlock-owner", "hazard")
+
+
 @dataclass(frozen=True)
 class DeadlockFinding:
-    """For one run: the DP107-deadlock scenarios in which some party can replace the
-    wrong certificate (the profile resolves the deadlock there), and whether the target
-    behaved as the profile requires in all of them."""
+    """For one run: the scenarios of the deadlock situations that ran, those whose declared
+    effect restores the correct certificate, and whether the target behaved as the profile
+    requires in all of them."""
 
     run: Run
     scenarios: int
@@ -64,19 +68,21 @@ class DeadlockFinding:
 
 
 def deadlock_findings(c: Conformance, view: Dp107View) -> tuple[DeadlockFinding, ...]:
-    """Per run, from the outcome each DP107-deadlock scenario expected under its profile (as
-    the World recorded it): a scenario lifts the deadlock when it expects the replacement to
-    go through."""
-    rows = [row for row in view.rows if DEADLOCK in row.requirements]
+    """Per run, from the roles the scenarios declare (``@situation``, ``@effect`` or the
+    outcome table's effect column), never from outcome words: a scenario lifts the deadlock
+    when its declared effect under the run's profile restores the correct certificate."""
     findings = []
     for run in c.runs:
         present = [
             (row, r)
-            for row in rows
-            if (r := row.result(run)) is not None and r.required is not None
+            for row in c.scenarios
+            if (r := row.result(run)) is not None
+            and r.verdict is not Verdict.NOT_APPLICABLE
+            and r.role is not None
+            and r.role.situation in DEADLOCK_SITUATIONS
         ]
         resolved = tuple(
-            row.title for row, r in present if r.required is not None and r.required.lets_it_through
+            row.title for row, r in present if r.role is not None and r.role.effect == "restores"
         )
         findings.append(
             DeadlockFinding(
@@ -98,7 +104,9 @@ def dp107_section(c: Conformance) -> list[str]:
         "owner fails the registration check. Under <b>baseline</b> these scenarios show the "
         "deadlock and the hazard; under each candidate profile the same scenario states that "
         "profile's expected outcome. A verdict says whether the target behaved as that profile "
-        "requires; the text under it is what the harness observed.</p>",
+        "requires; the text under it is what the harness observed. Which option restores "
+        "the certificate, by whom and at what risk is the subject of the options appraisal "
+        "linked at the top of this page.</p>",
     ]
     if not view.rows:
         out.append('<p class="gap">No scenario in these results verifies a DP107 requirement.</p>')
@@ -140,13 +148,13 @@ def _findings(c: Conformance, view: Dp107View) -> list[str]:
             where += f" ({esc(lane)})"
         if finding.deadlocked:
             text = (
-                f"the deadlock holds: in each of the {finding.scenarios} DP107 scenarios with a "
-                "per-profile outcome, the replacement of the wrong certificate is refused"
+                f"the deadlock holds: none of the {finding.scenarios} scenarios of the deadlock "
+                "situations restores the correct certificate"
             )
         else:
             names = "; ".join(esc(n) for n in finding.resolved_by)
             count = f"{len(finding.resolved_by)} of {finding.scenarios}"
-            text = f"lifts the deadlock in {count} scenarios: {names}"
+            text = f"restores the correct certificate in {count} scenarios: {names}"
         behaved = (
             "the target behaved as the profile requires"
             if finding.all_pass

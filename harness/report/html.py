@@ -102,9 +102,9 @@ def verdict_cell(
 
 
 def said_of(result: ResultRecord) -> tuple[str, str, str]:
-    """What a result says beyond its verdict: the profile's required outcome (from the
-    scenario's profile table), its description and its status message."""
-    expected = result.required.text if result.required is not None else ""
+    """What a result says beyond its verdict: the outcome it required (the profile's row of
+    its outcome table, or its single outcome), its description and its status message."""
+    expected = result.expected.text if result.expected is not None else ""
     return expected, result.description.strip(), result.message.strip()
 
 

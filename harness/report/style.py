@@ -62,5 +62,11 @@ details pre { white-space: pre-wrap; word-break: break-word; font-size: 12px; ba
 .tag { display: inline-block; font-size: 12px; padding: 0 6px; border-radius: 8px;
   background: #e8eef7; color: var(--accent); margin-left: 6px; font-weight: 600; }
 footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
-@media print { thead th { position: static; } main { max-width: none; } }
+.lead-link { font-size: 17px; font-weight: 600; background: #e8eef7; padding: 8px 12px;
+  border-radius: 6px; }
+.identity { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+@media print { thead th { position: static; } main { max-width: none; padding: 0; }
+  body { background: #fff; font-size: 12px; } table { font-size: 11px; }
+  table.grid th.first { width: 22%; }
+  tr { break-inside: avoid; } }
 """

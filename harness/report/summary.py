@@ -14,6 +14,7 @@ from pathlib import Path
 import harness
 from harness.report.analysis import Conformance
 from harness.report.html import esc, plural, utc_ms, utc_text
+from harness.report.identity import RunIdentity, identify, page_margin_css
 from harness.report.sections import body, contents
 from harness.report.style import CSS
 from harness.results.record import Lane
@@ -28,26 +29,31 @@ def render_summary(
     *,
     generated_at: datetime | None = None,
     allure_href: str | None = None,
+    appraisal_href: str | None = None,
+    identity: RunIdentity | None = None,
 ) -> str:
-    """The summary page as one HTML string; ``allure_href`` links the full Allure report."""
+    """The summary page as one HTML string; ``allure_href`` links the full Allure report,
+    ``appraisal_href`` the DP107 options appraisal (linked first)."""
     when = generated_at or datetime.now(UTC)
+    identity = identity or identify(conformance.results)
     parts: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         '<meta http-equiv="Content-Security-Policy" '
         "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">",
-        "<title>DSP conformance summary</title>",
-        f"<style>{CSS}</style>",
-        "</head><body><main>",
+        f"<title>DSP conformance summary — {esc(identity.short)}</title>",
+        f"<style>{CSS}{page_margin_css(identity)}</style>",
+        "</head><body>",
+        "<main>",
     ]
-    parts += _header(conformance, when, allure_href)
+    parts += _header(conformance, when, allure_href, appraisal_href, identity)
     parts += contents(conformance)
     parts += body(conformance)
     parts.append(
         f"<footer>Generated {esc(utc_text(when))} by dsp-conformance {esc(harness.__version__)} "
         f"from {esc(conformance.results.directory.name)} and "
-        f"{esc(conformance.catalogue.source.name)}.</footer>"
+        f"{esc(conformance.catalogue.source.name)}. {esc(identity.line)}</footer>"
     )
     parts.append("</main></body></html>")
     return "\n".join(parts) + "\n"
@@ -59,10 +65,18 @@ def write_summary(
     *,
     generated_at: datetime | None = None,
     allure_href: str | None = None,
+    appraisal_href: str | None = None,
+    identity: RunIdentity | None = None,
 ) -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / SUMMARY_FILE
-    page = render_summary(conformance, generated_at=generated_at, allure_href=allure_href)
+    page = render_summary(
+        conformance,
+        generated_at=generated_at,
+        allure_href=allure_href,
+        appraisal_href=appraisal_href,
+        identity=identity,
+    )
     path.write_text(page, encoding="utf-8")
     return path
 
@@ -70,7 +84,13 @@ def write_summary(
 # --- sections --------------------------------------------------------------------------------
 
 
-def _header(c: Conformance, when: datetime, allure_href: str | None) -> list[str]:
+def _header(
+    c: Conformance,
+    when: datetime,
+    allure_href: str | None,
+    appraisal_href: str | None,
+    identity: RunIdentity,
+) -> list[str]:
     results = c.results
     env = results.environment
     facts: list[tuple[str, str]] = [
@@ -80,6 +100,7 @@ def _header(c: Conformance, when: datetime, allure_href: str | None) -> list[str
         ("Harness version", _harness_version(env.harness_version)),
         ("Git commit", env.git_sha or "not recorded"),
         ("DUIS schema version", env.duis_schema_version or "not recorded"),
+        ("Evidence manifest", f"sha256:{identity.manifest}" if identity.manifest else "none"),
     ]
     period = results.period
     if period:
@@ -94,8 +115,14 @@ def _header(c: Conformance, when: datetime, allure_href: str | None) -> list[str
     if build:
         facts.append(("Build", build))
     facts.append(("Generated", utc_text(when)))
-    out = [
-        "<header>",
+    out = ["<header>"]
+    if appraisal_href:
+        out.append(
+            f'<p class="lead-link"><a href="{esc(appraisal_href)}">DP107 options appraisal</a>: '
+            "which option lets the correct certificate be restored, by whom, at what risk, "
+            "changing which text.</p>"
+        )
+    out += [
         "<h1>DSP conformance summary</h1>",
         '<p class="lede">How the DSP under test handled the Service Request validation '
         "scenarios, requirement by requirement, under each rule profile.</p>",

@@ -26,6 +26,7 @@ class StatedOutcome:
     text: str  # as a tester writes it: "rejected by the DSP with E4", "applied"
     code: str | None = None
     answered_by: str | None = None
+    effect: str | None = None  # its appraisal effect, as the scenario declares it
 
     @property
     def lets_it_through(self) -> bool:
@@ -38,6 +39,7 @@ class StatedOutcome:
             "text": self.text,
             "code": self.code,
             "answeredBy": self.answered_by,
+            "effect": self.effect,
         }
 
     @classmethod
@@ -49,6 +51,7 @@ class StatedOutcome:
             text=str(data.get("text", "")),
             code=_optional(data.get("code")),
             answered_by=_optional(data.get("answeredBy")),
+            effect=_optional(data.get("effect")),
         )
 
 

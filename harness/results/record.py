@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from harness.appraisal_roles import AppraisalRole, read_role
 from harness.results.outcome import OUTCOME_KEY, ScenarioOutcome, StatedOutcome
 from harness.results.verdict import ALLURE_STATUSES, Verdict
 
@@ -126,6 +127,11 @@ class ResultRecord:
     def required(self) -> StatedOutcome | None:
         """The outcome this run's profile requires, when the scenario states one per profile."""
         return self.expected if self.outcome is not None and self.outcome.by_profile else None
+
+    @property
+    def role(self) -> AppraisalRole | None:
+        """Its role in the options appraisal under this run's profile, as declared."""
+        return read_role(self.tags, self.expected.effect if self.expected else None)
 
     @property
     def observed(self) -> StatedOutcome | None:

@@ -32,6 +32,7 @@ from harness.tags import read_tags
 
 # Labels the harness owns; the runners' own versions of them are replaced.
 OWNED_LABELS = {
+    "profile",
     "epic",
     "feature",
     "story",
@@ -42,6 +43,8 @@ OWNED_LABELS = {
     "parentSuite",
 }
 EPIC = "SEC Service Request validation"
+GROUP_BY = ("epic", "feature", "story", "profile")
+"""The levels of the Allure 3 tree: ``groupBy`` of its awesome plugin (allure_html.py)."""
 
 
 @dataclass(frozen=True)
@@ -118,14 +121,24 @@ def enrich_result(
     example = ", ".join(f"{p['name']}={p['value']}" for p in parameters)
 
     kept = [lb for lb in labels if lb.get("name") not in OWNED_LABELS]
-    new_labels = [_label("epic", EPIC), _label("suite", feature), _label("parentSuite", EPIC)]
+    # The tree a stakeholder navigates (GROUP_BY): requirement group → feature file's
+    # title → requirement → profile.
+    new_labels = [
+        _label("suite", feature),
+        _label("parentSuite", EPIC),
+        _label("feature", feature),
+        _label("profile", run.profile),
+    ]
     if requirements:
         first = requirements[0]
-        new_labels += [_label("feature", first.group), _label("story", first.title)]
+        new_labels += [
+            _label("epic", first.group),
+            _label("story", f"{first.id}: {first.title}"),
+        ]
         worst = min(requirements, key=lambda r: SEVERITIES.index(r.severity))
         new_labels.append(_label("severity", worst.severity))
     else:
-        new_labels += [_label("feature", feature), _label("severity", "normal")]
+        new_labels += [_label("epic", EPIC), _label("severity", "normal")]
     new_labels += [_label("requirement", r.id) for r in requirements]
     new_labels += [_label("tag", t) for t in tags]
     links = [

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.results.manifest import MANIFEST_FILE
 from harness.results.record import RecordError, read_record_file
 
 
@@ -44,8 +45,8 @@ def merge_results(sources: Sequence[Path], into: Path) -> Merged:
         if source.resolve() == into.resolve():
             raise ConfigurationError(f"cannot merge {source} into itself")
         for path in sorted(source.iterdir()):
-            if not path.is_file():
-                continue
+            if not path.is_file() or path.name == MANIFEST_FILE:
+                continue  # a shard's evidence manifest does not describe the merged folder
             target = into / path.name
             if path.name.endswith("-result.json"):
                 history, label = _identity(path)

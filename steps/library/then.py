@@ -45,7 +45,8 @@ def outcome(world: World, outcome: str) -> None:
     table=OUTCOME_TABLE,
 )
 def outcome_per_profile(world: World, table: Table) -> None:
-    world.expect_per_profile([(row["profile"], row["outcome"]) for row in table])
+    effects = {row["profile"]: row["effect"] for row in table if row.get("effect")}
+    world.expect_per_profile([(row["profile"], row["outcome"]) for row in table], effects)
 
 
 @then(

@@ -54,11 +54,19 @@ SUMMARY_PROBE = """(() => {
   };
 })()"""
 
-ALLURE_PROBE = """Array.from(document.querySelectorAll('[data-testid="tree-leaf"]')).map((leaf) => [
-  leaf.querySelector('[data-testid="tree-leaf-title"]')?.textContent ?? '',
-  (leaf.querySelector('[data-testid^="tree-leaf-status-"]')?.getAttribute('data-testid') ?? '')
-    .replace('tree-leaf-status-', ''),
-])"""
+# The tree is grouped (epic → feature → story → profile): open every section, a level per
+# poll, then read the leaves.
+ALLURE_PROBE = """(() => {
+  const closed = Array.from(document.querySelectorAll('[data-testid="tree-section"]'))
+    .filter((section) => section.nextElementSibling === null);
+  closed.forEach((section) => section.querySelector('[data-testid="tree-arrow"]')?.click());
+  if (closed.length) return null;
+  return Array.from(document.querySelectorAll('[data-testid="tree-leaf"]')).map((leaf) => [
+    leaf.querySelector('[data-testid="tree-leaf-title"]')?.textContent ?? '',
+    (leaf.querySelector('[data-testid^="tree-leaf-status-"]')?.getAttribute('data-testid') ?? '')
+      .replace('tree-leaf-status-', ''),
+  ]);
+})()"""
 
 
 @pytest.fixture(scope="module")
