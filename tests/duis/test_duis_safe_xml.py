@@ -17,7 +17,10 @@ from harness.duis.safe_xml import Limits, parse_untrusted
 from harness.duis.schema import DuisSchema
 from harness.errors import HarnessError
 
-QUICK = 1.0  # seconds: generous for 2 busy cores; a bomb that got through would cost far more
+# Seconds: a bound against an attack that got through (an expanded bomb costs minutes or
+# exhausts memory), not a speed measurement (benchmarks/ measure speed): it must hold on a
+# machine whose cores are busy with other jobs.
+QUICK = 10.0
 
 BILLION_LAUGHS = b"""<?xml version="1.0"?>
 <!DOCTYPE lolz [
