@@ -509,7 +509,9 @@ class World:
         """Judge the last attempt; what was expected and observed is kept for the outcome."""
         observed = self._observe()
         self.recording.expect(expectation.stated(), by_profile=by_profile)
-        expectation.judge(observed)
+        deviation = expectation.judge(observed)
+        if deviation is not None:
+            self.recording.deviate(deviation)
 
     def expect_per_profile(self, rows: Sequence[tuple[str, str]]) -> None:
         self.expect(expectation_for_profile(rows, self.profile), by_profile=True)

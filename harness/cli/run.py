@@ -11,6 +11,7 @@ from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
 from harness.results.record import read_record
+from harness.results.verdict import Verdict
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.junit import write_junit
@@ -65,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
     parser.add_argument(
         "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
+    )
+    parser.add_argument(
+        "--strict-codes",
+        action="store_true",
+        help="a deviation (the right outcome with another code than one graded model in "
+        "response_codes.yaml) fails the gate",
     )
     parser.add_argument(
         "--min-executed",
@@ -143,6 +150,15 @@ def _check_runner_options(args: argparse.Namespace) -> None:
         raise ConfigurationError(f"config file {args.config} does not exist")
 
 
+def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
+    deviations = summary.tally.count(Verdict.DEVIATION)
+    if deviations:
+        print(
+            f"dsp-conformance:   {deviations} deviation(s): the right outcome with another code "
+            "than a model-graded one" + (" (--strict-codes: they fail the gate)" if strict else "")
+        )
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _profiles(args)
@@ -216,8 +232,9 @@ def command_run(args: argparse.Namespace) -> int:
 
     write_allure_side_files(results, target_label, profiles, [args.runner])
     if args.junit:
-        write_junit(summary, args.junit)
+        write_junit(summary, args.junit, strict_codes=args.strict_codes)
     print(f"dsp-conformance: {summary.counts_line()}")
+    _print_deviations(summary, strict=args.strict_codes)
     for reason, count in summary.tally.not_applicable_by_reason:
         print(f"dsp-conformance:   not applicable ({count}): {reason}")
     print(f"dsp-conformance: Allure results in {results}")
@@ -230,4 +247,6 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"dsp-conformance: {shortfall}", file=sys.stderr)
     if not summary.records:  # every shard of the run was empty
         return EXIT_OK
-    return summary.exit_code(floor, inconclusive_fails=args.inconclusive_fails)
+    return summary.exit_code(
+        floor, inconclusive_fails=args.inconclusive_fails, strict_codes=args.strict_codes
+    )

@@ -26,6 +26,8 @@ class StatedOutcome:
     text: str  # as a tester writes it: "rejected by the DSP with E4", "applied"
     code: str | None = None
     answered_by: str | None = None
+    grade: str | None = None  # of an expected code: "fact" or "model" (response_codes.yaml)
+    source: str | None = None  # where a code's meaning is published (a fact cites it)
 
     @property
     def lets_it_through(self) -> bool:
@@ -38,6 +40,8 @@ class StatedOutcome:
             "text": self.text,
             "code": self.code,
             "answeredBy": self.answered_by,
+            "grade": self.grade,
+            "source": self.source,
         }
 
     @classmethod
@@ -49,6 +53,8 @@ class StatedOutcome:
             text=str(data.get("text", "")),
             code=_optional(data.get("code")),
             answered_by=_optional(data.get("answeredBy")),
+            grade=_optional(data.get("grade")),
+            source=_optional(data.get("source")),
         )
 
 
@@ -93,17 +99,25 @@ class ScenarioOutcome:
         )
 
 
+DEVIATION_GROUP = "code differs from the model"
+
+
 def conclude(
     error: BaseException | None,
     expected: StatedOutcome | None = None,
     observed: StatedOutcome | None = None,
+    deviations: tuple[str, ...] = (),
 ) -> ScenarioOutcome:
     """The verdict of a scenario that ended with ``error`` (None: every step passed).
 
     A broken rule (an AssertionError, as NonConformance is) fails; an excluded scenario is not
     applicable; anything else (the target could not be reached, a harness error) leaves the
-    harness unable to decide."""
+    harness unable to decide. A scenario whose every step passed but whose codes deviated
+    from model-graded ones (``deviations``) is a deviation."""
     if error is None:
+        if deviations:
+            reason = "; ".join(deviations)
+            return ScenarioOutcome(Verdict.DEVIATION, reason, DEVIATION_GROUP, expected, observed)
         return ScenarioOutcome(Verdict.PASS, expected=expected, observed=observed)
     reason = str(error).strip() or type(error).__name__
     if isinstance(error, NotApplicable):

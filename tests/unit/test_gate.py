@@ -107,6 +107,7 @@ def test_junit_counts_executed_not_applicable_by_reason_and_inconclusive() -> No
     assert root.get("tests") == "6"
     assert _properties(root) == {
         "executed": "2",
+        "deviation: code differs from the model": "0",
         "inconclusive": "1",
         "not applicable": "3",
         "not applicable: the target cannot inspect": "2",
