@@ -19,7 +19,7 @@ from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
-from harness.runtime import check_target, preflight
+from harness.runtime import check_target, claimed_profile, preflight
 from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
 
 
@@ -91,9 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _profiles(args: argparse.Namespace) -> list[str]:
     if args.all_profiles:
-        return standard_profiles()
+        return _judged_by_claim(args, standard_profiles())
     names = args.profile or ["baseline"]
-    return [resolve(name).name for name in names]  # unknown names raise here
+    return _judged_by_claim(args, [resolve(name).name for name in names])  # unknown names raise
 
 
 def selection(tags: str | None) -> str:
@@ -148,6 +148,22 @@ def _check_runner_options(args: argparse.Namespace) -> None:
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
     if args.config is not None and not args.config.is_file():
         raise ConfigurationError(f"config file {args.config} does not exist")
+
+
+def _judged_by_claim(args: argparse.Namespace, profiles: list[str]) -> list[str]:
+    """An external target is judged by the profile it claims, not by every profile."""
+    claim = claimed_profile(args.target, args.config)
+    if claim is None:
+        return profiles
+    profile, where = claim
+    others = [p for p in profiles if p != profile]
+    if others:
+        print(
+            f"dsp-conformance: {args.target} claims profile {profile} ({where}): judged by it, "
+            f"not by {', '.join(others)}",
+            flush=True,
+        )
+    return [profile]
 
 
 def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
