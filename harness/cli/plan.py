@@ -61,14 +61,16 @@ class DeclaredTarget:
 
 
 def declared_capabilities(ics: Ics) -> Capabilities:
-    """What the statement claims; a target that claims nothing offers no test control."""
+    """What the statement claims; a target that claims nothing offers no test control. The
+    harness faults a DUIS envelope itself, and no DUIS answer cites a requirement."""
     claimed = ics.capabilities or frozenset()
     return Capabilities(
         provision="provision" in claimed,
         move_clock="move_clock" in claimed,
         inspect="inspect" in claimed,
         inject_faults="inject_faults" in claimed,
-        xml_envelope="xml_envelope" in claimed,
+        xml_envelope=True,
+        cite_requirements=False,
     )
 
 
@@ -94,8 +96,10 @@ def plan_scenario(scenario: ScenarioInfo, profile: str, ics: Ics, binding: Bindi
             table = _table(line.table)
             if line.keyword == "when":
                 _srv_of(world, line.text)
-                return Planned(scenario)
-            call(found[0], world, arguments, table)
+            elif line.keyword == "then":
+                _then(world, line.text)
+            else:
+                call(found[0], world, arguments, table)
     except NotApplicable as exc:
         return Planned(scenario, str(exc), exc.group)
     return Planned(scenario)
@@ -108,8 +112,18 @@ def _table(rows: tuple[tuple[str, ...], ...] | None) -> Table | None:
     return [dict(zip(head, row, strict=True)) for row in body]
 
 
+def _then(world: World, text: str) -> None:
+    """What a Then needs of the target, as the World would ask it."""
+    if "cites requirement" in text:
+        world.require("cite_requirements")
+    elif "certificates held for" in text or "copies" in text:
+        world.require("inspect")
+
+
 def _srv_of(world: World, text: str) -> None:
     """The SRV a When sends, checked against the statement (the World checks it again)."""
+    if text.startswith("the time reaches"):
+        world.require("move_clock")
     words = text.split()
     if "SRV" in words and words.index("SRV") + 1 < len(words):
         world.ics.srv(words[words.index("SRV") + 1])

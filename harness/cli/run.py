@@ -91,9 +91,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def _profiles(args: argparse.Namespace) -> list[str]:
     if args.all_profiles:
-        return _judged_by_claim(args, standard_profiles())
+        return standard_profiles()
     names = args.profile or ["baseline"]
-    return _judged_by_claim(args, [resolve(name).name for name in names])  # unknown names raise
+    return [resolve(name).name for name in names]  # unknown names raise here
 
 
 def selection(tags: str | None) -> str:
@@ -177,7 +177,7 @@ def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
 
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
-    profiles = _profiles(args)
+    profiles = _judged_by_claim(args, _profiles(args))
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
     suite = checked_suite(args.features, args.catalogue)
