@@ -127,9 +127,9 @@ class Cast:
             if user.role is role and user.status == status and user.user_id not in taken:
                 self.users[name] = user
                 return user
-        other = "another " if any(u.role is role for u in self.users.values()) else "a "
+        other = " other" if any(u.role is role for u in self.users.values()) else ""
         raise NotApplicable(
-            f"the binding declares no {other}{status} User in role {role.value} for {name}",
+            f"the binding declares no{other} {status} User in role {role.value} for {name}",
             group=f"no bound User for a party in role {role.value}",
         )
 

@@ -27,6 +27,7 @@ from tests.served.served import free_port, served
 SHIPPED = Path(__file__).resolve().parent / "zaz1.toml"
 ZAZ1 = duis_dir() / "zaz1"
 NO_2 = Eui64.parse("90-B3-D5-1F-30-02-00-0B")
+NO_3 = Eui64.parse("90-B3-D5-1F-30-02-00-0C")
 SUPPLIER_2 = Eui64.parse("90-B3-D5-1F-30-01-00-0B")
 S1SP = Eui64.parse("90-B3-D5-1F-30-00-00-51")
 
@@ -83,9 +84,11 @@ def shipped_binding(folder: Path, receiver_port: int) -> Path:
     return config
 
 
-def extended_binding(folder: Path, receiver_port: int, state: str) -> Path:
-    """The shipped ZAZ1 Users, a second NO and a second supplier, and ``state`` (devices,
-    registrations, held certificates and clock, as TOML) instead of the shipped state."""
+def extended_binding(folder: Path, receiver_port: int, state: str, *, first: bool = False) -> Path:
+    """The shipped ZAZ1 Users, two more NOs and a second supplier (listed before the ZAZ1
+    Users when ``first``: they hold key-agreement certificates, which the ZAZ1 PKI does not
+    give), and ``state`` (devices, registrations, held certificates and clock, as TOML)
+    instead of the shipped state."""
     pki = TestPki("ZB")
     text = SHIPPED.read_text(encoding="utf-8").replace("../../../shared/duis/zaz1", str(ZAZ1))
     text = text.replace("receiver_port = 18099", f"receiver_port = {receiver_port}")
@@ -96,12 +99,13 @@ def extended_binding(folder: Path, receiver_port: int, state: str) -> Path:
     )
     head = head.replace("[ics]", f's1sp_certificate = "{s1sp_pem}"\n\n[ics]')
     now, _, rest = state.partition("\n")
-    body = (
-        f"{head}[binding]\n{now}\n\n{users}"
-        + _user(pki, folder, NO_2, "ED", RemotePartyRole.NETWORK_OPERATOR)
+    extra = (
+        _user(pki, folder, NO_2, "ED", RemotePartyRole.NETWORK_OPERATOR)
+        + _user(pki, folder, NO_3, "ED", RemotePartyRole.NETWORK_OPERATOR)
         + _user(pki, folder, SUPPLIER_2, "IS", RemotePartyRole.SUPPLIER)
-        + rest
     )
+    cast = extra + users if first else users + extra
+    body = f"{head}[binding]\n{now}\n\n{cast}\n{rest}"
     config = folder / "binding.toml"
     config.write_text(body, encoding="utf-8")
     tomllib.loads(body)
