@@ -10,6 +10,7 @@ from pathlib import Path
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
+from harness.results.limits import run_limits
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
 from harness.running.clearing import clear_results
@@ -166,6 +167,11 @@ def _judged_by_claim(args: argparse.Namespace, profiles: list[str]) -> list[str]
     return [profile]
 
 
+def _print_limits(summary: RunSummary) -> None:
+    for limit in run_limits(summary.records):
+        print(f"dsp-conformance:   not observed — {limit.describe()}")
+
+
 def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
     deviations = summary.tally.count(Verdict.DEVIATION)
     if deviations:
@@ -173,6 +179,7 @@ def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
             f"dsp-conformance:   {deviations} deviation(s): the right outcome with another code "
             "than a model-graded one" + (" (--strict-codes: they fail the gate)" if strict else "")
         )
+    _print_limits(summary)  # what the run could not observe
 
 
 def command_run(args: argparse.Namespace) -> int:

@@ -25,6 +25,7 @@ from harness.report.html import (
     verdict_badge,
     verdict_cell,
 )
+from harness.report.limits import limits_section, limits_shown
 from harness.results.verdict import Verdict
 
 Renderer = Callable[[Conformance], list[str]]
@@ -233,6 +234,7 @@ def _listing_of(verdict: Verdict, anchor: str, title: str, intro: str) -> Render
 
 SECTIONS: tuple[Section, ...] = (
     Section("verdicts", "Verdicts per profile", _verdict_counts),
+    Section("limits", "Limits of this run", limits_section, shown=limits_shown),
     Section("requirements", "Requirements and scenarios, profiles side by side", _requirements),
     Section("dp107", "DP107: the deadlock and the candidate profiles", dp107_section),
     Section("changes", "Verdict changes between profiles", _changes),
