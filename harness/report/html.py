@@ -104,7 +104,12 @@ def verdict_cell(
 def said_of(result: ResultRecord) -> tuple[str, str, str]:
     """What a result says beyond its verdict: the profile's required outcome (from the
     scenario's profile table), its description and its status message."""
-    expected = result.required.text if result.required is not None else ""
+    required = result.required
+    expected = required.text if required is not None else ""
+    if required is not None and required.grade == "fact":
+        expected += f" (fact: {required.source})" if required.source else " (fact)"
+    elif required is not None and required.grade == "model":
+        expected += " (model: the code's meaning is not public)"
     return expected, result.description.strip(), result.message.strip()
 
 
