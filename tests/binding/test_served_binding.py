@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from harness.duis.schema import duis_dir
-from tests.binding.kit import ZAZ1, extended_binding, receiver_port, served_without_test_control
+from tests.binding.kit import (
+    ZAZ1,
+    extended_binding,
+    receiver_port,
+    served_without_test_control,
+    shipped_binding,
+)
 from tests.binding.states import DP107_DEADLOCK, SRPD_6_1_F
 from tests.blackbox.cli import results, run_cli
 
@@ -82,3 +88,15 @@ def test_dp107_deadlock_scenarios_the_binding_allows_pass(tmp_path: Path) -> Non
         "The registered NO cannot replace a certificate it does not own",
         "The owner of the wrong certificate is not the registered NO",
     }
+
+
+def test_the_shipped_zaz1_binding_runs_nothing_and_says_why(tmp_path: Path) -> None:
+    """DCC Boxed's three ZAZ1 Users are one per role: every scenario's cast needs more, so
+    the gate exits 4 and names why, rather than passing having tested nothing."""
+    config = shipped_binding(tmp_path, receiver_port())
+    with served_without_test_control(config, tmp_path) as url:
+        done = run_cli("run", "--target", url, "--config", config, "--results", tmp_path / "r")
+    said = done.stdout + done.stderr
+    assert done.returncode == 4, said[-2000:]
+    assert "no bound User for a party in role ED" in said
+    assert "not observed" in said
