@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from harness.results.limits import run_limits
 from harness.results.record import ResultRecord
 from harness.results.tally import Tally
 from harness.results.verdict import Verdict
@@ -48,6 +49,12 @@ def junit_document(summary: RunSummary, *, strict_codes: bool = False) -> ET.Ele
         skipped=str(tally.count(Verdict.NOT_APPLICABLE)),
     )
     _properties(suites, summary.records)
+    limits = suites.find("properties")
+    assert limits is not None
+    for limit in run_limits(summary.records):  # what the run could not observe
+        ET.SubElement(
+            limits, "property", name=f"not observed: {limit.what}", value=str(limit.count)
+        )
     by_suite: dict[str, list[ResultRecord]] = {}
     for record in summary.records:
         by_suite.setdefault(f"{record.runner}:{record.profile}", []).append(record)

@@ -112,6 +112,7 @@ def test_junit_counts_executed_not_applicable_by_reason_and_inconclusive() -> No
         "not applicable": "3",
         "not applicable: the target cannot inspect": "2",
         "not applicable: the scenario does not apply under this profile": "1",
+        "not observed: certificates a device holds, which the target cannot show": "2",
     }
     suite = root.find("testsuite")
     assert suite is not None
