@@ -68,20 +68,39 @@ class Expectation:
     code: str | None = None
     answered_by: str | None = None
 
-    def judge(self, observed: Observed) -> None:
+    def judge(self, observed: Observed) -> str | None:
         """Raise NonConformance naming what was expected and what happened; Inconclusive
-        when the outcome that would decide it travels only inside a GBCS payload."""
+        when the outcome that would decide it travels only inside a GBCS payload.
+
+        The right outcome (rejected, by the same party) with another code than an expected
+        code graded ``model`` is not a non-conformance: the deviation is returned, to be
+        shown apart (a DSP team may use another code for a check whose code is not public)."""
         if observed.status == "unread":
             if self.status == "rejected" and self.answered_by == "DSP":
                 raise NonConformance(f"expected {self.describe()}, got {observed.describe()}")
             raise Inconclusive(f"expected {self.describe()}; the request was {observed.describe()}")
         ok = observed.status == self.status
-        if ok and self.code is not None:
-            ok = observed.code == self.code
         if ok and self.answered_by is not None:
             ok = observed.answered_by == self.answered_by
+        if ok and self.code is not None and observed.code != self.code:
+            if self.grade == "model":
+                return (
+                    f"expected {self.describe()} (a code graded model: its meaning is not "
+                    f"public), got {observed.describe()}"
+                )
+            ok = False
         if not ok:
             raise NonConformance(f"expected {self.describe()}, got {observed.describe()}")
+        return None
+
+    @property
+    def grade(self) -> str | None:
+        """The evidence grade of the expected code (None when no code is asserted)."""
+        return response_code(self.code).confidence if self.code else None
+
+    @property
+    def source(self) -> str | None:
+        return response_code(self.code).source if self.code else None
 
     def describe(self) -> str:
         if self.status != "rejected":
@@ -92,7 +111,14 @@ class Expectation:
         return text + (f" with {self.code}" if self.code else "")
 
     def stated(self) -> StatedOutcome:
-        return StatedOutcome(self.status, self.describe(), self.code, self.answered_by)
+        return StatedOutcome(
+            self.status,
+            self.describe(),
+            self.code,
+            self.answered_by,
+            grade=self.grade,
+            source=self.source,
+        )
 
 
 _REJECTED = re.compile(

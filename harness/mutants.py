@@ -319,11 +319,33 @@ MUTANTS: tuple[Mutant, ...] = (
     ),
 )
 
-_BY_NAME = {m.name: m for m in MUTANTS}
+# -- code mutants: DSPs that number their private checks otherwise ---------------------------
+# Not in the kill matrix: a DSP that rejects for the right reason with another code than one
+# graded ``model`` conforms; the scenarios must give it deviations, not failures (and fail it
+# only under --strict-codes). The second one adds a wrong outcome, which fails either way.
+CODE_MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "model-codes-remapped",
+        "Every rejection with a code graded model (meaning not public) is answered with "
+        "another model-graded code; every outcome is unchanged.",
+        ("DUIS-request-id", "CRIT-precommand"),
+        faults=EngineFaults(remap_model_codes=True),
+    ),
+    Mutant(
+        "model-codes-remapped-replay-accepted",
+        "Model-graded codes are answered with others, and a RequestID counter the "
+        "originator has already used is accepted again (a wrong outcome).",
+        ("DUIS-request-id",),
+        faults=EngineFaults(remap_model_codes=True, accept_replayed_request_id=True),
+    ),
+)
+
+_BY_NAME = {m.name: m for m in (*MUTANTS, *CODE_MUTANTS)}
 
 
 def mutant_names() -> list[str]:
-    return list(_BY_NAME)
+    """The kill catalogue (code mutants are named by :data:`CODE_MUTANTS`)."""
+    return [m.name for m in MUTANTS]
 
 
 def mutant(name: str) -> Mutant:

@@ -16,9 +16,11 @@ from pathlib import Path
 from harness.adapters.base import Adapter
 from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.target_config import load_target_config
+from harness.binding import load_binding
 from harness.capture import capture_to
 from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError
+from harness.ics import load_ics
 from harness.pki import Credential
 from harness.reference.profiles import Profile, resolve
 from harness.settings import (
@@ -116,7 +118,12 @@ def new_world(settings: RunSettings) -> World:
     adapter = make_adapter(settings)
     salt = 0 if binding(settings.target).in_process else random.randrange(1, 1 << 62)
     world = World(
-        adapter, resolve(settings.profile).name, salt=salt, identities=_identities(settings)
+        adapter,
+        resolve(settings.profile).name,
+        salt=salt,
+        identities=_identities(settings),
+        binding=None if binding(settings.target).in_process else load_binding(settings.config),
+        ics=None if binding(settings.target).in_process else load_ics(settings.config),
     )
     if evidence_to_allure():
         from harness.evidence import allure_observer, allure_recorder
@@ -135,3 +142,20 @@ def _identities(settings: RunSettings) -> dict[UserRole, Credential]:
         return {}
     config = load_target_config(settings.config)
     return {role: config.signers[user] for role, user in config.identities.items()}
+
+
+def claimed_profile(target: str, config: Path | None) -> tuple[str, str] | None:
+    """The profile an external target claims and where it says so: its conformance
+    statement (``[ics] profile``), else what it reports at ``GET /health``. None for the
+    in-process reference (it runs under any profile) or a target that claims none."""
+    if binding(target).in_process:
+        return None
+    ics = load_ics(config)
+    if ics is not None and ics.profile is not None:
+        return ics.profile, "its conformance statement"
+    from harness.adapters.http_client import reported_profile
+
+    reported = reported_profile(target, load_target_config(config))
+    if reported is None:
+        return None
+    return resolve(reported).name, "GET /health"

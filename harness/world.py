@@ -26,6 +26,7 @@ from harness.adapters.provisioning import (
     Register,
     SetTime,
 )
+from harness.binding import Binding, Cast
 from harness.capture import Capture
 from harness.catalogue.tables import service_request
 from harness.counters import shared_counters
@@ -57,6 +58,7 @@ from harness.expectations import (
     observe,
     profile_row,
 )
+from harness.ics import Ics
 from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.signing import sign_payload
@@ -100,8 +102,14 @@ class World:
         pki: TestPki | None = None,
         salt: int = 0,
         identities: Mapping[UserRole, Credential] | None = None,
+        binding: Binding | None = None,
+        ics: Ics | None = None,
     ) -> None:
         self.adapter = adapter
+        self.ics = ics or Ics()  # what the target claims to support (harness/ics.py)
+        # The target's own cast and state (harness/binding.py), for a target that cannot be
+        # provisioned: Givens are satisfied by what it declares, or the scenario does not apply.
+        self.cast = Cast(binding) if binding is not None else None
         # Users the target already knows, by role, with their XML-signing credentials (e.g.
         # DCC Boxed's ZAZ1 Users): each scenario's first party in such a role is that User.
         self.identities = dict(identities or {})
@@ -145,6 +153,12 @@ class World:
                 )
             self.require(*tags.needs)
 
+    def _bound(self) -> Cast | None:
+        """The binding, when the target cannot be provisioned and one is given."""
+        if self.cast is None or self.adapter.capabilities.provision:
+            return None
+        return self.cast
+
     # -- identities -----------------------------------------------------------------
     def _eui(self, kind: str, name: str) -> Eui64:
         digest = hashlib.sha256(f"{self.salt}:{kind}:{name}".encode()).digest()
@@ -153,6 +167,9 @@ class World:
     def meter_point(self, text: str) -> MeterPoint:
         """Validate a meter point as written; under a salt, map it to a private one."""
         written = MeterPoint.parse(text)
+        cast = self._bound()
+        if cast is not None:
+            return cast.meter_point(written)
         if not self.salt:
             return written
         digits = hashlib.sha256(f"{self.salt}:{written}".encode()).hexdigest()
@@ -181,7 +198,13 @@ class World:
 
     # -- Given ----------------------------------------------------------------------
     def set_time(self, text: str) -> None:
-        self.now = parse_instant(text)
+        moment = parse_instant(text)
+        cast = self._bound()
+        if cast is not None and not self.adapter.capabilities.move_clock:
+            cast.time(moment)
+            self.now = moment
+            return
+        self.now = moment
         self.adapter.provision(SetTime(self.now))
 
     def add_party(self, name: str, role: str, status: str = "active") -> Party:
@@ -190,6 +213,9 @@ class World:
             user_status = UserStatus(status.strip().lower())
         except ValueError:
             raise InvalidValue(f"unknown User status {status!r}; use active or suspended") from None
+        cast = self._bound()
+        if cast is not None:
+            return self._bound_party(cast, name, user_role, user_status)
         known = self.identities.get(user_role)
         taken = {p.user.user_id for p in self.parties.values()}
         if known is not None and known.certificate.owner not in taken:
@@ -214,9 +240,27 @@ class World:
             self.adapter.provision(PublishCertificate(credential.certificate.der))
         return party
 
+    def _bound_party(self, cast: Cast, name: str, role: UserRole, status: UserStatus) -> Party:
+        bound = cast.user(name, role, status.value)
+        party = Party(
+            name,
+            User(bound.user_id, role, name, status),
+            dict(bound.credentials),
+            bound.xml_signing,
+        )
+        self.parties[name] = party
+        self.adapter.enrol_signer(bound.user_id, bound.xml_signing)
+        return party
+
     def add_unknown_party(self, name: str, role: str) -> Party:
         """A party the harness knows but the target was never told about (for E1)."""
         user_role = UserRole.parse(role)
+        if self._bound() is not None:
+            raise NotApplicable(
+                f"{name}'s certificate would have to be lodged in the target's SMKI repository, "
+                "which the binding cannot do",
+                group="an unknown User's certificate cannot be lodged",
+            )
         user = User(self._eui("user", f"{name}/{user_role.value}"), user_role, name)
         xml = self.pki.issue(user.user_id, XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
         party = Party(name, user, {}, xml)
@@ -235,7 +279,7 @@ class World:
         status: str = "Commissioned",
         dcc_controlled: bool = False,
     ) -> Device:
-        device = Device(
+        wanted = Device(
             device_id=self._eui("device", name),
             device_type=DeviceType.parse(device_type),
             generation=Generation.parse(generation),
@@ -243,9 +287,15 @@ class World:
             meter_point=self.meter_point(meter_point) if meter_point else None,
             dcc_controlled=dcc_controlled,
         )
-        self.devices[name] = device
-        self.adapter.provision(AddDevice(device))
-        return device
+        self.ics.device(wanted.device_type, wanted.generation)
+        cast = self._bound()
+        if cast is not None:
+            written = MeterPoint.parse(meter_point) if meter_point else None
+            self.devices[name] = cast.device(name, replace(wanted, meter_point=written))
+            return self.devices[name]
+        self.devices[name] = wanted
+        self.adapter.provision(AddDevice(wanted))
+        return wanted
 
     def add_unknown_device(self, name: str, device_type: str) -> None:
         """A device the target's SMI does not hold (for E19)."""
@@ -274,6 +324,10 @@ class World:
                 parse_instant(start) if start else None, parse_instant(end) if end else None
             ),
         )
+        cast = self._bound()
+        if cast is not None:
+            cast.registration(registration, party_name)
+            return
         self.adapter.provision(Register(registration))
 
     def load_registrations(self, path: Path) -> None:
@@ -282,11 +336,21 @@ class World:
         names = {name: party.user.user_id for name, party in self.parties.items()}
         for registration in load_registrations(path, names):
             point = self.meter_point(str(registration.meter_point))
-            self.adapter.provision(Register(replace(registration, meter_point=point)))
+            bound = replace(registration, meter_point=point)
+            cast = self._bound()
+            if cast is not None:
+                who = next((n for n, i in names.items() if i == registration.party), "a party")
+                cast.registration(bound, who)
+                continue
+            self.adapter.provision(Register(bound))
 
     def place_certificates(self, device_name: str, remote_role: str, owner_name: str) -> None:
         device, owner = self.device(device_name), self.party(owner_name)
         role = RemotePartyRole.parse(remote_role)
+        cast = self._bound()
+        if cast is not None:
+            cast.holds(device.device_id, role, owner.user.user_id, owner_name)
+            return
         pair = self._pair(owner, role)
         self.adapter.provision(
             PlaceCertificates(
@@ -304,15 +368,17 @@ class World:
             raise InvalidValue(
                 f"{owner.name} is a {owner.user.role.label} and holds no {role.value} certificates"
             )
-        return CertificatePair(
-            owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,
-            owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
-        )
+        return self._own_pair(owner)
 
-    @staticmethod
-    def _own_pair(owner: Party) -> CertificatePair:
+    def _own_pair(self, owner: Party) -> CertificatePair:
         """The owner's own organisation certificates, whatever cell they are sent for
         (a tester may send the wrong ones on purpose)."""
+        missing = [u for u in KeyUsage if u not in owner.credentials]
+        if self._bound() is not None and missing:
+            raise NotApplicable(
+                f"the binding gives no {missing[0].value} certificate for {owner.name}",
+                group=f"a bound User's {missing[0].value} certificate not given",
+            )
         if KeyUsage.DIGITAL_SIGNING not in owner.credentials:
             raise InvalidValue(f"{owner.name} holds no organisation certificates")
         return CertificatePair(
@@ -338,6 +404,7 @@ class World:
         alter_pre_command: bool = False,
     ) -> Attempt:
         """SRV 6.15.1, the whole critical flow."""
+        self.ics.srv("6.15.1")
         role = RemotePartyRole.parse(remote_role)
         body = UpdateSecurityCredentialsKRP(
             remote_party_role=role,
@@ -364,6 +431,7 @@ class World:
     ) -> Attempt:
         """Any SRV in scope; ``options`` carries what only that SRV's steps say."""
         variant = service_request(srv)
+        self.ics.srv(srv)
         args = BodyArgs(
             device=device_name,
             execution_time=self._instant(execution),
@@ -430,6 +498,13 @@ class World:
         signer: str | None,
         alter_pre_command: bool,
     ) -> Attempt:
+        key_holder = self.party(signer or sender)
+        if self._bound() is not None and KeyUsage.DIGITAL_SIGNING not in key_holder.credentials:
+            raise NotApplicable(
+                f"the binding gives no digital-signing key for {key_holder.name}, who signs "
+                "the pre-command",
+                group="a bound User's digitalSigning certificate not given",
+            )
         request = self._request(sender, device_name, srv, 4, body, None)
         attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
         transformed = self._exchange(attempt, request)
@@ -518,7 +593,9 @@ class World:
         (with the appraisal effect the scenario declares for it, if any)."""
         observed = self._observe()
         self.recording.expect(replace(expectation.stated(), effect=effect), by_profile=by_profile)
-        expectation.judge(observed)
+        deviation = expectation.judge(observed)
+        if deviation is not None:
+            self.recording.deviate(deviation)
 
     def expect_per_profile(
         self, rows: Sequence[tuple[str, str]], effects: Mapping[str, str] | None = None

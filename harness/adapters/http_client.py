@@ -139,3 +139,15 @@ def capabilities_from(answer: httpx.Response, name: str) -> Capabilities:
         raise Inconclusive(f"{where} something that is not a JSON object: {answer.text[:80]!r}")
     declared = {k: bool(flags.get(k, False)) for k in NO_CAPABILITIES.__dataclass_fields__}
     return Capabilities(**(declared | {"xml_envelope": True, "cite_requirements": False}))
+
+
+def reported_profile(base_url: str, config: TargetConfig) -> str | None:
+    """The rule profile a target reports at ``GET /health`` (``{"profile": …}``), if any."""
+    try:
+        with client_for(base_url, config) as client:
+            answer = client.get("/health")
+        data = answer.json() if answer.status_code == 200 else None
+    except (httpx.HTTPError, ValueError):
+        return None
+    profile = data.get("profile") if isinstance(data, dict) else None
+    return profile if isinstance(profile, str) and profile else None

@@ -238,7 +238,11 @@ def load_target_config(path: Path | None) -> TargetConfig:
         raise ConfigurationError(f"config {path}: not valid TOML: {exc}") from None
     base = path.resolve().parent  # files named in the config are relative to it
     try:
-        _known_keys(data, {"target", "signers"}, "the file (tables: [target], [[signers]])")
+        _known_keys(
+            data,
+            {"target", "signers", "binding", "ics"},
+            "the file (tables: [target], [[signers]], [binding], [ics])",
+        )
         target = data.get("target", {})
         if not isinstance(target, dict):
             raise ConfigurationError("target must be a table: [target]")

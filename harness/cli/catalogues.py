@@ -75,6 +75,12 @@ def command_profiles(args: argparse.Namespace) -> int:
 def command_check(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.catalogue)
     scenarios = read_features(args.features)
+    if args.target_config is not None:
+        from harness.cli.plan import plan, print_plan
+
+        profile, planned = plan(scenarios, args.target_config)
+        print_plan(profile, planned, verbose=args.verbose)
+        return 0
     problems = lint(scenarios, library_matcher(), catalogue)
     if not args.no_coverage:
         problems += uncovered(scenarios, catalogue, args.catalogue)

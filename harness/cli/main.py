@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import harness
 from harness.cli import catalogues, evidence, generate, report, run, selftest, serve
@@ -48,6 +49,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalogues.add_catalogue_arguments(check)
     check.add_argument("--no-coverage", action="store_true", help="skip the coverage check")
+    check.add_argument(
+        "--target-config",
+        type=Path,
+        help="a target configuration with its conformance statement and binding: list, "
+        "before anything is sent, which scenarios will run against it and why the others "
+        "will not (docs/binding.md)",
+    )
+    check.add_argument("--verbose", action="store_true", help="with --target-config: each one")
     return parser
 
 

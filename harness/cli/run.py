@@ -10,8 +10,10 @@ from pathlib import Path
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
+from harness.results.limits import run_limits
 from harness.results.manifest import run_inputs, sha256_of, write_manifest
 from harness.results.record import read_record
+from harness.results.verdict import Verdict
 from harness.running.clearing import clear_results
 from harness.running.enrich import RunIdentity, enrich, result_files
 from harness.running.junit import write_junit
@@ -19,7 +21,7 @@ from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import git_sha, write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
-from harness.runtime import check_target, preflight
+from harness.runtime import check_target, claimed_profile, preflight
 from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
 
 
@@ -66,6 +68,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per runner process")
     parser.add_argument(
         "--inconclusive-fails", action="store_true", help="inconclusive results fail the gate"
+    )
+    parser.add_argument(
+        "--strict-codes",
+        action="store_true",
+        help="a deviation (the right outcome with another code than one graded model in "
+        "response_codes.yaml) fails the gate",
     )
     parser.add_argument(
         "--min-executed",
@@ -154,9 +162,40 @@ def _finish_results(
     print(f"dsp-conformance: evidence manifest {manifest} (sha256 {sha256_of(manifest)})")
 
 
+def _judged_by_claim(args: argparse.Namespace, profiles: list[str]) -> list[str]:
+    """An external target is judged by the profile it claims, not by every profile."""
+    claim = claimed_profile(args.target, args.config)
+    if claim is None:
+        return profiles
+    profile, where = claim
+    others = [p for p in profiles if p != profile]
+    if others:
+        print(
+            f"dsp-conformance: {args.target} claims profile {profile} ({where}): judged by it, "
+            f"not by {', '.join(others)}",
+            flush=True,
+        )
+    return [profile]
+
+
+def _print_limits(summary: RunSummary) -> None:
+    for limit in run_limits(summary.records):
+        print(f"dsp-conformance:   not observed — {limit.describe()}")
+
+
+def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
+    deviations = summary.tally.count(Verdict.DEVIATION)
+    if deviations:
+        print(
+            f"dsp-conformance:   {deviations} deviation(s): the right outcome with another code "
+            "than a model-graded one" + (" (--strict-codes: they fail the gate)" if strict else "")
+        )
+    _print_limits(summary)  # what the run could not observe
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
-    profiles = _profiles(args)
+    profiles = _judged_by_claim(args, _profiles(args))
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
     suite = checked_suite(args.features, args.catalogue)
@@ -227,8 +266,9 @@ def command_run(args: argparse.Namespace) -> int:
 
     _finish_results(args, target_label, results, profiles, catalogue_path)
     if args.junit:
-        write_junit(summary, args.junit)
+        write_junit(summary, args.junit, strict_codes=args.strict_codes)
     print(f"dsp-conformance: {summary.counts_line()}")
+    _print_deviations(summary, strict=args.strict_codes)
     for reason, count in summary.tally.not_applicable_by_reason:
         print(f"dsp-conformance:   not applicable ({count}): {reason}")
     print(f"dsp-conformance: Allure results in {results}")
@@ -241,4 +281,6 @@ def command_run(args: argparse.Namespace) -> int:
         print(f"dsp-conformance: {shortfall}", file=sys.stderr)
     if not summary.records:  # every shard of the run was empty
         return EXIT_OK
-    return summary.exit_code(floor, inconclusive_fails=args.inconclusive_fails)
+    return summary.exit_code(
+        floor, inconclusive_fails=args.inconclusive_fails, strict_codes=args.strict_codes
+    )

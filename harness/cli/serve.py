@@ -46,6 +46,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the DCC's ZAZ1 test PKI folder (e.g. ../shared/duis/zaz1), read in place",
     )
     parser.add_argument(
+        "--binding",
+        type=Path,
+        help="start holding what this target configuration's [binding] declares (its Users "
+        "and their certificates, devices, registrations, held certificates, clock), as a DSP "
+        "build set up by its team would (docs/binding.md)",
+    )
+    parser.add_argument(
+        "--response-url",
+        help="where the preset's and the binding's Users receive asynchronous responses "
+        "(their receive-response endpoint), e.g. http://127.0.0.1:18099/responses",
+    )
+    parser.add_argument(
+        "--no-test-control",
+        action="store_true",
+        help="serve no test-control API (a DSP the harness cannot provision, inspect or "
+        "move the clock of, like a DSP build or DCC Boxed)",
+    )
+    parser.add_argument(
         "--async-delay-ms",
         type=float,
         default=0.0,
@@ -164,6 +182,13 @@ def command_serve(args: argparse.Namespace) -> int:
         journal = Journal(args.state, mutant=args.mutant)
         print(f"dsp-conformance: state file {args.state}: replaying {journal.count()} entries")
     preset = _preset(args.preset, args.zaz1_dir)
+    if args.binding is not None:
+        from harness.binding import load_binding, provisioning
+
+        declared = load_binding(args.binding)
+        if declared is None:
+            raise ConfigurationError(f"--binding {args.binding}: the file has no [binding]")
+        preset += provisioning(declared)
     for name in ("delay_ms", "async_delay_ms"):
         if getattr(args, name) < 0:
             option = "--" + name.replace("_", "-")
@@ -183,14 +208,21 @@ def command_serve(args: argparse.Namespace) -> int:
         identities=identities,
         explain=args.explain,
         keep_responses=_folder(args.keep_responses),
+        response_url=args.response_url,
     )
     app = create_app(
-        service, token=token, delay_ms=args.delay_ms, async_delay_ms=args.async_delay_ms
+        service,
+        token=token,
+        delay_ms=args.delay_ms,
+        async_delay_ms=args.async_delay_ms,
+        test_control=not args.no_test_control,
     )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"
         + (f" with mutant {args.mutant}" if args.mutant else "")
         + (f", preset {args.preset} from {args.zaz1_dir}" if args.preset else "")
+        + (f", binding {args.binding}" if args.binding else "")
+        + (", no test-control API" if args.no_test_control else "")
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

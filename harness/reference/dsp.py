@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 
+from harness.catalogue.tables import response_codes
 from harness.domain.certificates import KeyUsage
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
@@ -48,6 +49,9 @@ class EngineFaults:
     accept_replayed_request_id: bool = False  # DUIS-request-id: no counter reuse check
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
+    # Not a rule broken: every code graded ``model`` is answered with another model code,
+    # the outcome unchanged (a DSP build that numbers its private checks otherwise).
+    remap_model_codes: bool = False
 
 
 CONFORMING = EngineFaults()
@@ -254,11 +258,13 @@ class ReferenceDsp:
             requirement=REPLAY,
         )
 
-    @staticmethod
-    def _reject(request: ServiceRequest, rejection: Rejection) -> Response:
+    def _reject(self, request: ServiceRequest, rejection: Rejection) -> Response:
+        code = rejection.code
+        if self.faults.remap_model_codes:
+            code = remapped_model_code(code)
         return Response(
             request.request_id,
-            rejection.code,
+            code,
             Outcome.REJECTED,
             answered_by=rejection.answered_by,
             requirement=rejection.requirement,
@@ -267,3 +273,13 @@ class ReferenceDsp:
 
     def _post(self, request: ServiceRequest, rejection: Rejection) -> None:
         self.state.outbox.append(self._reject(request, rejection))
+
+
+def remapped_model_code(code: str) -> str:
+    """Another code graded ``model`` for a model-graded DSP rejection code (the next one of
+    the table, in turn); any other code unchanged."""
+    table = response_codes()
+    ring = [c for c, entry in table.items() if entry.confidence == "model" and c.startswith("E")]
+    if code not in ring:
+        return code
+    return ring[(ring.index(code) + 1) % len(ring)]

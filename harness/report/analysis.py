@@ -22,7 +22,13 @@ UNCATALOGUED_GROUP = "Requirements cited by scenarios but missing from the catal
 UNCITED_GROUP = "Scenarios that cite no requirement"
 
 # Which verdict speaks for a set of them: one failure outweighs any number of passes.
-_PRECEDENCE = (Verdict.FAIL, Verdict.INCONCLUSIVE, Verdict.PASS, Verdict.NOT_APPLICABLE)
+_PRECEDENCE = (
+    Verdict.FAIL,
+    Verdict.INCONCLUSIVE,
+    Verdict.DEVIATION,
+    Verdict.PASS,
+    Verdict.NOT_APPLICABLE,
+)
 
 
 def overall(verdicts: Iterable[Verdict]) -> Verdict | None:

@@ -103,8 +103,14 @@ def verdict_cell(
 
 def said_of(result: ResultRecord) -> tuple[str, str, str]:
     """What a result says beyond its verdict: the outcome it required (the profile's row of
-    its outcome table, or its single outcome), its description and its status message."""
-    expected = result.expected.text if result.expected is not None else ""
+    its outcome table, or its single outcome) with the grade of its code, its description
+    and its status message."""
+    required = result.expected
+    expected = required.text if required is not None else ""
+    if required is not None and required.grade == "fact":
+        expected += f" (fact: {required.source})" if required.source else " (fact)"
+    elif required is not None and required.grade == "model":
+        expected += " (model: the code's meaning is not public)"
     return expected, result.description.strip(), result.message.strip()
 
 

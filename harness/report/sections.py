@@ -25,6 +25,7 @@ from harness.report.html import (
     verdict_badge,
     verdict_cell,
 )
+from harness.report.limits import limits_section, limits_shown
 from harness.results.verdict import Verdict
 
 Renderer = Callable[[Conformance], list[str]]
@@ -40,6 +41,11 @@ class Section:
 
 VERDICT_MEANING = {
     Verdict.PASS: "the target behaved as the profile requires",
+    Verdict.DEVIATION: (
+        "the target gave the required outcome (rejected, by the same party) with another code "
+        "than the model's, where that code's meaning is not public (graded model): not a "
+        "failure unless --strict-codes"
+    ),
     Verdict.FAIL: "the target broke a rule the profile requires (a non-conformance)",
     Verdict.INCONCLUSIVE: (
         "the harness could not decide: target unreachable, timed out, bad response envelope, "
@@ -53,16 +59,20 @@ VERDICT_MEANING = {
 
 
 def _verdict_counts(c: Conformance) -> list[str]:
+    # A deviation gets its own column when a run has one (most runs have none).
+    shown = [
+        v for v in Verdict if v is not Verdict.DEVIATION or any(c.counts[run][v] for run in c.runs)
+    ]
     out = [
         '<section id="verdicts"><h2>Verdicts per profile</h2>',
         "<table><thead><tr><th>Profile</th><th>Target</th>",
     ]
-    out += [f'<th class="run">{esc(v.label)}</th>' for v in Verdict]
+    out += [f'<th class="run">{esc(v.label)}</th>' for v in shown]
     out.append('<th class="run">Total</th></tr></thead><tbody>')
     for run in c.runs:
         counts = c.counts[run]
         cells = "".join(
-            f'<td class="num{alarm_class(v, counts[v])}">{counts[v]}</td>' for v in Verdict
+            f'<td class="num{alarm_class(v, counts[v])}">{counts[v]}</td>' for v in shown
         )
         out.append(
             f"<tr><td>{esc(run.profile)}</td><td>{esc(c.results.lane_label(run.lane))}</td>{cells}"
@@ -224,6 +234,7 @@ def _listing_of(verdict: Verdict, anchor: str, title: str, intro: str) -> Render
 
 SECTIONS: tuple[Section, ...] = (
     Section("verdicts", "Verdicts per profile", _verdict_counts),
+    Section("limits", "Limits of this run", limits_section, shown=limits_shown),
     Section("requirements", "Requirements and scenarios, profiles side by side", _requirements),
     Section("dp107", "DP107: the deadlock and the candidate profiles", dp107_section),
     Section("changes", "Verdict changes between profiles", _changes),
@@ -236,6 +247,20 @@ SECTIONS: tuple[Section, ...] = (
             "Failures (non-conformances)",
             "The target broke a rule the profile requires.",
         ),
+    ),
+    Section(
+        "deviations",
+        "Deviations: codes that differ from the model",
+        _listing_of(
+            Verdict.DEVIATION,
+            "deviations",
+            "Deviations: codes that differ from the model",
+            "The target gave the outcome required (rejected, by the same party) with another "
+            "code than the one the model expects, where that code's meaning is not public "
+            "(graded model in response_codes.yaml). Not failures unless the run asked "
+            "--strict-codes.",
+        ),
+        shown=lambda c: any(c.counts[run][Verdict.DEVIATION] for run in c.runs),
     ),
     Section(
         "inconclusive",

@@ -48,6 +48,7 @@ td.scenario { padding-left: 26px; }
 .v { display: inline-block; min-width: 92px; padding: 1px 8px; border-radius: 10px; font-size: 13px;
   font-weight: 600; text-align: center; white-space: nowrap; }
 .v-pass { background: var(--pass-bg); color: var(--pass); }
+.v-deviation { background: var(--na-bg); color: var(--pass); border: 1px dashed var(--pass); }
 .v-fail { background: var(--fail-bg); color: var(--fail); }
 .v-inconclusive { background: var(--inc-bg); color: var(--inc); }
 .v-not-applicable { background: var(--na-bg); color: var(--na); }

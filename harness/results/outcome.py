@@ -5,7 +5,7 @@ be parsed back."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import KW_ONLY, dataclass
 from typing import Any
 
 from harness.errors import NotApplicable
@@ -26,7 +26,10 @@ class StatedOutcome:
     text: str  # as a tester writes it: "rejected by the DSP with E4", "applied"
     code: str | None = None
     answered_by: str | None = None
+    _: KW_ONLY  # what the appraisal and the evidence grades add, always named
     effect: str | None = None  # its appraisal effect, as the scenario declares it
+    grade: str | None = None  # of an expected code: "fact" or "model" (response_codes.yaml)
+    source: str | None = None  # where a code's meaning is published (a fact cites it)
 
     @property
     def lets_it_through(self) -> bool:
@@ -40,6 +43,8 @@ class StatedOutcome:
             "code": self.code,
             "answeredBy": self.answered_by,
             "effect": self.effect,
+            "grade": self.grade,
+            "source": self.source,
         }
 
     @classmethod
@@ -52,6 +57,8 @@ class StatedOutcome:
             code=_optional(data.get("code")),
             answered_by=_optional(data.get("answeredBy")),
             effect=_optional(data.get("effect")),
+            grade=_optional(data.get("grade")),
+            source=_optional(data.get("source")),
         )
 
 
@@ -96,17 +103,25 @@ class ScenarioOutcome:
         )
 
 
+DEVIATION_GROUP = "code differs from the model"
+
+
 def conclude(
     error: BaseException | None,
     expected: StatedOutcome | None = None,
     observed: StatedOutcome | None = None,
+    deviations: tuple[str, ...] = (),
 ) -> ScenarioOutcome:
     """The verdict of a scenario that ended with ``error`` (None: every step passed).
 
     A broken rule (an AssertionError, as NonConformance is) fails; an excluded scenario is not
     applicable; anything else (the target could not be reached, a harness error) leaves the
-    harness unable to decide."""
+    harness unable to decide. A scenario whose every step passed but whose codes deviated
+    from model-graded ones (``deviations``) is a deviation."""
     if error is None:
+        if deviations:
+            reason = "; ".join(deviations)
+            return ScenarioOutcome(Verdict.DEVIATION, reason, DEVIATION_GROUP, expected, observed)
         return ScenarioOutcome(Verdict.PASS, expected=expected, observed=observed)
     reason = str(error).strip() or type(error).__name__
     if isinstance(error, NotApplicable):

@@ -21,6 +21,7 @@ class Recording:
         self.expected: StatedOutcome | None = None
         self.by_profile = False
         self.observed: StatedOutcome | None = None
+        self.deviations: list[str] = []  # model-graded codes the target answered otherwise
         self.outcome: ScenarioOutcome | None = None
 
     def identify(self, scenario_name: str, feature_file: str) -> None:
@@ -33,12 +34,16 @@ class Recording:
     def observe(self, observed: StatedOutcome) -> None:
         self.observed = observed
 
+    def deviate(self, what: str) -> None:
+        """The outcome was right but the code differs from a model-graded one."""
+        self.deviations.append(what)
+
     def conclude(self, error: BaseException | None) -> ScenarioOutcome:
         """Record how the scenario ended (``None``: every step passed). The first
         conclusion stands: a later error (a cleanup) does not rewrite the verdict."""
         if self.outcome is None:
             self.outcome = replace(
-                conclude(error, self.expected, self.observed),
+                conclude(error, self.expected, self.observed, tuple(self.deviations)),
                 by_profile=self.by_profile,
                 scenario_name=self.scenario_name,
                 feature_file=self.feature_file,

@@ -17,6 +17,7 @@ from harness.results.record import RecordError, attachments_of
 from harness.results.verdict import Verdict
 
 MESSAGE_PREFIX = {
+    Verdict.DEVIATION: "deviation: code differs from the model: ",
     Verdict.FAIL: "non-conformance: ",
     Verdict.INCONCLUSIVE: "inconclusive: ",
     Verdict.NOT_APPLICABLE: "not applicable: ",

@@ -54,6 +54,11 @@ def write_allure_side_files(
     )
     categories = [
         {"name": "Non-conformance: the target broke a rule", "matchedStatuses": ["failed"]},
+        {
+            "name": "Deviation: code differs from the model",
+            "matchedStatuses": ["passed"],
+            "messageRegex": "deviation: .*",
+        },
         {"name": "Inconclusive: harness or infrastructure problem", "matchedStatuses": ["broken"]},
         {
             "name": "Not applicable: excluded by profile or target capabilities",

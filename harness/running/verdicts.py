@@ -91,9 +91,17 @@ class RunSummary:
             f"--min-executed {required}{asked}: {why}"
         )
 
-    def exit_code(self, floor: Floor | None = None, *, inconclusive_fails: bool = False) -> int:
+    def exit_code(
+        self,
+        floor: Floor | None = None,
+        *,
+        inconclusive_fails: bool = False,
+        strict_codes: bool = False,
+    ) -> int:
+        """A deviation (the right outcome with another code than a model-graded one) passes
+        the gate unless ``strict_codes``."""
         tally = self.tally
-        if tally.count(Verdict.FAIL):
+        if tally.count(Verdict.FAIL) or (strict_codes and tally.count(Verdict.DEVIATION)):
             return EXIT_NONCONFORMANCE
         if tally.count(Verdict.INCONCLUSIVE):
             return EXIT_NONCONFORMANCE if inconclusive_fails else EXIT_INCONCLUSIVE

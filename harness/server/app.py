@@ -109,11 +109,20 @@ class Dispatcher:
             task.cancel()
 
 
+def _authorised(request: Request, token: str | None) -> bool:
+    if token is None:
+        return True
+    given = request.headers.get("authorization", "")
+    return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
+
+
 def create_app(
     service: ServedDsp,
     token: str | None = None,
     delay_ms: float = 0.0,
     async_delay_ms: float = 0.0,
+    *,
+    test_control: bool = True,
 ) -> Starlette:
     courier = Courier()
     dispatcher = Dispatcher(courier, async_delay_ms)
@@ -148,24 +157,18 @@ def create_app(
 
         return handle
 
-    def authorised(request: Request) -> bool:
-        if token is None:
-            return True
-        given = request.headers.get("authorization", "")
-        return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
-
     def forbidden() -> JSONResponse:
         return JSONResponse({"error": "test control needs 'Authorization: Bearer <token>'"}, 401)
 
     async def capabilities(request: Request) -> Response:
-        if not authorised(request):
+        if not _authorised(request, token):
             return forbidden()
         return JSONResponse(
             {"provision": True, "move_clock": True, "inspect": True, "inject_faults": True}
         )
 
     async def provision(request: Request) -> Response:
-        if not authorised(request):
+        if not _authorised(request, token):
             return forbidden()
         try:
             body = json.loads(await _read_body(request))
@@ -185,7 +188,7 @@ def create_app(
         return Response(status_code=204)
 
     async def held(request: Request) -> Response:
-        if not authorised(request):
+        if not _authorised(request, token):
             return forbidden()
         try:
             device = Eui64.parse(request.path_params["device"])
@@ -203,12 +206,17 @@ def create_app(
         return JSONResponse({"status": "ok", "profile": service.dsp.profile.name})
 
     routes = [Route(e.value, duis(e), methods=["POST"]) for e in Endpoint]
-    routes += [
-        Route("/test-control/capabilities", capabilities, methods=["GET"]),
-        Route("/test-control/provision", provision, methods=["POST"]),
-        Route("/test-control/devices/{device}/certificates", held, methods=["GET"]),
-        Route("/test-control/dsp-certificate", dsp_certificate, methods=["GET"]),
-        Route("/test-control/s1sp-certificate", s1sp_certificate, methods=["GET"]),
-        Route("/health", health, methods=["GET"]),
-    ]
+    routes.append(Route("/health", health, methods=["GET"]))
+    # Without test control (a DSP the harness cannot provision), every such path 404s.
+    routes += (
+        []
+        if not test_control
+        else [
+            Route("/test-control/capabilities", capabilities, methods=["GET"]),
+            Route("/test-control/provision", provision, methods=["POST"]),
+            Route("/test-control/devices/{device}/certificates", held, methods=["GET"]),
+            Route("/test-control/dsp-certificate", dsp_certificate, methods=["GET"]),
+            Route("/test-control/s1sp-certificate", s1sp_certificate, methods=["GET"]),
+        ]
+    )
     return Starlette(routes=routes, lifespan=lifespan)

@@ -70,6 +70,7 @@ class ServedDsp:
         journal: Journal | None = None,
         faults: EngineFaults = CONFORMING,  # a mutant DSP's engine faults (harness/mutants.py)
         preset: Sequence[Provision] = (),  # provider states it starts with (e.g. ZAZ1 Users)
+        response_url: str | None = None,  # where the preset's Users receive async responses
         identities: Identities = Identities(),
         explain: bool = False,  # add the harness's <?dsp-conformance?> explanation
         keep_responses: Path | None = None,  # write every response given into this folder
@@ -97,6 +98,8 @@ class ServedDsp:
         self.journal_failure: str | None = None
         for command in preset:  # not journalled: the same preset is given at every start
             self.control.provision(command)
+            if isinstance(command, AddUser) and response_url:
+                self.response_urls[command.user.user_id] = response_url
         if journal is not None:  # a --state file: same credential and clock, state replayed
             identity = journal.identity(Identity(profile.name, clock.now(), self.credential))
             self.credential = identity.credential

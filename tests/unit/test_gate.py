@@ -107,10 +107,12 @@ def test_junit_counts_executed_not_applicable_by_reason_and_inconclusive() -> No
     assert root.get("tests") == "6"
     assert _properties(root) == {
         "executed": "2",
+        "deviation: code differs from the model": "0",
         "inconclusive": "1",
         "not applicable": "3",
         "not applicable: the target cannot inspect": "2",
         "not applicable: the scenario does not apply under this profile": "1",
+        "not observed: certificates a device holds, which the target cannot show": "2",
     }
     suite = root.find("testsuite")
     assert suite is not None

@@ -77,7 +77,14 @@ def test_an_outcome_round_trips_through_json() -> None:
         feature_file="/features/f.feature",
     )
     assert ScenarioOutcome.from_json(json.loads(json.dumps(outcome.to_json()))) == outcome
-    assert expected == StatedOutcome("rejected", "rejected by the DSP with E4", "E4", "DSP")
+    assert (expected.status, expected.text, expected.code, expected.answered_by) == (
+        "rejected",
+        "rejected by the DSP with E4",
+        "E4",
+        "DSP",
+    )
+    assert expected.grade == "fact"
+    assert expected.source
     assert not expected.lets_it_through
     assert observed.lets_it_through
 
@@ -154,7 +161,8 @@ def test_the_world_records_what_it_expected_and_observed_once() -> None:
     [outcome] = recorded
     assert outcome.verdict is Verdict.FAIL
     assert outcome.by_profile
-    assert outcome.expected == StatedOutcome("rejected", "rejected by the DSP with E4", "E4", "DSP")
+    assert outcome.expected == parse_expectation("rejected by the DSP with E4").stated()
+    assert outcome.expected.grade == "fact"
     assert outcome.observed == StatedOutcome("completed", "applied")
     assert (outcome.scenario_name, outcome.feature_file) == ("a read", "/features/f.feature")
 
