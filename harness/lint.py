@@ -12,7 +12,8 @@ from pathlib import Path
 from harness.catalogue.requirements import Catalogue
 from harness.errors import HarnessError
 from harness.features import ScenarioInfo, StepLine
-from harness.parameters import PARAMETER_TYPES, ParameterType, TableType
+from harness.lint_world import Typed, read_world
+from harness.parameters import PARAMETER_TYPES, REGISTRATIONS_TABLE, ParameterType, TableType
 from harness.reference.profiles import PROFILES, profile_names
 from harness.tags import CAPABILITIES, read_tags
 
@@ -95,6 +96,28 @@ def _party_names(steps: list[tuple[StepLine, StepMatch]]) -> set[str]:
     return names
 
 
+def _typed(step: StepLine, found: StepMatch) -> Typed:
+    """A matched step as the world model reads it: values by type, table rows by heading."""
+    values: dict[ParameterType, list[str]] = defaultdict(list)
+    for name, text in found.arguments.items():
+        kind = found.types.get(name)
+        if kind is not None:
+            values[kind].append(str(text))
+    rows: list[dict[str, str]] = []
+    if step.table and found.table is not None:
+        heading = [" ".join(h.split()) for h in step.table[0]]
+        rows = [dict(zip(heading, row, strict=False)) for row in step.table[1:]]
+    table = found.table
+    return Typed(
+        step.line,
+        {kind: tuple(texts) for kind, texts in values.items()},
+        rows,
+        new_users=table.new_users if table is not None else None,
+        parties=table.parties if table is not None else None,
+        registrations=table is REGISTRATIONS_TABLE,
+    )
+
+
 def lint_scenario(
     scenario: ScenarioInfo, matcher: StepMatcher, catalogue: Catalogue
 ) -> list[Problem]:
@@ -152,6 +175,10 @@ def lint_scenario(
         problems.extend(_check_values(match, where))
         if match.table is not None and step.table:
             problems.extend(Problem(where, p) for p in match.table.problems(step.table))
+    problems.extend(
+        Problem(f"{scenario.path}:{line}", message)
+        for line, message in read_world(str(scenario.path), [_typed(s, m) for s, m in matched])
+    )
     for step, match in matched:
         for name, text in match.arguments.items():
             if match.types.get(name) is REGISTRATION_FILE:
@@ -190,7 +217,7 @@ def lint(
     matcher = _remembering(matcher)
     for scenario in scenarios:
         problems.extend(lint_scenario(scenario, matcher, catalogue))
-    return problems
+    return list(dict.fromkeys(problems))  # a Background's problem once, not per scenario
 
 
 def uncovered(

@@ -24,7 +24,7 @@ from harness.domain.requests import Endpoint
 from harness.domain.roles import RemotePartyRole, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError, InvalidValue
-from harness.expectations import ANY_OTHER, expectation_for_profile, parse_expectation
+from harness.expectations import ANSWERERS, ANY_OTHER, expectation_for_profile, parse_expectation
 from harness.reference.profiles import SWITCHES, profile_names, resolve
 
 ValueCheck = Callable[[str], object]  # raises HarnessError when the text is not a valid value
@@ -90,6 +90,11 @@ def _user_status(text: str) -> None:
     parse_choice(UserStatus, text, "User status")
 
 
+def _answerer(text: str) -> None:
+    if text.strip().lower() not in (a.lower() for a in ANSWERERS):
+        raise InvalidValue(f"unknown answerer {text!r}; known: {', '.join(ANSWERERS)}")
+
+
 def _optional(check: ValueCheck) -> ValueCheck:
     def optional(text: str) -> object:
         return check(text) if text.strip() else None
@@ -104,6 +109,12 @@ def _types(*types: ParameterType) -> dict[str, ParameterType]:
 PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("Name", _NAME),
     ParameterType("NewUser", _NAME),  # a User the scenario declares
+    ParameterType("Party", _NAME),  # a User the scenario declared before this step
+    ParameterType("Registrant", _NAME),  # a declared User, registered by this step
+    ParameterType("NewDevice", r"[^\"]+"),  # a device the scenario declares
+    ParameterType("Device", r"[^\"]+"),  # a device the scenario declared before this step
+    ParameterType("Clock", _INSTANT, parse_instant),  # the scenario's clock, never backwards
+    ParameterType("Answerer", _NAME, _answerer),
     ParameterType("Words", _WORDS),
     ParameterType("Digits", r"\d+"),
     ParameterType("When", _INSTANT, parse_instant),
@@ -138,6 +149,7 @@ class TableType:
     cells: Mapping[str, ValueCheck] = field(default_factory=dict)
     whole: TableCheck | None = None
     new_users: str | None = None  # the column naming Users the scenario declares
+    parties: str | None = None  # the column naming Users the scenario declared before
 
     def problems(self, table: Sequence[Sequence[str]]) -> list[str]:
         if not table:
@@ -205,6 +217,7 @@ REGISTRATIONS_TABLE = TableType(
     required=("party", "from"),
     optional=("until",),
     cells={"from": _optional(parse_instant), "until": _optional(parse_instant)},
+    parties="party",
 )
 
 

@@ -17,7 +17,7 @@ def rejected_by_dsp(world: World, code: str) -> None:
 
 
 @then(
-    "the command is rejected by the {answerer:Name}",
+    "the command is rejected by the {answerer:Answerer}",
     example="the command is rejected by the S1SP",
 )
 def rejected_by(world: World, answerer: str) -> None:
@@ -57,7 +57,7 @@ def cites(world: World, requirement: str) -> None:
 
 
 @then(
-    'the {remote_role:RemoteRole} certificates held for "{device}" belong to {party:Name}',
+    'the {remote_role:RemoteRole} certificates held for "{device:Device}" belong to {party:Party}',
     example='the network operator certificates held for "meter-1" belong to NO-A',
 )
 def holder(world: World, remote_role: str, device: str, party: str) -> None:
@@ -65,7 +65,7 @@ def holder(world: World, remote_role: str, device: str, party: str) -> None:
 
 
 @then(
-    'the DSP and S1SP copies of the certificates for "{device}" agree',
+    'the DSP and S1SP copies of the certificates for "{device:Device}" agree',
     example='the DSP and S1SP copies of the certificates for "meter-1" agree',
 )
 def copies_agree(world: World, device: str) -> None:
