@@ -25,6 +25,7 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
       | baseline              | rejected by the S1SP     |
       | dp107-owner-path      | rejected by the S1SP     |
       | dp107-registered-path | applied                  |
+      | dp107-owner-to-registered | rejected by the S1SP |
 
   @req:SRPD-6.1f-iii
   Scenario: The owner of the wrong certificate is not the registered NO
@@ -34,6 +35,7 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
       | baseline              | rejected by the DSP with E4 |
       | dp107-owner-path      | applied                   |
       | dp107-registered-path | rejected by the DSP with E4 |
+      | dp107-owner-to-registered | applied |
 
   @req:SEC-OWNERSHIP-SMETS1 @req:DSP-S1SP-consistency
   Scenario: Under a fix, the correction lands in both the DSP and the S1SP copies
@@ -44,8 +46,9 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
       | baseline              | rejected by the S1SP |
       | dp107-owner-path      | rejected by the S1SP |
       | dp107-registered-path | applied              |
+      | dp107-owner-to-registered | rejected by the S1SP |
 
-  @req:DP107-hazard
+  @req:DP107-hazard @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: The correct NO places another NO's certificate by mistake, and cannot undo it
     Given the network operator certificates held for "meter-1" belong to NO-A
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B
@@ -57,3 +60,4 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
       | baseline              | rejected by the S1SP |
       | dp107-owner-path      | rejected by the S1SP |
       | dp107-registered-path | applied              |
+      | dp107-owner-to-registered | rejected by the S1SP |

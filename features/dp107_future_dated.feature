@@ -18,6 +18,7 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
     And the network operator certificates held for "meter-1" belong to NO-A
 
   @req:SRPD-6.1f-ii @req:SEC-OWNERSHIP-SMETS1
+  @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: The losing NO hands over before its registration ends
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-06-30 12:00
     Then the request is pending
@@ -33,6 +34,7 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
       | baseline              | rejected by the S1SP |
       | dp107-owner-path      | rejected by the S1SP |
       | dp107-registered-path | pending              |
+      | dp107-owner-to-registered | rejected by the S1SP |
 
   @req:SRPD-6.1f-ii @req:DP107-owner-path
   Scenario: The losing NO is too late once the execution time falls after its registration
@@ -42,6 +44,7 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
       | baseline              | rejected by the DSP with E4 |
       | dp107-owner-path      | pending                     |
       | dp107-registered-path | rejected by the DSP with E4 |
+      | dp107-owner-to-registered | pending |
 
   @profile:dp107-registered-path @req:DP107-registered-path
   Scenario: Under the registered path, the gaining NO's update lands at its execution time

@@ -18,10 +18,10 @@ from harness.errors import UnknownName
 from harness.reference import ownership
 from harness.reference.cells import Cell
 from harness.reference.context import Check, Policy, Rejection, Rule
-from harness.reference.rules import RULES, authorisation, bodies, device, srpd, stamp
+from harness.reference.rules import RULES, authorisation, bodies, device, dp107, srpd, stamp
 
 # The registering modules must be imported for RULES to be complete.
-_ = (authorisation, bodies, device, srpd)
+_ = (authorisation, bodies, device, dp107, srpd)
 
 PIPELINE: tuple[str, ...] = (
     # 2. the User
@@ -151,6 +151,16 @@ PROFILES: dict[str, Profile] = {
             "replace it without owning it (the DCC countersigns).",
             requirement="DP107-registered-path",
             s1sp_ownership=registered_path_s1sp,
+        ),
+        replace(
+            BASELINE,
+            name="dp107-owner-to-registered",
+            version="dp107-c",
+            summary="SMETS1 6.15.1 replacing the NO certificate: its owner may replace it "
+            "(the RDP check is waived), but only with certificates of the registered NO.",
+            requirement="DP107-owner-to-registered",
+            rdp_scope=owner_path_scope,
+            pipeline=(*PIPELINE, "DP107-owner-to-registered"),
         ),
     )
 }
