@@ -73,3 +73,18 @@ Feature: DP107 candidate C — the owner hands the NO certificate to the registe
       | dp107-owner-to-registered               | rejected by the DSP with E061504 |
       | dp107-owner-to-registered+mp063-check   | rejected by the DSP with E061504 |
       | any other profile                       | applied                          |
+
+  @req:DP107-deadlock
+  Scenario: Who holds the NO certificate after the owner's correction depends on the profile
+    Given the network operator certificates held for "meter-1" belong to NO-B
+    When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
+    Then the network operator certificates held for "meter-1" depend on the profile:
+      | profile                   | holder |
+      | dp107-owner-path          | NO-A   |
+      | dp107-owner-to-registered | NO-A   |
+      | any other profile         | NO-B   |
+
+  @req:SRV-6.21-handover
+  Scenario: A DCC-controlled device holds no supplier certificate of any User
+    Given a DCC-controlled SMETS2 ESME "meter-2" serving MPAN 1200000000002
+    Then no supplier certificates are held for "meter-2"

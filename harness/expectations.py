@@ -136,16 +136,20 @@ def parse_expectation(text: str) -> Expectation:
 ANY_OTHER = "any other profile"
 
 
-def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
+def row_for_profile(rows: Sequence[tuple[str, str]], profile: str, what: str = "outcome") -> str:
     """Pick the row for the active profile: its exact name; then a row for one of its
     switches (``+mp063-check`` stands for any profile with that switch); then its base
     profile; then a row ``any other profile``."""
-    table = {" ".join(name.split()): outcome for name, outcome in rows}
+    table = {" ".join(name.split()): value for name, value in rows}
     base, *switches = profile.split("+")
     for key in (profile, *(f"+{s}" for s in switches), base, ANY_OTHER):
         if key in table:
-            return parse_expectation(table[key])
+            return table[key]
     raise UnknownName(
-        f"the outcome table has no row for profile {profile!r} (rows: {', '.join(table)}); "
+        f"the {what} table has no row for profile {profile!r} (rows: {', '.join(table)}); "
         f"add one, or a row {ANY_OTHER!r}"
     )
+
+
+def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
+    return parse_expectation(row_for_profile(rows, profile))

@@ -14,8 +14,8 @@ from harness.errors import HarnessError
 from harness.features import ScenarioInfo, StepLine
 from harness.lint_world import Typed, read_world
 from harness.parameters import PARAMETER_TYPES, REGISTRATIONS_TABLE, ParameterType, TableType
-from harness.reference.profiles import PROFILES, profile_names
-from harness.tags import CAPABILITIES, read_tags
+from harness.reference.profiles import SWITCHES, profile_names
+from harness.tags import CAPABILITIES, profile_tag_known, read_tags
 
 # Parameter types the lint reads in context: a file beside the feature files, which may
 # name only the Users the scenario declares.
@@ -137,7 +137,7 @@ def lint_scenario(
                 )
             )
     for profile in tags.profiles:
-        if profile not in PROFILES and profile not in profile_names():
+        if not profile_tag_known(profile, profile_names(), SWITCHES):
             problems.append(Problem(scenario.where, f"@profile:{profile} is not a known profile"))
     if not any(step.keyword in ("when", "then") for step in scenario.steps):
         problems.append(Problem(scenario.where, "scenario has no When or Then step"))

@@ -19,7 +19,7 @@ from harness.domain.meterpoint import Fuel, MeterPoint
 from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError
-from harness.parameters import PARAMETER_TYPES, ParameterType, split_span
+from harness.parameters import NOBODY, PARAMETER_TYPES, ParameterType, split_span
 
 NEW_USER = PARAMETER_TYPES["NewUser"]
 PARTY = PARAMETER_TYPES["Party"]
@@ -257,5 +257,7 @@ def read_world(path: str, steps: Sequence[Typed]) -> list[tuple[int, str]]:
                 )
         elif step.parties:
             for row in step.rows:
-                model.party(step.line, row.get(step.parties, ""))
+                name = " ".join(row.get(step.parties, "").split())
+                if name != NOBODY:
+                    model.party(step.line, name)
     return model.problems

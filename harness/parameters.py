@@ -24,7 +24,7 @@ from harness.domain.requests import Endpoint
 from harness.domain.roles import RemotePartyRole, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError, InvalidValue
-from harness.expectations import ANSWERERS, ANY_OTHER, expectation_for_profile, parse_expectation
+from harness.expectations import ANSWERERS, ANY_OTHER, parse_expectation, row_for_profile
 from harness.reference.profiles import SWITCHES, profile_names, resolve
 
 ValueCheck = Callable[[str], object]  # raises HarnessError when the text is not a valid value
@@ -174,7 +174,14 @@ class TableType:
         return found
 
 
-def _outcome_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
+def _profile_rows(column: str) -> TableCheck:
+    def check(rows: Sequence[Mapping[str, str]]) -> list[str]:
+        return _outcome_rows(rows, column)
+
+    return check
+
+
+def _outcome_rows(rows: Sequence[Mapping[str, str]], column: str = "outcome") -> list[str]:
     """Every profile named is known, and every profile has a row (its own, a switch's, its
     base profile's or ``any other profile``)."""
     valid = set(profile_names()) | {f"+{s}" for s in SWITCHES} | {ANY_OTHER}
@@ -190,10 +197,11 @@ def _outcome_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
             found.append(f"unknown profile {row['profile']!r} in the outcome table; known: {known}")
     if found:
         return found
-    pairs = [(row["profile"], row["outcome"]) for row in rows]
+    pairs = [(row["profile"], row[column]) for row in rows]
+    what = "outcome" if column == "outcome" else f"{column} per profile"
     for profile in profile_names():
         try:
-            expectation_for_profile(pairs, resolve(profile).name)
+            row_for_profile(pairs, resolve(profile).name, what)
         except HarnessError as exc:
             return [str(exc)]
     return []
@@ -204,6 +212,13 @@ OUTCOME_TABLE = TableType(
     required=("profile", "outcome"),
     cells={"outcome": parse_expectation},
     whole=_outcome_rows,
+)
+NOBODY = "nobody"  # a holder column's word for cells that hold no certificate
+HOLDERS_TABLE = TableType(
+    "holder",
+    required=("profile", "holder"),
+    whole=_profile_rows("holder"),
+    parties="holder",
 )
 USERS_TABLE = TableType(
     "Users",

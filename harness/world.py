@@ -50,13 +50,20 @@ from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, Period, parse_instant
 from harness.errors import HarnessError, InvalidValue, NonConformance, NotApplicable, UnknownName
 from harness.evidence import Observer
-from harness.expectations import Expectation, Observed, expectation_for_profile, observe
+from harness.expectations import (
+    Expectation,
+    Observed,
+    expectation_for_profile,
+    observe,
+    row_for_profile,
+)
+from harness.parameters import NOBODY
 from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.signing import sign_payload
 from harness.srv import registry
 from harness.srv.spec import BodyArgs
-from harness.tags import CAPABILITIES, ScenarioTags
+from harness.tags import CAPABILITIES, ScenarioTags, profile_selects
 
 
 @dataclass(frozen=True)
@@ -120,8 +127,7 @@ class World:
             )
 
     def only_under(self, profiles: Sequence[str]) -> None:
-        base = self.profile.split("+")[0]
-        if self.profile not in profiles and base not in profiles:
+        if not any(profile_selects(tag, self.profile) for tag in profiles):
             raise NotApplicable(
                 f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}",
                 group="the scenario does not apply under this profile",
@@ -528,24 +534,45 @@ class World:
         return observed
 
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
+        """``owner_name`` ``nobody``: the cells hold no certificate."""
         self.require("inspect")
-        device, owner = self.device(device_name), self.party(owner_name)
+        device = self.device(device_name)
         role = RemotePartyRole.parse(remote_role)
-        expected = self._pair(owner, role)
         held = self.adapter.held_certificates(device.device_id)
-        wanted = {
-            f"{role.value}/{KeyUsage.DIGITAL_SIGNING.value}": expected.digital_signing,
-            f"{role.value}/{KeyUsage.KEY_AGREEMENT.value}": expected.key_agreement,
-        }
+        cells = [f"{role.value}/{usage.value}" for usage in KeyUsage]
+        if owner_name == NOBODY:
+            for cell in cells:
+                if held.dsp.get(cell) is not None:
+                    raise NonConformance(
+                        f"{device_name} {cell}: expected no certificate, holds "
+                        f"{self._owner_of(held.dsp[cell])}"
+                    )
+            return
+        expected = self._pair(self.party(owner_name), role)
+        wanted = dict(zip(cells, (expected.digital_signing, expected.key_agreement), strict=True))
         for cell, der in wanted.items():
             assert der is not None
             want = _cert_id(der)
             got = held.dsp.get(cell)
             if got != want:
+                shown = self._owner_of(got) if got is not None else "nothing"
                 raise NonConformance(
-                    f"{device_name} {cell}: expected {owner_name}'s certificate {want}, "
-                    f"holds {got or 'nothing'}"
+                    f"{device_name} {cell}: expected {owner_name}'s certificate, holds {shown}"
                 )
+
+    def _owner_of(self, certificate: CertificateId) -> str:
+        """Whose certificate an ID is, in the scenario's names (the ID in brackets)."""
+        for name, party in self.parties.items():
+            for credential in party.credentials.values():
+                if _cert_id(credential.certificate.der) == certificate:
+                    return f"{name}'s certificate [{certificate}]"
+        return f"a certificate of no party in this scenario [{certificate}]"
+
+    def expect_holder_per_profile(
+        self, device_name: str, remote_role: str, rows: Sequence[tuple[str, str]]
+    ) -> None:
+        holder = row_for_profile(rows, self.profile, "holder per profile")
+        self.expect_holder(device_name, remote_role, " ".join(holder.split()))
 
     def expect_copies_agree(self, device_name: str) -> None:
         self.require("inspect")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.expectations import parse_expectation
-from harness.parameters import OUTCOME_TABLE
+from harness.parameters import HOLDERS_TABLE, NOBODY, OUTCOME_TABLE
 from harness.world import World
 from steps.library.registry import Table, then
 
@@ -62,6 +62,26 @@ def cites(world: World, requirement: str) -> None:
 )
 def holder(world: World, remote_role: str, device: str, party: str) -> None:
     world.expect_holder(device, remote_role, party)
+
+
+@then(
+    'no {remote_role:RemoteRole} certificates are held for "{device:Device}"',
+    example='no network operator certificates are held for "meter-1"',
+)
+def holder_nobody(world: World, remote_role: str, device: str) -> None:
+    world.expect_holder(device, remote_role, NOBODY)
+
+
+@then(
+    'the {remote_role:RemoteRole} certificates held for "{device:Device}" depend on the profile:',
+    example='the network operator certificates held for "meter-1" depend on the profile: '
+    "(table: profile | holder; holder is a party or nobody)",
+    table=HOLDERS_TABLE,
+)
+def holder_per_profile(world: World, remote_role: str, device: str, table: Table) -> None:
+    world.expect_holder_per_profile(
+        device, remote_role, [(row["profile"], row["holder"]) for row in table]
+    )
 
 
 @then(

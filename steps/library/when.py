@@ -78,6 +78,18 @@ def send_period(world: World, party: str, srv: str, device: str, period: str) ->
 
 
 @when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" for the period {period:Period}, '
+    "to take effect at {when:When}",
+    example='NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31, '
+    "to take effect at 2026-06-02",
+)
+def send_period_future(
+    world: World, party: str, srv: str, device: str, period: str, when: str
+) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"), execution=when)
+
+
+@when(
     '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with Command Variant {variant:Digits}',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" with Command Variant 4',
 )
