@@ -144,3 +144,34 @@ Feature: DP107 — the situations around a wrong Network Operator certificate
       | profile           | outcome                     |
       | dp107-owner-path  | applied                     |
       | any other profile | rejected by the DSP with E4 |
+
+  @req:DP107-future-dated-overtaken @req:CRIT-future-dated @req:SEC-OWNERSHIP-SMETS1
+  Scenario: A future-dated update signed by the owner still executes after the certificate is replaced
+    # The S1SP judged the signature when the update arrived: at its execution time the update
+    # puts NO-A's certificates back, undoing the mistaken placement (a way out today).
+    Given a SMETS1 ESME "meter-1" serving MPAN 1200000000002
+    And NO-A is registered for MPAN 1200000000002 from 2025-01-01
+    And the network operator certificates held for "meter-1" belong to NO-A
+    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A, to take effect at 2026-07-15
+    Then the request is pending
+    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B
+    Then the outcome depends on the profile:
+      | profile                   | outcome                          |
+      | dp107-owner-to-registered | rejected by the DSP with E061504 |
+      | any other profile         | applied                          |
+    When the time reaches 2026-07-15
+    Then the network operator certificates held for "meter-1" belong to NO-A
+    And the DSP and S1SP copies of the certificates for "meter-1" agree
+
+  @req:DP107-replayed-correction @req:DUIS-request-id @req:CRIT-precommand
+  @profile:dp107-owner-path @profile:dp107-owner-to-registered
+  Scenario: A correction by the owner of the wrong certificate cannot be replayed
+    Given a SMETS1 ESME "meter-1" serving MPAN 1200000000002
+    And NO-A is registered for MPAN 1200000000002 from 2025-01-01
+    And the network operator certificates held for "meter-1" belong to NO-B
+    When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
+    Then the request is applied
+    When the time reaches 2026-09-01
+    And the same request is sent again
+    Then the request is rejected by the DSP with E44
+    And the network operator certificates held for "meter-1" belong to NO-A
