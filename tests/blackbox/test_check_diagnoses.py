@@ -171,3 +171,16 @@ def test_a_relative_features_path_works_with_both_runners(tmp_path: Path, runner
     )
     assert "Traceback" not in done.stderr, done.stderr
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_a_holder_expectation_can_fail(tmp_path: Path) -> None:
+    """``no … certificates are held`` and a holder table are judged, not assumed."""
+    folder = _feature(
+        tmp_path,
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'And the network operator certificates held for "meter-1" belong to NO-B\n'
+        'Then no network operator certificates are held for "meter-1"\n',
+    )
+    done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "expected no certificate, holds NO-B's certificate" in done.stdout + done.stderr
