@@ -34,6 +34,7 @@ Feature: one outcome table
       | baseline              | rejected by the DSP with E4 |
       | dp107-owner-path      | rejected by the DSP with E4 |
       | dp107-registered-path | rejected by the DSP with E4 |
+      | dp107-owner-to-registered | rejected by the DSP with E4 |
 """
 
 
