@@ -530,8 +530,20 @@ class World:
 
     def _observe(self) -> Observed:
         observed = self.last_attempt().observed()
+        observed = replace(observed, detail=self.named(observed.detail))
         self.recording.observe(observed.stated())
         return observed
+
+    def named(self, text: str) -> str:
+        """A target's message in the scenario's names: each EUI-64 of a party or device the
+        scenario declared becomes ``name [EUI-64]``."""
+        if not text:
+            return text
+        names = {str(p.user.user_id): n for n, p in self.parties.items()}
+        names |= {str(d.device_id): n for n, d in self.devices.items()}
+        for eui, name in names.items():
+            text = text.replace(eui, f"{name} [{eui}]")
+        return text
 
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
         """``owner_name`` ``nobody``: the cells hold no certificate."""

@@ -184,3 +184,17 @@ def test_a_holder_expectation_can_fail(tmp_path: Path) -> None:
     done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "expected no certificate, holds NO-B's certificate" in done.stdout + done.stderr
+
+
+def test_a_targets_message_speaks_the_scenarios_names(tmp_path: Path) -> None:
+    """A rejection detail naming a device by its EUI-64 reads "meter-9 [EUI-64]"."""
+    folder = _feature(
+        tmp_path,
+        'And a SMETS2 ESME "meter-9" serving MPAN 1200000000002 with status Suspended\n'
+        "And NO-A is registered for MPAN 1200000000002 from 2025-01-01\n"
+        'When NO-A sends SRV 4.1.1 to "meter-9"\n'
+        "Then the request is applied\n",
+    )
+    done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "device meter-9 [" in done.stdout + done.stderr, done.stdout + done.stderr
