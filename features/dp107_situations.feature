@@ -175,3 +175,18 @@ Feature: DP107 — the situations around a wrong Network Operator certificate
     And the same request is sent again
     Then the request is rejected by the DSP with E44
     And the network operator certificates held for "meter-1" belong to NO-A
+
+  @req:DP107-wrong-registration-data @req:SRPD-6.1f-iii
+  Scenario: Once the RDP corrects the Registration Data, the right NO is judged by it
+    Given a SMETS1 ESME "meter-1" serving MPAN 1200000000002
+    And NO-B is registered for MPAN 1200000000002 from 2025-01-01
+    And the network operator certificates held for "meter-1" belong to NO-A
+    When NO-A sends SRV 4.1.1 to "meter-1"
+    Then the request is rejected by the DSP with E4
+    Given the registration of NO-B for MPAN 1200000000002 is corrected to end at 2026-06-01 10:00
+    And NO-A is registered for MPAN 1200000000002 from 2026-06-01 10:00
+    When the time reaches 2026-06-01 10:00
+    And NO-A sends SRV 4.1.1 to "meter-1"
+    Then the request is applied
+    When NO-B sends SRV 4.1.1 to "meter-1"
+    Then the request is rejected by the DSP with E4

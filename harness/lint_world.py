@@ -34,6 +34,7 @@ WHEN = PARAMETER_TYPES["When"]
 INTERVAL = PARAMETER_TYPES["Interval"]
 PERIOD = PARAMETER_TYPES["Period"]
 SRV = PARAMETER_TYPES["Srv"]
+REGISTRATION_END = PARAMETER_TYPES["RegistrationEnd"]
 
 T = TypeVar("T")
 
@@ -173,6 +174,24 @@ class _Model:
                 return
         held.append(new)
 
+    def end(self, line: int, name: str, point_text: str, end_text: str) -> None:
+        point = _parsed(MeterPoint.written, point_text)
+        end = _parsed(parse_instant, end_text)
+        if point is None or end is None:
+            return
+        held = [r for r in self.registrations.get(point, []) if r.party == name]
+        if not held:
+            self.say(
+                line, f"{name} is not registered for {point.kind} {point.number} before this step"
+            )
+            return
+        last = held[-1]
+        if last.start is not None and end <= last.start:
+            self.say(line, f"{name}'s registration for {point.kind} {point.number} starts at "
+                     f"{_shown(last.start)}; it cannot end at {_shown(end)}")  # fmt: skip
+            return
+        last.end = end
+
     def request(self, step: Typed) -> None:
         srv = step.one(SRV)
         if srv is None:
@@ -240,6 +259,9 @@ def read_world(path: str, steps: Sequence[Typed]) -> list[tuple[int, str]]:
         for text in values.get(CLOCK, ()):
             model.clock(step.line, text)
         model.request(step)
+        ends = step.one(REGISTRATION_END)
+        if ends is not None and step.one(PARTY) and step.one(METER_POINT):
+            model.end(step.line, str(step.one(PARTY)), str(step.one(METER_POINT)), ends)
         point = step.one(METER_POINT)
         registrant = step.one(REGISTRANT)
         if registrant is not None and point is not None:

@@ -113,7 +113,10 @@ PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("Registrant", _NAME),  # a declared User, registered by this step
     ParameterType("NewDevice", r"[^\"]+"),  # a device the scenario declares
     ParameterType("Device", r"[^\"]+"),  # a device the scenario declared before this step
-    ParameterType("Clock", _INSTANT, parse_instant),  # the scenario's clock, never backwards
+    ParameterType("Clock", _INSTANT, parse_instant),
+    ParameterType(
+        "RegistrationEnd", _INSTANT, parse_instant
+    ),  # a registration ends then  # the scenario's clock, never backwards
     ParameterType("Answerer", _NAME, _answerer),
     ParameterType("Words", _WORDS),
     ParameterType("Digits", r"\d+"),

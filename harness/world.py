@@ -111,6 +111,7 @@ class World:
         self.salt = salt
         self.parties: dict[str, Party] = {}
         self.devices: dict[str, Device] = {}
+        self.registered: dict[tuple[str, str], Registration] = {}
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
         self.observers: list[Observer] = []
@@ -274,7 +275,18 @@ class World:
                 parse_instant(start) if start else None, parse_instant(end) if end else None
             ),
         )
+        self.registered[(party_name, meter_point)] = registration
         self.adapter.provision(Register(registration))
+
+    def end_registration(self, party_name: str, meter_point: str, end: str) -> None:
+        """The RDP corrects ``party_name``'s registration for ``meter_point``: it now ends at
+        ``end`` (exclusive)."""
+        held = self.registered.get((party_name, meter_point))
+        if held is None:
+            raise UnknownName(f"{party_name} is not registered for {meter_point} in this scenario")
+        ended = replace(held, interval=Interval(held.interval.start, parse_instant(end)))
+        self.registered[(party_name, meter_point)] = ended
+        self.adapter.provision(Register(ended, replacing=True))
 
     def load_registrations(self, path: Path) -> None:
         """Registrations from a YAML file (see harness.domain.registration); parties are

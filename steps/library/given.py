@@ -5,7 +5,7 @@ from __future__ import annotations
 from harness.parameters import REGISTRATIONS_TABLE, USERS_TABLE, split_span
 from harness.settings import features_dir
 from harness.world import World
-from steps.library.registry import Table, given
+from steps.library.registry import Table, given, when
 
 
 @given("the time is {when:Clock}", example="the time is 2026-03-01 10:00")
@@ -105,6 +105,21 @@ def registered_open(world: World, party: str, meter_point: str, start: str) -> N
 )
 def registered_closed(world: World, party: str, meter_point: str, interval: str) -> None:
     world.register(party, meter_point, *split_span(interval, "until"))
+
+
+_ENDS = (
+    "the registration of {party:Party} for {meter_point:MeterPoint} is corrected to end at "
+    "{end:RegistrationEnd}"
+)
+_ENDS_EXAMPLE = "the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01"
+
+
+@given(_ENDS, example=_ENDS_EXAMPLE)
+def registration_ends(world: World, party: str, meter_point: str, end: str) -> None:
+    world.end_registration(party, meter_point, end)
+
+
+when(_ENDS, example=_ENDS_EXAMPLE)(registration_ends)
 
 
 @given(

@@ -104,6 +104,19 @@ CASES = {
         12,
         "SRV 4.8.1 needs a requested date range",
     ),
+    "ending a registration nobody holds": (
+        "And the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01\n",
+        11,
+        "NO-A is not registered for MPAN 1200000000002 before this step",
+    ),
+    "a registration ended, then another in the role": (
+        "And NO-A is registered for MPAN 1200000000002 from 2025-01-01\n"
+        "And the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01\n"
+        "And NO-B is registered for MPAN 1200000000002 from 2026-06-01\n",
+        13,
+        "NO-B and NO-A (line 11) are both registered as ED for MPAN 1200000000002 "
+        "from 2026-06-01 00:00",
+    ),
     "time going backwards": (
         "When the time reaches 2026-02-01\n",
         11,
