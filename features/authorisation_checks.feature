@@ -16,7 +16,6 @@ Feature: DUIS authorisation checks — who may send what, to which device, how
     And a SMETS2 PPMID "ppmid-1" serving MPAN 1200000000002
     And a ESME "ghost-1" that is not in the Smart Metering Inventory
     And Supplier-1 is registered for MPAN 1200000000002 from 2025-01-01
-    And Supplier-X is registered for MPAN 1200000000002 from 2025-01-01
 
   @req:DUIS-E1
   Scenario: An unknown User ID is refused

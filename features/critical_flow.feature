@@ -54,6 +54,7 @@ Feature: The critical command flow — transform, sign, send signed, execute
     And the network operator certificates held for "meter-1" belong to NO-B
 
   @req:DSP-S1SP-consistency @needs:inject_faults
+  @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: An S1SP failure part-way through an update leaves both copies as they were
     Given the S1SP will fail part-way through its next certificate update
     When NO-A sends SRV 6.15.1 to "meter-s1" replacing the network operator certificates with those of NO-B

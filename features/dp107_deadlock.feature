@@ -21,19 +21,21 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
   Scenario: The registered NO cannot replace a certificate it does not own
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome              | effect   |
-      | baseline              | rejected by the S1SP | stuck    |
-      | dp107-owner-path      | rejected by the S1SP | stuck    |
-      | dp107-registered-path | applied              | restores |
+      | profile                   | outcome              | effect   |
+      | baseline                  | rejected by the S1SP | stuck    |
+      | dp107-owner-path          | rejected by the S1SP | stuck    |
+      | dp107-registered-path     | applied              | restores |
+      | dp107-owner-to-registered | rejected by the S1SP | stuck    |
 
   @req:SRPD-6.1f-iii @situation:deadlock-owner @actor:certificate-owner
   Scenario: The owner of the wrong certificate is not the registered NO
     When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome                     | effect   |
-      | baseline              | rejected by the DSP with E4 | stuck    |
-      | dp107-owner-path      | applied                     | restores |
-      | dp107-registered-path | rejected by the DSP with E4 | stuck    |
+      | profile                   | outcome                     | effect   |
+      | baseline                  | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-path          | applied                     | restores |
+      | dp107-registered-path     | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-to-registered | applied                     | restores |
 
   @req:SEC-OWNERSHIP-SMETS1 @req:DSP-S1SP-consistency
   @situation:deadlock-registered-no @actor:registered-no
@@ -41,12 +43,14 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the DSP and S1SP copies of the certificates for "meter-1" agree
     And the outcome depends on the profile:
-      | profile               | outcome              | effect   |
-      | baseline              | rejected by the S1SP | stuck    |
-      | dp107-owner-path      | rejected by the S1SP | stuck    |
-      | dp107-registered-path | applied              | restores |
+      | profile                   | outcome              | effect   |
+      | baseline                  | rejected by the S1SP | stuck    |
+      | dp107-owner-path          | rejected by the S1SP | stuck    |
+      | dp107-registered-path     | applied              | restores |
+      | dp107-owner-to-registered | rejected by the S1SP | stuck    |
 
   @req:DP107-hazard @situation:hazard @actor:registered-no
+  @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: The correct NO places another NO's certificate by mistake, and cannot undo it
     Given the network operator certificates held for "meter-1" belong to NO-A
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B
@@ -54,7 +58,8 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     And the network operator certificates held for "meter-1" belong to NO-B
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
     Then the outcome depends on the profile:
-      | profile               | outcome              | effect   |
-      | baseline              | rejected by the S1SP | stuck    |
-      | dp107-owner-path      | rejected by the S1SP | stuck    |
-      | dp107-registered-path | applied              | restores |
+      | profile                   | outcome              | effect   |
+      | baseline                  | rejected by the S1SP | stuck    |
+      | dp107-owner-path          | rejected by the S1SP | stuck    |
+      | dp107-registered-path     | applied              | restores |
+      | dp107-owner-to-registered | rejected by the S1SP | stuck    |

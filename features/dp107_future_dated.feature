@@ -18,6 +18,7 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
     And the network operator certificates held for "meter-1" belong to NO-A
 
   @req:SRPD-6.1f-ii @req:SEC-OWNERSHIP-SMETS1 @actor:losing-no @effect:restores
+  @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: The losing NO hands over before its registration ends
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-06-30 12:00
     Then the request is pending
@@ -29,19 +30,21 @@ Feature: DP107 — future-dated certificate updates across a change of Network O
   Scenario: The gaining NO cannot take over a certificate it does not own
     When NO-B sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the outcome depends on the profile:
-      | profile               | outcome              | effect   |
-      | baseline              | rejected by the S1SP | stuck    |
-      | dp107-owner-path      | rejected by the S1SP | stuck    |
-      | dp107-registered-path | pending              | restores |
+      | profile                   | outcome              | effect   |
+      | baseline                  | rejected by the S1SP | stuck    |
+      | dp107-owner-path          | rejected by the S1SP | stuck    |
+      | dp107-registered-path     | pending              | restores |
+      | dp107-owner-to-registered | rejected by the S1SP | stuck    |
 
   @req:SRPD-6.1f-ii @req:DP107-owner-path @actor:losing-no
   Scenario: The losing NO is too late once the execution time falls after its registration
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the outcome depends on the profile:
-      | profile               | outcome                     | effect   |
-      | baseline              | rejected by the DSP with E4 | stuck    |
-      | dp107-owner-path      | pending                     | restores |
-      | dp107-registered-path | rejected by the DSP with E4 | stuck    |
+      | profile                   | outcome                     | effect   |
+      | baseline                  | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-path          | pending                     | restores |
+      | dp107-registered-path     | rejected by the DSP with E4 | stuck    |
+      | dp107-owner-to-registered | pending                     | restores |
 
   @profile:dp107-registered-path @req:DP107-registered-path @actor:gaining-no @effect:restores
   Scenario: Under the registered path, the gaining NO's update lands at its execution time

@@ -47,6 +47,7 @@ Feature: MP063 — a Supplier may only place the registered NO's certificates
       | NO-B  | rejected by the DSP with E061505 | risk           | guarded            |
 
   @req:DP107-hazard @situation:hazard @actor:registered-no @effect:risk
+  @profile:baseline @profile:dp107-owner-path @profile:dp107-registered-path
   Scenario: The check leaves a gap: a NO's own 6.15.1 placing another NO's certificate
     Given a SMETS1 ESME "meter-1" serving MPAN 1200000000002
     And the network operator certificates held for "meter-1" belong to NO-A

@@ -112,11 +112,12 @@ Feature: SRPD 6.1(f) — the sender must be an Eligible User according to the Re
       | baseline              | <baseline>     |
       | dp107-owner-path      | applied        |
       | dp107-registered-path | <baseline>     |
+      | dp107-owner-to-registered | <owner_to_registered> |
 
     Examples: NO-B owns the certificate but is not the registered NO
-      | generation | baseline                    |
-      | SMETS2     | applied                     |
-      | SMETS1     | rejected by the DSP with E4 |
+      | generation | baseline                    | owner_to_registered              |
+      | SMETS2     | applied                     | applied                          |
+      | SMETS1     | rejected by the DSP with E4 | rejected by the DSP with E061504 |
 
   @req:SRPD-6.1f-scope
   Scenario Outline: The check reaches non-critical requests on every generation

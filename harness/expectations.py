@@ -174,14 +174,18 @@ def profile_row(keys: Sequence[str], profile: str) -> str | None:
     return None
 
 
-def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
-    """The outcome of the row that speaks for the active profile (:func:`profile_row`)."""
+def row_for_profile(rows: Sequence[tuple[str, str]], profile: str, what: str = "outcome") -> str:
+    """The value of the row that speaks for the active profile (:func:`profile_row`)."""
     table = dict(rows)
     key = profile_row(list(table), profile)
     if key is not None:
-        return parse_expectation(table[key])
+        return table[key]
     names = ", ".join(" ".join(name.split()) for name in table)
     raise UnknownName(
-        f"the outcome table has no row for profile {profile!r} (rows: {names}); "
+        f"the {what} table has no row for profile {profile!r} (rows: {names}); "
         f"add one, or a row {ANY_OTHER!r}"
     )
+
+
+def expectation_for_profile(rows: Sequence[tuple[str, str]], profile: str) -> Expectation:
+    return parse_expectation(row_for_profile(rows, profile))

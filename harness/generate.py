@@ -25,16 +25,18 @@ import yaml
 
 from harness.catalogue.tables import service_request
 from harness.domain.devices import DeviceStatus, DeviceType, Generation
-from harness.domain.meterpoint import make_mpan
-from harness.domain.roles import UserRole
+from harness.domain.meterpoint import Fuel, make_mpan
+from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, UserRole
 from harness.errors import ConfigurationError, HarnessError
 from harness.settings import DEFAULT_FEATURES
+from harness.srv.registry import for_srv
 
 DEFAULT_TABLES = DEFAULT_FEATURES / "tables"
 DEFAULT_OUT = DEFAULT_FEATURES / "generated"
 GENERATED_TAG = "@generated"
 KINDS = ("MPAN", "MPRN")
 PARTIES = ("Sender", "Rival")
+READ_PERIOD = "2026-01-01 to 2026-01-02"  # asked for by every SRV that takes a date range
 COLUMNS = (
     "role",
     "srv",
@@ -290,37 +292,92 @@ def render(table: Table, chosen: Sequence[Case], source: str) -> str:
         title = group.title
         if sum(1 for g in groups if g.title == group.title) > 1:  # one per SRPD limb
             title += f" ({', '.join(group.requirements)})"
-        rows = [COLUMNS] + [
-            (
-                c.role,
-                c.srv,
-                c.device_type,
-                c.generation,
-                c.status,
-                c.kind,
-                c.meter_point,
-                c.registered,
-                _outcome_text(group.outcome),
-            )
-            for c in groups[group]
-        ]
-        lines += [
-            "",
-            "  " + " ".join(f"@req:{r}" for r in group.requirements),
-            f"  Scenario Outline: {title}",
-            "    Given Sender is a User in the role <role>",
-            "    And Rival is a User in the role <role>",
-            '    And a <generation> <device_type> "device" serving <kind> <meter_point> '
-            "with status <status>",
-            f"    And <registered> is registered for <kind> <meter_point> from "
-            f"{table.registered_from}",
-            '    When Sender sends SRV <srv> to "device"',
-            '    Then the outcome is "<outcome>"',
-            "",
-            "    Examples:",
-            *_table_lines(rows, "      "),
-        ]
+        parts: dict[tuple[bool, bool], list[Case]] = {}
+        for case in groups[group]:
+            parts.setdefault((_registrable(case), _ranged(case.srv)), []).append(case)
+        for (registrable, ranged), part in sorted(parts.items(), reverse=True):
+            lines += _outline(table, group, _titled(title, registrable, ranged, parts), part,
+                              registrable=registrable, ranged=ranged)  # fmt: skip
     return "\n".join(lines) + "\n"
+
+
+def _registrable(case: Case) -> bool:
+    """Registration Data can hold the case's role for its kind of meter point."""
+    fuel = Fuel.ELECTRICITY if case.kind == "MPAN" else Fuel.GAS
+    return (UserRole.parse(case.role), fuel) in REGISTERED_ROLE_FOR_FUEL
+
+
+def _ranged(srv: str) -> bool:
+    """The SRV's body carries a requested date range (the read log period)."""
+    return for_srv(srv).ranged
+
+
+def _titled(
+    title: str, registrable: bool, ranged: bool, parts: dict[tuple[bool, bool], list[Case]]
+) -> str:
+    """One outline per part of a group; the titles say which part when there are several."""
+    if len(parts) == 1:
+        return title
+    said = [] if registrable else ["nobody registered"]
+    if ranged:
+        said.append(f"read log {READ_PERIOD}")
+    return f"{title}, {'; '.join(said)}" if said else title
+
+
+def _outline(
+    table: Table,
+    group: Group,
+    title: str,
+    part: Sequence[Case],
+    *,
+    registrable: bool,
+    ranged: bool,
+) -> list[str]:
+    columns = [c for c in COLUMNS if registrable or c != "registered"]
+    rows = [tuple(columns)] + [
+        tuple(
+            value
+            for column, value in zip(
+                COLUMNS,
+                (
+                    c.role,
+                    c.srv,
+                    c.device_type,
+                    c.generation,
+                    c.status,
+                    c.kind,
+                    c.meter_point,
+                    c.registered,
+                    _outcome_text(group.outcome),
+                ),
+                strict=True,
+            )
+            if column in columns
+        )
+        for c in part
+    ]
+    since = table.registered_from
+    registration = (
+        [f"    And <registered> is registered for <kind> <meter_point> from {since}"]
+        if registrable
+        else []
+    )
+    period = f" for the period {READ_PERIOD}" if ranged else ""
+    return [
+        "",
+        "  " + " ".join(f"@req:{r}" for r in group.requirements),
+        f"  Scenario Outline: {title}",
+        "    Given Sender is a User in the role <role>",
+        "    And Rival is a User in the role <role>",
+        '    And a <generation> <device_type> "device" serving <kind> <meter_point> '
+        "with status <status>",
+        *registration,
+        f'    When Sender sends SRV <srv> to "device"{period}',
+        '    Then the outcome is "<outcome>"',
+        "",
+        "    Examples:",
+        *_table_lines(rows, "      "),
+    ]
 
 
 def table_files(tables_dir: Path) -> list[Path]:

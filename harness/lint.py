@@ -14,9 +14,10 @@ from harness.appraisal_roles import problems as role_problems
 from harness.catalogue.requirements import Catalogue
 from harness.errors import HarnessError
 from harness.features import ScenarioInfo, StepLine
-from harness.parameters import PARAMETER_TYPES, ParameterType, TableType
-from harness.reference.profiles import PROFILES, profile_names
-from harness.tags import CAPABILITIES, read_tags
+from harness.lint_world import Typed, read_world
+from harness.parameters import PARAMETER_TYPES, REGISTRATIONS_TABLE, ParameterType, TableType
+from harness.reference.profiles import SWITCHES, profile_names
+from harness.tags import CAPABILITIES, profile_tag_known, read_tags
 
 # Parameter types the lint reads in context: a file beside the feature files, which may
 # name only the Users the scenario declares.
@@ -107,6 +108,28 @@ def _role_problems(scenario: ScenarioInfo) -> list[str]:
     return role_problems(scenario.tags, effects)
 
 
+def _typed(step: StepLine, found: StepMatch) -> Typed:
+    """A matched step as the world model reads it: values by type, table rows by heading."""
+    values: dict[ParameterType, list[str]] = defaultdict(list)
+    for name, text in found.arguments.items():
+        kind = found.types.get(name)
+        if kind is not None:
+            values[kind].append(str(text))
+    rows: list[dict[str, str]] = []
+    if step.table and found.table is not None:
+        heading = [" ".join(h.split()) for h in step.table[0]]
+        rows = [dict(zip(heading, row, strict=False)) for row in step.table[1:]]
+    table = found.table
+    return Typed(
+        step.line,
+        {kind: tuple(texts) for kind, texts in values.items()},
+        rows,
+        new_users=table.new_users if table is not None else None,
+        parties=table.parties if table is not None else None,
+        registrations=table is REGISTRATIONS_TABLE,
+    )
+
+
 def lint_scenario(
     scenario: ScenarioInfo, matcher: StepMatcher, catalogue: Catalogue
 ) -> list[Problem]:
@@ -126,7 +149,7 @@ def lint_scenario(
                 )
             )
     for profile in tags.profiles:
-        if profile not in PROFILES and profile not in profile_names():
+        if not profile_tag_known(profile, profile_names(), SWITCHES):
             problems.append(Problem(scenario.where, f"@profile:{profile} is not a known profile"))
     problems.extend(Problem(scenario.where, p) for p in _role_problems(scenario))
     if not any(step.keyword in ("when", "then") for step in scenario.steps):
@@ -165,6 +188,10 @@ def lint_scenario(
         problems.extend(_check_values(match, where))
         if match.table is not None and step.table:
             problems.extend(Problem(where, p) for p in match.table.problems(step.table))
+    problems.extend(
+        Problem(f"{scenario.path}:{line}", message)
+        for line, message in read_world(str(scenario.path), [_typed(s, m) for s, m in matched])
+    )
     for step, match in matched:
         for name, text in match.arguments.items():
             if match.types.get(name) is REGISTRATION_FILE:
@@ -203,7 +230,7 @@ def lint(
     matcher = _remembering(matcher)
     for scenario in scenarios:
         problems.extend(lint_scenario(scenario, matcher, catalogue))
-    return problems
+    return list(dict.fromkeys(problems))  # a Background's problem once, not per scenario
 
 
 def uncovered(

@@ -25,7 +25,7 @@ from harness.domain.requests import Endpoint
 from harness.domain.roles import RemotePartyRole, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError, InvalidValue
-from harness.expectations import ANY_OTHER, expectation_for_profile, parse_expectation
+from harness.expectations import ANSWERERS, ANY_OTHER, parse_expectation, row_for_profile
 from harness.reference.profiles import SWITCHES, profile_names, resolve
 
 ValueCheck = Callable[[str], object]  # raises HarnessError when the text is not a valid value
@@ -91,6 +91,11 @@ def _user_status(text: str) -> None:
     parse_choice(UserStatus, text, "User status")
 
 
+def _answerer(text: str) -> None:
+    if text.strip().lower() not in (a.lower() for a in ANSWERERS):
+        raise InvalidValue(f"unknown answerer {text!r}; known: {', '.join(ANSWERERS)}")
+
+
 def _optional(check: ValueCheck) -> ValueCheck:
     def optional(text: str) -> object:
         return check(text) if text.strip() else None
@@ -105,6 +110,15 @@ def _types(*types: ParameterType) -> dict[str, ParameterType]:
 PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("Name", _NAME),
     ParameterType("NewUser", _NAME),  # a User the scenario declares
+    ParameterType("Party", _NAME),  # a User the scenario declared before this step
+    ParameterType("Registrant", _NAME),  # a declared User, registered by this step
+    ParameterType("NewDevice", r"[^\"]+"),  # a device the scenario declares
+    ParameterType("Device", r"[^\"]+"),  # a device the scenario declared before this step
+    ParameterType("Clock", _INSTANT, parse_instant),
+    ParameterType(
+        "RegistrationEnd", _INSTANT, parse_instant
+    ),  # a registration ends then  # the scenario's clock, never backwards
+    ParameterType("Answerer", _NAME, _answerer),
     ParameterType("Words", _WORDS),
     ParameterType("Digits", r"\d+"),
     ParameterType("When", _INSTANT, parse_instant),
@@ -139,6 +153,7 @@ class TableType:
     cells: Mapping[str, ValueCheck] = field(default_factory=dict)
     whole: TableCheck | None = None
     new_users: str | None = None  # the column naming Users the scenario declares
+    parties: str | None = None  # the column naming Users the scenario declared before
 
     def problems(self, table: Sequence[Sequence[str]]) -> list[str]:
         if not table:
@@ -163,7 +178,14 @@ class TableType:
         return found
 
 
-def _outcome_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
+def _profile_rows(column: str) -> TableCheck:
+    def check(rows: Sequence[Mapping[str, str]]) -> list[str]:
+        return _outcome_rows(rows, column)
+
+    return check
+
+
+def _outcome_rows(rows: Sequence[Mapping[str, str]], column: str = "outcome") -> list[str]:
     """Every profile named is known, and every profile has a row (its own, a switch's, its
     base profile's or ``any other profile``)."""
     valid = set(profile_names()) | {f"+{s}" for s in SWITCHES} | {ANY_OTHER}
@@ -179,10 +201,11 @@ def _outcome_rows(rows: Sequence[Mapping[str, str]]) -> list[str]:
             found.append(f"unknown profile {row['profile']!r} in the outcome table; known: {known}")
     if found:
         return found
-    pairs = [(row["profile"], row["outcome"]) for row in rows]
+    pairs = [(row["profile"], row[column]) for row in rows]
+    what = "outcome" if column == "outcome" else f"{column} per profile"
     for profile in profile_names():
         try:
-            expectation_for_profile(pairs, resolve(profile).name)
+            row_for_profile(pairs, resolve(profile).name, what)
         except HarnessError as exc:
             return [str(exc)]
     return []
@@ -194,6 +217,13 @@ OUTCOME_TABLE = TableType(
     optional=(EFFECT_COLUMN,),
     cells={"outcome": parse_expectation, EFFECT_COLUMN: parse_effect},
     whole=_outcome_rows,
+)
+NOBODY = "nobody"  # a holder column's word for cells that hold no certificate
+HOLDERS_TABLE = TableType(
+    "holder",
+    required=("profile", "holder"),
+    whole=_profile_rows("holder"),
+    parties="holder",
 )
 USERS_TABLE = TableType(
     "Users",
@@ -207,6 +237,7 @@ REGISTRATIONS_TABLE = TableType(
     required=("party", "from"),
     optional=("until",),
     cells={"from": _optional(parse_instant), "until": _optional(parse_instant)},
+    parties="party",
 )
 
 

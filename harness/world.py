@@ -57,14 +57,17 @@ from harness.expectations import (
     expectation_for_profile,
     observe,
     profile_row,
+    row_for_profile,
 )
 from harness.ics import Ics
+from harness.parameters import NOBODY
 from harness.pki import Credential, TestPki, shared_pki
+from harness.results.outcome import StatedOutcome
 from harness.results.recording import Recording
 from harness.signing import sign_payload
 from harness.srv import registry
 from harness.srv.spec import BodyArgs
-from harness.tags import CAPABILITIES, ScenarioTags
+from harness.tags import CAPABILITIES, ScenarioTags, profile_selects
 
 
 @dataclass(frozen=True)
@@ -118,6 +121,7 @@ class World:
         self.salt = salt
         self.parties: dict[str, Party] = {}
         self.devices: dict[str, Device] = {}
+        self.registered: dict[tuple[str, str], Registration] = {}
         self.attempts: list[Attempt] = []
         self.now: datetime | None = None
         self.observers: list[Observer] = []
@@ -134,8 +138,7 @@ class World:
             )
 
     def only_under(self, profiles: Sequence[str]) -> None:
-        base = self.profile.split("+")[0]
-        if self.profile not in profiles and base not in profiles:
+        if not any(profile_selects(tag, self.profile) for tag in profiles):
             raise NotApplicable(
                 f"scenario applies to profile(s) {', '.join(profiles)}; running {self.profile}",
                 group="the scenario does not apply under this profile",
@@ -324,11 +327,22 @@ class World:
                 parse_instant(start) if start else None, parse_instant(end) if end else None
             ),
         )
+        self.registered[(party_name, meter_point)] = registration
         cast = self._bound()
         if cast is not None:
             cast.registration(registration, party_name)
             return
         self.adapter.provision(Register(registration))
+
+    def end_registration(self, party_name: str, meter_point: str, end: str) -> None:
+        """The RDP corrects ``party_name``'s registration for ``meter_point``: it now ends at
+        ``end`` (exclusive)."""
+        held = self.registered.get((party_name, meter_point))
+        if held is None:
+            raise UnknownName(f"{party_name} is not registered for {meter_point} in this scenario")
+        ended = replace(held, interval=Interval(held.interval.start, parse_instant(end)))
+        self.registered[(party_name, meter_point)] = ended
+        self.adapter.provision(Register(ended, replacing=True))
 
     def load_registrations(self, path: Path) -> None:
         """Registrations from a YAML file (see harness.domain.registration); parties are
@@ -615,28 +629,64 @@ class World:
 
     def _observe(self) -> Observed:
         observed = self.last_attempt().observed()
+        observed = replace(observed, detail=self.named(observed.detail))
         self.recording.observe(observed.stated())
         return observed
 
+    def named(self, text: str) -> str:
+        """A target's message in the scenario's names: each EUI-64 of a party or device the
+        scenario declared becomes ``name [EUI-64]``."""
+        if not text:
+            return text
+        names = {str(p.user.user_id): n for n, p in self.parties.items()}
+        names |= {str(d.device_id): n for n, d in self.devices.items()}
+        for eui, name in names.items():
+            text = text.replace(eui, f"{name} [{eui}]")
+        return text
+
     def expect_holder(self, device_name: str, remote_role: str, owner_name: str) -> None:
+        """``owner_name`` ``nobody``: the cells hold no certificate."""
         self.require("inspect")
-        device, owner = self.device(device_name), self.party(owner_name)
+        device = self.device(device_name)
         role = RemotePartyRole.parse(remote_role)
-        expected = self._pair(owner, role)
         held = self.adapter.held_certificates(device.device_id)
-        wanted = {
-            f"{role.value}/{KeyUsage.DIGITAL_SIGNING.value}": expected.digital_signing,
-            f"{role.value}/{KeyUsage.KEY_AGREEMENT.value}": expected.key_agreement,
-        }
+        cells = [f"{role.value}/{usage.value}" for usage in KeyUsage]
+        if owner_name == NOBODY:
+            for cell in cells:
+                if held.dsp.get(cell) is not None:
+                    raise NonConformance(
+                        f"{device_name} {cell}: expected no certificate, holds "
+                        f"{self._owner_of(held.dsp[cell])}"
+                    )
+            return
+        expected = self._pair(self.party(owner_name), role)
+        wanted = dict(zip(cells, (expected.digital_signing, expected.key_agreement), strict=True))
         for cell, der in wanted.items():
             assert der is not None
             want = _cert_id(der)
             got = held.dsp.get(cell)
             if got != want:
+                shown = self._owner_of(got) if got is not None else "nothing"
                 raise NonConformance(
-                    f"{device_name} {cell}: expected {owner_name}'s certificate {want}, "
-                    f"holds {got or 'nothing'}"
+                    f"{device_name} {cell}: expected {owner_name}'s certificate, holds {shown}"
                 )
+
+    def _owner_of(self, certificate: CertificateId) -> str:
+        """Whose certificate an ID is, in the scenario's names (the ID in brackets)."""
+        for name, party in self.parties.items():
+            for credential in party.credentials.values():
+                if _cert_id(credential.certificate.der) == certificate:
+                    return f"{name}'s certificate [{certificate}]"
+        return f"a certificate of no party in this scenario [{certificate}]"
+
+    def expect_holder_per_profile(
+        self, device_name: str, remote_role: str, rows: Sequence[tuple[str, str]]
+    ) -> None:
+        holder = " ".join(row_for_profile(rows, self.profile, "holder per profile").split())
+        if self.recording.expected is None:  # the scenario's required outcome is this state
+            required = f"the {remote_role} certificates of {device_name} belong to {holder}"
+            self.recording.expect(StatedOutcome("held", required), by_profile=True)
+        self.expect_holder(device_name, remote_role, holder)
 
     def expect_copies_agree(self, device_name: str) -> None:
         self.require("inspect")

@@ -10,6 +10,66 @@ Feature: Generated — who may send which Service Request to which device
     Given the time is 2026-03-01 10:00
 
   @req:DUIS-E2
+  Scenario Outline: A User Role the SRV does not allow is refused, read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    And <registered> is registered for <kind> <meter_point> from 2025-01-01
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | registered | outcome                     |
+      | ES   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1926639696750 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1989594520344 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911336751983 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1973637686748 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS1     | Suspended                | MPAN | 1988285665045 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS1     | Suspended                | MPAN | 1910950212087 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1968760719166 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1954955233465 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1949939823661 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1945230643936 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | Suspended                | MPAN | 1950239057713 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | ESME        | SMETS2     | Suspended                | MPAN | 1967226074364 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1936262853731 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1910642285311 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1929249820649 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1974273596461 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1997625429473 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1912258544382 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1988349078116 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1984241751350 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1981169316183 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1934629900884 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1961257166273 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1964407233831 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911856018032 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1940638463080 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1921822324969 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1988457136897 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1915688752047 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1960679275660 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1925615696635 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1968677708669 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1936084978589 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1951370073485 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1911045242462 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1964918477999 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1911074106798 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1932472124700 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1912453061903 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931486762846 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1986182962770 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1970123957219 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1974365183217 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1940339351603 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1919272857364 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910808059654 | Rival      | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1915789218157 | Sender     | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1978039679526 | Rival      | rejected by the DSP with E2 |
+
+  @req:DUIS-E2
   Scenario Outline: A User Role the SRV does not allow is refused
     Given Sender is a User in the role <role>
     And Rival is a User in the role <role>
@@ -32,30 +92,6 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1986119772168 | Rival      | rejected by the DSP with E2 |
       | ES   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1913379994043 | Sender     | rejected by the DSP with E2 |
       | ES   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1942853223896 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7108041310    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7186813924    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7567643184    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7214052949    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7804454645    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7636893056    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7495060856    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7670933066    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7636388042    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110425237    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7110170530    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7153094151    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7667714004    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7291479023    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7111425426    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7138062304    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7115497676    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7433831431    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7214182823    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7245458728    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7624340646    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7906616188    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7430867985    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7109954083    | Rival      | rejected by the DSP with E2 |
       | ES   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1958981150887 | Sender     | rejected by the DSP with E2 |
       | ES   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1995160057878 | Rival      | rejected by the DSP with E2 |
       | ES   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1976359201540 | Sender     | rejected by the DSP with E2 |
@@ -92,294 +128,6 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1956355985618 | Rival      | rejected by the DSP with E2 |
       | ES   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1999897564268 | Sender     | rejected by the DSP with E2 |
       | ES   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1963372696924 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1910323720751 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1918504184299 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1925850113242 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1955421695164 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1962151806837 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1986231992276 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1915195058965 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1969130504457 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1974550719821 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1936972110010 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1949636967806 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1951028366835 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7298371616    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7484188752    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7998261543    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7756278598    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7830192319    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7321853383    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7934040254    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7746518850    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7876693566    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7792646968    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7606215241    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7489107378    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7949024486    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7901439719    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7477734808    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7687808786    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7107568517    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7110409161    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7106266867    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7132378734    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7499398859    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7304506338    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7412305645    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7536970534    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910949922745 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1962374688375 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1977755346662 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1997625068500 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1973627817128 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1995336924128 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1997545050780 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1911430716108 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910809361894 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1991096231974 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1914526920221 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1981072916442 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1911567700900 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1970491969103 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1962416195054 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930081662888 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1968150483367 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1911032196940 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1943438049483 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1930385976969 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1914581335497 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1991637233067 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1912700981230 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1990883598516 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911375052829 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1984991655510 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1935521808450 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1983300176847 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1949532578176 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1993489711623 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1980806771301 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1947217791950 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1989994468226 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1939079807264 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1946411570979 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1942772544449 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1956760776810 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1953931942836 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911158271273 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910109365669 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1911288598722 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1976072798134 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1987812829818 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1912497533627 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1912048259284 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1970506141760 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1911239968694 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1970645288146 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7859036225    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7114469399    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7660418379    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7794348846    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7305099572    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7663537334    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7114554210    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7209567939    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7828356866    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7759083977    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7555951349    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7100883198    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7913217000    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7897178739    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7516686746    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7973910234    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7746623213    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7141182508    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7102349429    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7589835490    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7837221255    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7407944112    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7112660639    | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7901359149    | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910548042412 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1952131183153 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1916115222246 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1912980765722 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1972437792062 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1931882282991 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1972348161184 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1951405885490 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1976097873507 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1930860104127 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1969501363799 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1927540809231 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1937416938154 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1998958539930 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1993998233967 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1977660474246 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1972141894390 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1986146644136 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1985821949966 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1911820077652 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1964020442729 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1940538510060 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1910576408861 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1952822407836 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1910922657190 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1990303403994 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1918349502596 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1927951578750 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1942887944869 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1951655397997 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1940818230282 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1917605431227 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1939749706580 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1938050347730 | Rival      | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1971754878743 | Sender     | rejected by the DSP with E2 |
-      | OU   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1962680053221 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1926639696750 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1989594520344 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911336751983 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1973637686748 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | Suspended                | MPAN | 1988285665045 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS1     | Suspended                | MPAN | 1910950212087 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1968760719166 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1954955233465 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1949939823661 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1945230643936 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | Suspended                | MPAN | 1950239057713 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | ESME        | SMETS2     | Suspended                | MPAN | 1967226074364 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7115785859    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7502272276    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7150286072    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7102530479    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | Suspended                | MPRN | 7776842462    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS1     | Suspended                | MPRN | 7106527366    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7515580786    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7268030892    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7896287266    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7336040973    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | Suspended                | MPRN | 7569953380    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GSME        | SMETS2     | Suspended                | MPRN | 7662886489    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7949419632    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7835072409    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7427001115    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7739282138    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | Suspended                | MPRN | 7110087181    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS1     | Suspended                | MPRN | 7175969197    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7765295723    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7628030121    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7113621591    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7489318612    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | Suspended                | MPRN | 7767567680    | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | GPF         | SMETS2     | Suspended                | MPRN | 7107278503    | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1936262853731 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910642285311 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1929249820649 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1974273596461 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1997625429473 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1912258544382 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1988349078116 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1984241751350 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1981169316183 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1934629900884 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1961257166273 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1964407233831 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1911856018032 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1940638463080 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1921822324969 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1988457136897 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1915688752047 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1960679275660 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1925615696635 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1968677708669 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1936084978589 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1951370073485 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1911045242462 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1964918477999 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911074106798 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1932472124700 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1912453061903 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931486762846 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1986182962770 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1970123957219 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1974365183217 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1940339351603 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1919272857364 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910808059654 | Rival      | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1915789218157 | Sender     | rejected by the DSP with E2 |
-      | ES   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1978039679526 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1988127507909 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1916636360339 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1998798129777 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1931159626544 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | Suspended                | MPAN | 1937704250190 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS1     | Suspended                | MPAN | 1937874811498 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1911412033602 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1910416519639 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1939298497416 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1947393313609 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | Suspended                | MPAN | 1936281192711 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | ESME        | SMETS2     | Suspended                | MPAN | 1984106040112 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7100074818    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7102357901    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7436822407    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7663214839    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | Suspended                | MPRN | 7155760568    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS1     | Suspended                | MPRN | 7274548025    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7791599636    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7882239057    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7437405899    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7118676935    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | Suspended                | MPRN | 7843009178    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GSME        | SMETS2     | Suspended                | MPRN | 7207394011    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7652189135    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7684827598    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7349865846    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7820452348    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | Suspended                | MPRN | 7386796160    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS1     | Suspended                | MPRN | 7388603463    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7642675338    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7827197446    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7948746943    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7468371211    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | Suspended                | MPRN | 7279652172    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | GPF         | SMETS2     | Suspended                | MPRN | 7256818137    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1940167633212 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1990457867785 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1999700852548 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1932730634324 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1970524794210 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1961819483469 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1934645397334 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1977567109540 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1944780688051 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1942030208104 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1937741271443 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1950238901187 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1911071851287 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1928081779706 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1911359935253 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1941914026630 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1961615010451 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1955887647427 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1990430666254 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1911278644708 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998563251470 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932241725099 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1932675595694 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1944445460415 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1995683680179 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1944929591842 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910509129961 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1970281516552 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1976919212740 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1920331766429 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1925721007983 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1965754725453 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910915687701 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1915744831301 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1970860277377 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1971953570188 | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1958756742352 | Sender     | rejected by the DSP with E2 |
       | ES   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1991540702260 | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1935217998336 | Sender     | rejected by the DSP with E2 |
@@ -392,30 +140,6 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1985576087063 | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1996152972053 | Sender     | rejected by the DSP with E2 |
       | ES   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1965014735524 | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7312174380    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7833881534    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7113560089    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7254229477    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7507171916    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7644283702    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7679419826    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7562655214    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7370608483    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7139986306    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7752891195    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7662924699    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7503979139    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7976794913    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7566379206    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7690274234    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7104485285    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7446148024    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7487751010    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7595616616    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7113971188    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7881028501    | Rival      | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7891139020    | Sender     | rejected by the DSP with E2 |
-      | ES   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7465895178    | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1910249010122 | Sender     | rejected by the DSP with E2 |
       | ES   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1953344651909 | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1944539172149 | Sender     | rejected by the DSP with E2 |
@@ -452,150 +176,544 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1917708189573 | Rival      | rejected by the DSP with E2 |
       | ES   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1920979573803 | Sender     | rejected by the DSP with E2 |
       | ES   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1963748892741 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1997396706285 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1998573986846 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910226480829 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1983895711827 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1941522854474 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1930193922452 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1930962052831 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1923673474813 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1931393596275 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1913756033702 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1982428545974 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1911381678883 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7108326420    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7966857601    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7111812851    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7106869369    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7382982231    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7115691815    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7395428865    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7756387239    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7654573644    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7661694300    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7880372303    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7219172343    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7340164593    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7883053405    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7320953250    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7858570087    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7545098312    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7289291482    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7977595187    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7464199950    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7804001014    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7264410788    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7107806798    | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7755695167    | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1967711236701 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1917443642380 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1966500598130 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1933293267910 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1925090126840 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1960788428850 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1952543910617 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1967721574369 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910239538879 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1947303331791 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1911568713500 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1911018535190 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1980736885947 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1913416143428 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910598968441 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1976277284933 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1911407828902 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1972443612490 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910373452635 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1989186149856 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998144553499 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1962673990476 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1910951592871 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1915203602541 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1910342781785 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1911576666111 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910091067270 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1999114429268 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1956412635408 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1910863626692 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1940550583400 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1978411932049 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1919832460054 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1958680987542 | Rival      | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1911512211095 | Sender     | rejected by the DSP with E2 |
-      | RSA  | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1959075344087 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1911121107158 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1919757902128 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1942962556340 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1927062019247 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1977492023443 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1991397594590 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1999791434390 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1910944736494 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1985053235435 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1933831441860 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1983386133518 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1988761843683 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7285385717    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7837645778    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7815957387    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7561644597    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7431307092    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7740193575    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7605913293    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7437260974    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7189351965    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7974766318    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7211182447    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7444172499    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7105654209    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7447970461    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7662581920    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7318117471    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7931518767    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7715282816    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7391812353    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7400966765    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7666469352    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7271428787    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7527718465    | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7299620938    | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1995014959590 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1920000719067 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1976381602126 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1927895670009 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1923995039620 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1955282687158 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1972660760563 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1949727765406 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1968209893465 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1929467259508 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1920941337672 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1941143767337 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1920006760628 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1962249699036 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1996348177193 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1912072404309 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1911797861770 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1960354055851 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1995418230031 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910684583129 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1987978293545 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1945116912375 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1996671370003 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1993955955360 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1917658950860 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1961718105999 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959012413734 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1950055275102 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1910836486635 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1913687143068 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1910654231574 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1956597243642 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1947447942559 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1937414256529 | Rival      | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1910668134932 | Sender     | rejected by the DSP with E2 |
-      | OU   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1914239634450 | Rival      | rejected by the DSP with E2 |
+
+  @req:DUIS-E2
+  Scenario Outline: A User Role the SRV does not allow is refused, nobody registered; read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | outcome                     |
+      | ES   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7115785859    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7502272276    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7150286072    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7102530479    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS1     | Suspended                | MPRN | 7776842462    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS1     | Suspended                | MPRN | 7106527366    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7515580786    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7268030892    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7896287266    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7336040973    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | Suspended                | MPRN | 7569953380    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GSME        | SMETS2     | Suspended                | MPRN | 7662886489    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7949419632    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7835072409    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7427001115    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7739282138    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | Suspended                | MPRN | 7110087181    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS1     | Suspended                | MPRN | 7175969197    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7765295723    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7628030121    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7113621591    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7489318612    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | Suspended                | MPRN | 7767567680    | rejected by the DSP with E2 |
+      | ES   | 4.8.1 | GPF         | SMETS2     | Suspended                | MPRN | 7107278503    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1988127507909 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1916636360339 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1998798129777 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1931159626544 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | Suspended                | MPAN | 1937704250190 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS1     | Suspended                | MPAN | 1937874811498 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1911412033602 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1910416519639 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1939298497416 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1947393313609 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | Suspended                | MPAN | 1936281192711 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | ESME        | SMETS2     | Suspended                | MPAN | 1984106040112 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7100074818    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7102357901    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7436822407    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7663214839    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | Suspended                | MPRN | 7155760568    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS1     | Suspended                | MPRN | 7274548025    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7791599636    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7882239057    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7437405899    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7118676935    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | Suspended                | MPRN | 7843009178    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GSME        | SMETS2     | Suspended                | MPRN | 7207394011    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7652189135    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7684827598    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7349865846    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7820452348    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | Suspended                | MPRN | 7386796160    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS1     | Suspended                | MPRN | 7388603463    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7642675338    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7827197446    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7948746943    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7468371211    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | Suspended                | MPRN | 7279652172    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | GPF         | SMETS2     | Suspended                | MPRN | 7256818137    | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1940167633212 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1990457867785 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1999700852548 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1932730634324 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1970524794210 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1961819483469 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1934645397334 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1977567109540 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1944780688051 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1942030208104 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1937741271443 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1950238901187 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911071851287 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1928081779706 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1911359935253 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1941914026630 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1961615010451 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1955887647427 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1990430666254 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911278644708 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998563251470 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932241725099 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1932675595694 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1944445460415 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1995683680179 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1944929591842 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910509129961 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1970281516552 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1976919212740 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1920331766429 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1925721007983 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1965754725453 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910915687701 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1915744831301 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1970860277377 | rejected by the DSP with E2 |
+      | RSA  | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1971953570188 | rejected by the DSP with E2 |
+
+  @req:DUIS-E2
+  Scenario Outline: A User Role the SRV does not allow is refused, nobody registered
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv    | device_type | generation | status                   | kind | meter_point   | outcome                     |
+      | ES   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7108041310    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7186813924    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7567643184    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7214052949    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7804454645    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7636893056    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7495060856    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7670933066    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7636388042    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110425237    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7110170530    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7153094151    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7667714004    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7291479023    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7111425426    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7138062304    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7115497676    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7433831431    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7214182823    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7245458728    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7624340646    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7906616188    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7430867985    | rejected by the DSP with E2 |
+      | ES   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7109954083    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1910323720751 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1918504184299 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1925850113242 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1955421695164 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1962151806837 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1986231992276 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1915195058965 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1969130504457 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1974550719821 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1936972110010 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1949636967806 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1951028366835 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7298371616    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7484188752    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7998261543    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7756278598    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7830192319    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7321853383    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7934040254    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7746518850    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7876693566    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7792646968    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7606215241    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7489107378    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7949024486    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7901439719    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7477734808    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7687808786    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7107568517    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7110409161    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7106266867    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7132378734    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7499398859    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7304506338    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7412305645    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7536970534    | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910949922745 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1962374688375 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1977755346662 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1997625068500 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1973627817128 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1995336924128 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1997545050780 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1911430716108 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910809361894 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1991096231974 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1914526920221 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1981072916442 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1911567700900 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1970491969103 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1962416195054 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930081662888 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1968150483367 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1911032196940 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1943438049483 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1930385976969 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1914581335497 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1991637233067 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1912700981230 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1990883598516 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911375052829 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1984991655510 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1935521808450 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1983300176847 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1949532578176 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1993489711623 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1980806771301 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1947217791950 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1989994468226 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1939079807264 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1946411570979 | rejected by the DSP with E2 |
+      | RSA  | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1942772544449 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1956760776810 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1953931942836 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911158271273 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910109365669 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1911288598722 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS1     | Suspended                | MPAN | 1976072798134 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1987812829818 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1912497533627 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1912048259284 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1970506141760 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1911239968694 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | ESME        | SMETS2     | Suspended                | MPAN | 1970645288146 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7859036225    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7114469399    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7660418379    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7794348846    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7305099572    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS1     | Suspended                | MPRN | 7663537334    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7114554210    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7209567939    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7828356866    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7759083977    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7555951349    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GSME        | SMETS2     | Suspended                | MPRN | 7100883198    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7913217000    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7897178739    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7516686746    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7973910234    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7746623213    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS1     | Suspended                | MPRN | 7141182508    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7102349429    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7589835490    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7837221255    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7407944112    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7112660639    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | GPF         | SMETS2     | Suspended                | MPRN | 7901359149    | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910548042412 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1952131183153 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1916115222246 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1912980765722 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1972437792062 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1931882282991 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1972348161184 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1951405885490 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1976097873507 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1930860104127 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1969501363799 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1927540809231 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1937416938154 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1998958539930 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1993998233967 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1977660474246 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1972141894390 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1986146644136 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1985821949966 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1911820077652 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1964020442729 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1940538510060 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1910576408861 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1952822407836 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1910922657190 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1990303403994 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1918349502596 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1927951578750 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1942887944869 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1951655397997 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1940818230282 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1917605431227 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1939749706580 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1938050347730 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1971754878743 | rejected by the DSP with E2 |
+      | OU   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1962680053221 | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7312174380    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7833881534    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7113560089    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7254229477    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7507171916    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7644283702    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7679419826    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7562655214    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7370608483    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7139986306    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7752891195    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7662924699    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7503979139    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7976794913    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7566379206    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7690274234    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7104485285    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7446148024    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7487751010    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7595616616    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7113971188    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7881028501    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7891139020    | rejected by the DSP with E2 |
+      | ES   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7465895178    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1997396706285 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1998573986846 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910226480829 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1983895711827 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1941522854474 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1930193922452 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1930962052831 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1923673474813 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1931393596275 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1913756033702 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1982428545974 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1911381678883 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7108326420    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7966857601    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7111812851    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7106869369    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7382982231    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7115691815    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7395428865    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7756387239    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7654573644    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7661694300    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7880372303    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7219172343    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7340164593    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7883053405    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7320953250    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7858570087    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7545098312    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7289291482    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7977595187    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7464199950    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7804001014    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7264410788    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7107806798    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7755695167    | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1967711236701 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1917443642380 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1966500598130 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1933293267910 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1925090126840 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1960788428850 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1952543910617 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1967721574369 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910239538879 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1947303331791 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1911568713500 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1911018535190 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1980736885947 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1913416143428 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910598968441 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1976277284933 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1911407828902 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1972443612490 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910373452635 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1989186149856 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998144553499 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1962673990476 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1910951592871 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1915203602541 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1910342781785 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1911576666111 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910091067270 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1999114429268 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1956412635408 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1910863626692 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1940550583400 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1978411932049 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1919832460054 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1958680987542 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1911512211095 | rejected by the DSP with E2 |
+      | RSA  | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1959075344087 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1911121107158 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1919757902128 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1942962556340 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1927062019247 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1977492023443 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS1     | Suspended                | MPAN | 1991397594590 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1999791434390 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1910944736494 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1985053235435 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1933831441860 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1983386133518 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | ESME        | SMETS2     | Suspended                | MPAN | 1988761843683 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7285385717    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7837645778    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7815957387    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7561644597    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7431307092    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS1     | Suspended                | MPRN | 7740193575    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7605913293    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7437260974    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7189351965    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7974766318    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7211182447    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GSME        | SMETS2     | Suspended                | MPRN | 7444172499    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7105654209    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7447970461    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7662581920    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7318117471    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7931518767    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS1     | Suspended                | MPRN | 7715282816    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7391812353    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7400966765    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7666469352    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7271428787    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7527718465    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | GPF         | SMETS2     | Suspended                | MPRN | 7299620938    | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1995014959590 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1920000719067 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1976381602126 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1927895670009 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1923995039620 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS1     | Suspended                | MPAN | 1955282687158 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1972660760563 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1949727765406 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1968209893465 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1929467259508 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1920941337672 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | CHF         | SMETS2     | Suspended                | MPAN | 1941143767337 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1920006760628 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1962249699036 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1996348177193 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1912072404309 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1911797861770 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1960354055851 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1995418230031 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910684583129 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1987978293545 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1945116912375 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1996671370003 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1993955955360 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1917658950860 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1961718105999 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959012413734 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1950055275102 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1910836486635 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1913687143068 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1910654231574 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1956597243642 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1947447942559 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1937414256529 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1910668134932 | rejected by the DSP with E2 |
+      | OU   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1914239634450 | rejected by the DSP with E2 |
+
+  @req:DUIS-E11
+  Scenario Outline: An SRV sent to a device type it does not allow is refused, read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    And <registered> is registered for <kind> <meter_point> from 2025-01-01
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | registered | outcome                      |
+      | IS   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1967641211401 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1990827934838 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1983478744100 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910260742436 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1925558011268 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1937953041570 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1910101115028 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1978075958619 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916854627450 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1949066024799 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1928181945946 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1943417221174 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1951043400352 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911449953827 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1931588039706 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1954242301930 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1910157534490 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1958326386360 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1913773195292 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1913304291799 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1955520811161 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1947377104911 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1960668143344 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1930408864512 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1939820025378 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1969224256068 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1918111828636 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1938044625801 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1916931234593 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1912490050908 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1999883612957 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1910575767076 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1922318271111 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1979493650087 | Rival      | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1934893063651 | Sender     | rejected by the DSP with E11 |
+      | IS   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1988628389215 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1910252798920 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1976475763181 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910803477050 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1959270447150 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1983175428703 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1914331373547 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1936809197340 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1964368364231 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1997355305435 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1971281118849 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1976342664221 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1990747997312 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1983725963956 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1968770160641 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1989478808483 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1926228585822 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1979461402858 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1937128133255 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1974878868424 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1968563371171 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910864563110 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910175712623 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1911568417310 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1911458324035 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1910891491095 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1944081112364 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1971503264888 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1991947956105 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1994933254232 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1929311942956 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1925277057739 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1992657561947 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1967687732969 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1999456621143 | Rival      | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1994434971955 | Sender     | rejected by the DSP with E11 |
+      | ED   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1910851927525 | Rival      | rejected by the DSP with E11 |
 
   @req:DUIS-E11
   Scenario Outline: An SRV sent to a device type it does not allow is refused
@@ -644,42 +762,6 @@ Feature: Generated — who may send which Service Request to which device
       | IS   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1945575860907 | Rival      | rejected by the DSP with E11 |
       | IS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1985118524052 | Sender     | rejected by the DSP with E11 |
       | IS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1977975881238 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1938184454600 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910119265118 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1946679416080 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1983944136830 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1969291053391 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1911414516823 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1948747920688 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1967424106449 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916158437655 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1952932015782 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1977898031646 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1938027799515 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1941024042170 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1969720878221 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1916785556967 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1946748083623 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1968523792976 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1997465659664 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1910012325954 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1979183339382 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1999307749482 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1939437886666 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1931287945417 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1911525721323 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911073148069 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1945473912150 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1946985361867 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1972165567182 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1910078859801 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1976645785389 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1985056493177 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1936345543064 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1984536981750 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910057186354 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1991773571540 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1933822700740 | Rival      | rejected by the DSP with E11 |
       | ED   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1988787043743 | Sender     | rejected by the DSP with E11 |
       | ED   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1973928588483 | Rival      | rejected by the DSP with E11 |
       | ED   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1979449213414 | Sender     | rejected by the DSP with E11 |
@@ -716,222 +798,6 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1989555902281 | Rival      | rejected by the DSP with E11 |
       | ED   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1923414148388 | Sender     | rejected by the DSP with E11 |
       | ED   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1956348456940 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1981362184088 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1951679558794 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986702608643 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1963971908079 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1932607528402 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1967362045815 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1940130914595 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1927434104610 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1911148582142 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1950745790549 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1920389318887 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1980918244852 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1996738313188 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1916818153382 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1923462299667 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1941046817400 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1933617180381 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1956530846359 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1972910986909 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1911074884035 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910046764110 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1938483026728 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1932016315681 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1977868554591 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1935279347107 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1910173032679 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910033336455 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1992488725800 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1911482674900 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1997241805031 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1917739115495 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1999906317273 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1964570480009 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1915245299183 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1969068186731 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1950881449046 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1967641211401 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1990827934838 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1983478744100 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910260742436 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1925558011268 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1937953041570 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1910101115028 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1978075958619 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916854627450 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1949066024799 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1928181945946 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1943417221174 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1951043400352 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1911449953827 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1931588039706 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1954242301930 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1910157534490 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1958326386360 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1913773195292 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1913304291799 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1955520811161 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1947377104911 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1960668143344 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1930408864512 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1939820025378 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1969224256068 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1918111828636 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1938044625801 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1916931234593 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1912490050908 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1999883612957 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1910575767076 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1922318271111 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1979493650087 | Rival      | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1934893063651 | Sender     | rejected by the DSP with E11 |
-      | IS   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1988628389215 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1996609362286 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1970765755295 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910617864456 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1944888499790 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1922945201729 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1924277016810 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1973940136724 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1988902626911 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910542274402 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1965046004827 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1973481282599 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1935207130376 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1918863838677 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1960475512790 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1917727602026 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1960155194634 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1984596660470 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1963812849025 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1966396829622 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1987548817646 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1974380559734 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1979508145016 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1975322078210 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1960724020886 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911526295281 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911469708000 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1938073597146 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1957943091610 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1974497823044 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1911523406148 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1944686236554 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1985085382426 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1966520133016 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1961746327364 | Rival      | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1964026917092 | Sender     | rejected by the DSP with E11 |
-      | GS   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1921577227620 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910252798920 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1976475763181 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910803477050 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1959270447150 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1983175428703 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1914331373547 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1936809197340 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1964368364231 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1997355305435 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1971281118849 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1976342664221 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1990747997312 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1983725963956 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1968770160641 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1989478808483 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1926228585822 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1979461402858 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1937128133255 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1974878868424 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1968563371171 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910864563110 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910175712623 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1911568417310 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1911458324035 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1910891491095 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1944081112364 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1971503264888 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1991947956105 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1994933254232 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1929311942956 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1925277057739 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1992657561947 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1967687732969 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1999456621143 | Rival      | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1994434971955 | Sender     | rejected by the DSP with E11 |
-      | ED   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1910851927525 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1925444314572 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1927941178837 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986611960174 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1996057033038 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1930837581822 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1954479981074 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1910281373470 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1927476509703 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1968021345378 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1978459453994 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1911212482507 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1931330595451 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1910728069420 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1958498826811 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1927954915331 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1914235310800 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1910373090653 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1910039413724 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1989120432764 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1934077182016 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1999100660464 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1961166706255 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1912020836423 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1966616648338 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1936742643237 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1983759200743 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1983498964502 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1911161727602 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1971985918293 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1947838302303 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1997588608218 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1991076998515 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1957398996083 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1923084142446 | Rival      | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1936123651853 | Sender     | rejected by the DSP with E11 |
-      | GT   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1948337431067 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1947644139312 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1974521274796 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1938803559091 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910177545840 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1910075029715 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS1     | Suspended                | MPAN | 1910513905740 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1969068871855 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1968421082442 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1963473543987 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1998555931384 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1994593174401 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | CHF         | SMETS2     | Suspended                | MPAN | 1975166144371 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1972472615526 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1928808317120 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1938041999075 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1981958377907 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1973092235717 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1920501031110 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1960590074122 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1932059752421 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1929634746092 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1948233799288 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1982973568093 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1975738555168 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1959983395848 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1948252474881 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1934989652847 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1958102694004 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1994326588492 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS1     | Suspended                | MPAN | 1963292393339 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1966562907579 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1910314676947 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910957237789 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1971892910674 | Rival      | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1926769057069 | Sender     | rejected by the DSP with E11 |
-      | OU   | 4.8.1  | IHD         | SMETS2     | Suspended                | MPAN | 1910603884790 | Rival      | rejected by the DSP with E11 |
       | IS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1943557495536 | Sender     | rejected by the DSP with E11 |
       | IS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1966050377330 | Rival      | rejected by the DSP with E11 |
       | IS   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1972527227886 | Sender     | rejected by the DSP with E11 |
@@ -944,18 +810,6 @@ Feature: Generated — who may send which Service Request to which device
       | IS   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1943178948160 | Rival      | rejected by the DSP with E11 |
       | IS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1922460159761 | Sender     | rejected by the DSP with E11 |
       | IS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1928397692588 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1948464209996 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1996748932024 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1986038240604 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1966604890245 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1911392284825 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1945479678982 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1967993605700 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1959498600575 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1974420489734 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1991960475169 | Rival      | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1984263937920 | Sender     | rejected by the DSP with E11 |
-      | GS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1961630126314 | Rival      | rejected by the DSP with E11 |
       | ED   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1980234771210 | Sender     | rejected by the DSP with E11 |
       | ED   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1965463440851 | Rival      | rejected by the DSP with E11 |
       | ED   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1956658181922 | Sender     | rejected by the DSP with E11 |
@@ -968,18 +822,268 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910804507751 | Rival      | rejected by the DSP with E11 |
       | ED   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1911189115967 | Sender     | rejected by the DSP with E11 |
       | ED   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1956482457349 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1952131574614 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1929338754514 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1984416703810 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1936482605883 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1914808875821 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1920444838274 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1979341181744 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1951748801897 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1992456581774 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1911370628573 | Rival      | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1924178246237 | Sender     | rejected by the DSP with E11 |
-      | GT   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1982967091645 | Rival      | rejected by the DSP with E11 |
+
+  @req:DUIS-E11
+  Scenario Outline: An SRV sent to a device type it does not allow is refused, nobody registered; read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | outcome                      |
+      | GS   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1996609362286 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1970765755295 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910617864456 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1944888499790 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1922945201729 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1924277016810 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1973940136724 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1988902626911 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1910542274402 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1965046004827 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1973481282599 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1935207130376 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1918863838677 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1960475512790 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1917727602026 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1960155194634 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1984596660470 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1963812849025 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1966396829622 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1987548817646 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1974380559734 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1979508145016 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1975322078210 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1960724020886 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1911526295281 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1911469708000 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1938073597146 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1957943091610 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1974497823044 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1911523406148 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1944686236554 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1985085382426 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1966520133016 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1961746327364 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1964026917092 | rejected by the DSP with E11 |
+      | GS   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1921577227620 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1925444314572 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1927941178837 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986611960174 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1996057033038 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1930837581822 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1954479981074 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1910281373470 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1927476509703 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1968021345378 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1978459453994 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1911212482507 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1931330595451 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1910728069420 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1958498826811 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1927954915331 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1914235310800 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1910373090653 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1910039413724 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1989120432764 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1934077182016 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1999100660464 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1961166706255 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1912020836423 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1966616648338 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1936742643237 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1983759200743 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1983498964502 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1911161727602 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1971985918293 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1947838302303 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1997588608218 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1991076998515 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1957398996083 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1923084142446 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1936123651853 | rejected by the DSP with E11 |
+      | GT   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1948337431067 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1947644139312 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1974521274796 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1938803559091 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910177545840 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1910075029715 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS1     | Suspended                | MPAN | 1910513905740 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1969068871855 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1968421082442 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1963473543987 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1998555931384 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1994593174401 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | CHF         | SMETS2     | Suspended                | MPAN | 1975166144371 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1972472615526 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1928808317120 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1938041999075 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1981958377907 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1973092235717 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS1     | Suspended                | MPAN | 1920501031110 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1960590074122 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1932059752421 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1929634746092 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1948233799288 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1982973568093 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | PPMID       | SMETS2     | Suspended                | MPAN | 1975738555168 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1959983395848 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1948252474881 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1934989652847 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1958102694004 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1994326588492 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS1     | Suspended                | MPAN | 1963292393339 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1966562907579 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1910314676947 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910957237789 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1971892910674 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1926769057069 | rejected by the DSP with E11 |
+      | OU   | 4.8.1 | IHD         | SMETS2     | Suspended                | MPAN | 1910603884790 | rejected by the DSP with E11 |
+
+  @req:DUIS-E11
+  Scenario Outline: An SRV sent to a device type it does not allow is refused, nobody registered
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv    | device_type | generation | status                   | kind | meter_point   | outcome                      |
+      | GS   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1938184454600 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1910119265118 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1946679416080 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1983944136830 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1969291053391 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1911414516823 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1948747920688 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1967424106449 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916158437655 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1952932015782 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1977898031646 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1938027799515 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1941024042170 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1969720878221 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1916785556967 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1946748083623 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1968523792976 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1997465659664 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1910012325954 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1979183339382 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1999307749482 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1939437886666 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1931287945417 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1911525721323 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1911073148069 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1945473912150 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1946985361867 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1972165567182 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1910078859801 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1976645785389 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1985056493177 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1936345543064 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1984536981750 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910057186354 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1991773571540 | rejected by the DSP with E11 |
+      | GS   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1933822700740 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1981362184088 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | Commissioned             | MPAN | 1951679558794 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986702608643 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1963971908079 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1932607528402 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS1     | Suspended                | MPAN | 1967362045815 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1940130914595 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | Commissioned             | MPAN | 1927434104610 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1911148582142 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1950745790549 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1920389318887 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | CHF         | SMETS2     | Suspended                | MPAN | 1980918244852 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1996738313188 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | Commissioned             | MPAN | 1916818153382 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1923462299667 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1941046817400 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1933617180381 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS1     | Suspended                | MPAN | 1956530846359 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1972910986909 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | Commissioned             | MPAN | 1911074884035 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1910046764110 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1938483026728 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1932016315681 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | PPMID       | SMETS2     | Suspended                | MPAN | 1977868554591 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1935279347107 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | Commissioned             | MPAN | 1910173032679 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910033336455 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1992488725800 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1911482674900 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS1     | Suspended                | MPAN | 1997241805031 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1917739115495 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | Commissioned             | MPAN | 1999906317273 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1964570480009 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1915245299183 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1969068186731 | rejected by the DSP with E11 |
+      | GT   | 4.1.1  | IHD         | SMETS2     | Suspended                | MPAN | 1950881449046 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1948464209996 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1996748932024 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1986038240604 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1966604890245 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1911392284825 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1945479678982 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1967993605700 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1959498600575 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1974420489734 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1991960475169 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1984263937920 | rejected by the DSP with E11 |
+      | GS   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1961630126314 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1952131574614 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | Commissioned             | MPAN | 1929338754514 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1984416703810 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1936482605883 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1914808875821 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS1     | Suspended                | MPAN | 1920444838274 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1979341181744 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | Commissioned             | MPAN | 1951748801897 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1992456581774 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1911370628573 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1924178246237 | rejected by the DSP with E11 |
+      | GT   | 6.24.1 | IHD         | SMETS2     | Suspended                | MPAN | 1982967091645 | rejected by the DSP with E11 |
+
+  @req:DUIS-E5
+  Scenario Outline: A device whose status does not allow the SRV is refused, read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    And <registered> is registered for <kind> <meter_point> from 2025-01-01
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status    | kind | meter_point   | registered | outcome                     |
+      | IS   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1911520815321 | Sender     | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1956316101910 | Rival      | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1911098962940 | Sender     | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1941512647139 | Rival      | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7715712060    | Sender     | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7467802159    | Rival      | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7723717155    | Sender     | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7224325788    | Rival      | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7742283778    | Sender     | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7412179126    | Rival      | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7103200786    | Sender     | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7770507658    | Rival      | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1922536669618 | Sender     | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1925674873590 | Rival      | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1984239715653 | Sender     | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1911316551249 | Rival      | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7358478742    | Sender     | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7369544650    | Rival      | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7878892823    | Sender     | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7812532791    | Rival      | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7569169608    | Sender     | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7687880314    | Rival      | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7792136250    | Sender     | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7624666502    | Rival      | rejected by the DSP with E5 |
 
   @req:DUIS-E5
   Scenario Outline: A device whose status does not allow the SRV is refused
@@ -996,18 +1100,6 @@ Feature: Generated — who may send which Service Request to which device
       | IS   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1959120589420 | Rival      | rejected by the DSP with E5 |
       | IS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1961632702410 | Sender     | rejected by the DSP with E5 |
       | IS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1968113160610 | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7639362357    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7159208287    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7163784837    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7387391088    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7107770718    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7326776708    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7708458071    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7100545353    | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1964795252124 | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1961879515566 | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1977769102097 | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1975065862485 | Rival      | rejected by the DSP with E5 |
       | GS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7888778284    | Sender     | rejected by the DSP with E5 |
       | GS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7141075371    | Rival      | rejected by the DSP with E5 |
       | GS   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7627994044    | Sender     | rejected by the DSP with E5 |
@@ -1020,18 +1112,6 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1941796499173 | Rival      | rejected by the DSP with E5 |
       | ED   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1935075344741 | Sender     | rejected by the DSP with E5 |
       | ED   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1933701050719 | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7548040163    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7157487856    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7732469307    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7269269712    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7101530392    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7591450687    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7343904422    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7234959533    | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1928509484216 | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1978659132700 | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1977261526239 | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1916515234137 | Rival      | rejected by the DSP with E5 |
       | GT   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7470262612    | Sender     | rejected by the DSP with E5 |
       | GT   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7969819115    | Rival      | rejected by the DSP with E5 |
       | GT   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7470171901    | Sender     | rejected by the DSP with E5 |
@@ -1040,78 +1120,10 @@ Feature: Generated — who may send which Service Request to which device
       | GT   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7119130406    | Rival      | rejected by the DSP with E5 |
       | GT   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7166250176    | Sender     | rejected by the DSP with E5 |
       | GT   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7864842641    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1911520815321 | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1956316101910 | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1911098962940 | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1941512647139 | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7945136030    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7113753197    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7888169397    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7202177420    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7709378220    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7126394225    | Rival      | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7786910434    | Sender     | rejected by the DSP with E5 |
-      | IS   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7754478511    | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1996929035043 | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1977498465523 | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1998361943601 | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1967895412551 | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7715712060    | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7467802159    | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7723717155    | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7224325788    | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7742283778    | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7412179126    | Rival      | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7103200786    | Sender     | rejected by the DSP with E5 |
-      | GS   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7770507658    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1922536669618 | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1925674873590 | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1984239715653 | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1911316551249 | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7108086518    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7280991885    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7354077043    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7697889814    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7657238238    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7106476027    | Rival      | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7941793264    | Sender     | rejected by the DSP with E5 |
-      | ED   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7541129745    | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1923409904148 | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1999612553519 | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1921802730670 | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1951649965304 | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7358478742    | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7369544650    | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7878892823    | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7812532791    | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7569169608    | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7687880314    | Rival      | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7792136250    | Sender     | rejected by the DSP with E5 |
-      | GT   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7624666502    | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1940701376902 | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | ESME        | SMETS1     | Suspended | MPAN | 1926591709685 | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1955797818095 | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | ESME        | SMETS2     | Suspended | MPAN | 1959183701460 | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7103624958    | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GSME        | SMETS1     | Suspended | MPRN | 7165533278    | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7813933436    | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GSME        | SMETS2     | Suspended | MPRN | 7240679465    | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7858339699    | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GPF         | SMETS1     | Suspended | MPRN | 7110739903    | Rival      | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7366560807    | Sender     | rejected by the DSP with E5 |
-      | OU   | 4.8.1  | GPF         | SMETS2     | Suspended | MPRN | 7802951852    | Rival      | rejected by the DSP with E5 |
       | IS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1915634711096 | Sender     | rejected by the DSP with E5 |
       | IS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1918198430360 | Rival      | rejected by the DSP with E5 |
       | IS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1911184063686 | Sender     | rejected by the DSP with E5 |
       | IS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1945283364875 | Rival      | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7127033662    | Sender     | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7706285137    | Rival      | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7565888995    | Sender     | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7490192401    | Rival      | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7269767314    | Sender     | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7488230232    | Rival      | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7110301672    | Sender     | rejected by the DSP with E5 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7229106406    | Rival      | rejected by the DSP with E5 |
       | IS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1970480401986 | Sender     | rejected by the DSP with E5 |
       | IS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1973999351640 | Rival      | rejected by the DSP with E5 |
       | IS   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1941518527248 | Sender     | rejected by the DSP with E5 |
@@ -1120,10 +1132,6 @@ Feature: Generated — who may send which Service Request to which device
       | IS   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1966013676250 | Rival      | rejected by the DSP with E5 |
       | IS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1985691173026 | Sender     | rejected by the DSP with E5 |
       | IS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1947867774990 | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1980460231605 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1946547170841 | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1910330487812 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1972050703788 | Rival      | rejected by the DSP with E5 |
       | GS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7419528361    | Sender     | rejected by the DSP with E5 |
       | GS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7213184003    | Rival      | rejected by the DSP with E5 |
       | GS   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7108910263    | Sender     | rejected by the DSP with E5 |
@@ -1132,26 +1140,10 @@ Feature: Generated — who may send which Service Request to which device
       | GS   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7254813936    | Rival      | rejected by the DSP with E5 |
       | GS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7878906424    | Sender     | rejected by the DSP with E5 |
       | GS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7386578642    | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1911337016559 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1999166188787 | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1976735336204 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1997529686454 | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1911471680979 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1941373747500 | Rival      | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1950345580796 | Sender     | rejected by the DSP with E5 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1954794797680 | Rival      | rejected by the DSP with E5 |
       | ED   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1922175594544 | Sender     | rejected by the DSP with E5 |
       | ED   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1932456478883 | Rival      | rejected by the DSP with E5 |
       | ED   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1933441417862 | Sender     | rejected by the DSP with E5 |
       | ED   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1911421971211 | Rival      | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7570385428    | Sender     | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7182157683    | Rival      | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7989425487    | Sender     | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7312358612    | Rival      | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7566396955    | Sender     | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7782342371    | Rival      | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7683448515    | Sender     | rejected by the DSP with E5 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7107971473    | Rival      | rejected by the DSP with E5 |
       | ED   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1930088068007 | Sender     | rejected by the DSP with E5 |
       | ED   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1995889447964 | Rival      | rejected by the DSP with E5 |
       | ED   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1933204643185 | Sender     | rejected by the DSP with E5 |
@@ -1160,10 +1152,6 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1931308300693 | Rival      | rejected by the DSP with E5 |
       | ED   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1961253442668 | Sender     | rejected by the DSP with E5 |
       | ED   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1986669271342 | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1911020398667 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1969452711228 | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1982973654478 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1915605290110 | Rival      | rejected by the DSP with E5 |
       | GT   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7399614881    | Sender     | rejected by the DSP with E5 |
       | GT   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7427888812    | Rival      | rejected by the DSP with E5 |
       | GT   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7114481644    | Sender     | rejected by the DSP with E5 |
@@ -1172,214 +1160,326 @@ Feature: Generated — who may send which Service Request to which device
       | GT   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7102980325    | Rival      | rejected by the DSP with E5 |
       | GT   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7721723196    | Sender     | rejected by the DSP with E5 |
       | GT   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7104939533    | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1941181294717 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1932914079210 | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1981664954454 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1970199573540 | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1983724174751 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1944759958345 | Rival      | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1911437919330 | Sender     | rejected by the DSP with E5 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1918860112193 | Rival      | rejected by the DSP with E5 |
+
+  @req:DUIS-E5
+  Scenario Outline: A device whose status does not allow the SRV is refused, nobody registered; read log 2026-01-01 to 2026-01-02
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv   | device_type | generation | status    | kind | meter_point   | outcome                     |
+      | IS   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7945136030    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7113753197    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7888169397    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7202177420    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7709378220    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7126394225    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7786910434    | rejected by the DSP with E5 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7754478511    | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1996929035043 | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1977498465523 | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1998361943601 | rejected by the DSP with E5 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1967895412551 | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7108086518    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7280991885    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7354077043    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7697889814    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7657238238    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7106476027    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7941793264    | rejected by the DSP with E5 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7541129745    | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1923409904148 | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1999612553519 | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1921802730670 | rejected by the DSP with E5 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1951649965304 | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1940701376902 | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | ESME        | SMETS1     | Suspended | MPAN | 1926591709685 | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1955797818095 | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | ESME        | SMETS2     | Suspended | MPAN | 1959183701460 | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7103624958    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GSME        | SMETS1     | Suspended | MPRN | 7165533278    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7813933436    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GSME        | SMETS2     | Suspended | MPRN | 7240679465    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7858339699    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GPF         | SMETS1     | Suspended | MPRN | 7110739903    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7366560807    | rejected by the DSP with E5 |
+      | OU   | 4.8.1 | GPF         | SMETS2     | Suspended | MPRN | 7802951852    | rejected by the DSP with E5 |
+
+  @req:DUIS-E5
+  Scenario Outline: A device whose status does not allow the SRV is refused, nobody registered
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv    | device_type | generation | status    | kind | meter_point   | outcome                     |
+      | IS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7639362357    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7159208287    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7163784837    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7387391088    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7107770718    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7326776708    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7708458071    | rejected by the DSP with E5 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7100545353    | rejected by the DSP with E5 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1964795252124 | rejected by the DSP with E5 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1961879515566 | rejected by the DSP with E5 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1977769102097 | rejected by the DSP with E5 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1975065862485 | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7548040163    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | Suspended | MPRN | 7157487856    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7732469307    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | Suspended | MPRN | 7269269712    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7101530392    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | Suspended | MPRN | 7591450687    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7343904422    | rejected by the DSP with E5 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | Suspended | MPRN | 7234959533    | rejected by the DSP with E5 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1928509484216 | rejected by the DSP with E5 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | Suspended | MPAN | 1978659132700 | rejected by the DSP with E5 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1977261526239 | rejected by the DSP with E5 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | Suspended | MPAN | 1916515234137 | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7127033662    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7706285137    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7565888995    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7490192401    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7269767314    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7488230232    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7110301672    | rejected by the DSP with E5 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7229106406    | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1980460231605 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1946547170841 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1910330487812 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1972050703788 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1911337016559 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1999166188787 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1976735336204 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1997529686454 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1911471680979 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1941373747500 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1950345580796 | rejected by the DSP with E5 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1954794797680 | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7570385428    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | Suspended | MPRN | 7182157683    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7989425487    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | Suspended | MPRN | 7312358612    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7566396955    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | Suspended | MPRN | 7782342371    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7683448515    | rejected by the DSP with E5 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | Suspended | MPRN | 7107971473    | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1911020398667 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | Suspended | MPAN | 1969452711228 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1982973654478 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | Suspended | MPAN | 1915605290110 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1941181294717 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | Suspended | MPAN | 1932914079210 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1981664954454 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | Suspended | MPAN | 1970199573540 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1983724174751 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | Suspended | MPAN | 1944759958345 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1911437919330 | rejected by the DSP with E5 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | Suspended | MPAN | 1918860112193 | rejected by the DSP with E5 |
 
   @req:SRPD-6.1f-i
   Scenario Outline: A role never registered for this kind of meter point is refused (SRPD-6.1f-i)
     Given Sender is a User in the role <role>
     And Rival is a User in the role <role>
     And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
-    And <registered> is registered for <kind> <meter_point> from 2025-01-01
-    When Sender sends SRV <srv> to "device"
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
     Then the outcome is "<outcome>"
 
     Examples:
-      | role | srv   | device_type | generation | status                   | kind | meter_point   | registered | outcome                     |
-      | IS   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7940433841    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7869737117    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7695574678    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7412423737    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7350563370    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7242527885    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7461476674    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7930334871    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7451855507    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7732423663    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7738753368    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7844363492    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7316126663    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7972260752    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7696167117    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7420517558    | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1977454664194 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1960283857359 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910987237140 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1931725340574 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1923289155487 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1941938251814 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1981075364352 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1917908435035 | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7891356776    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7587836159    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7343182333    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7113148148    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7247929247    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7100667136    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7461310367    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7520458163    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7448063062    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7640496528    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7142588209    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7636081139    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7898638209    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7526875664    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7341425073    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7319066590    | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1987756997964 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1941056920442 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1978642662181 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1989988676778 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1934415784383 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1927548638520 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1926680499083 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1931741544703 | Rival      | rejected by the DSP with E4 |
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | outcome                     |
+      | IS   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7940433841    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7869737117    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7695574678    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7412423737    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7350563370    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7242527885    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7461476674    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7930334871    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7451855507    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7732423663    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7738753368    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7844363492    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7316126663    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7972260752    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7696167117    | rejected by the DSP with E4 |
+      | IS   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7420517558    | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1977454664194 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1960283857359 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1910987237140 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1931725340574 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1923289155487 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1941938251814 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1981075364352 | rejected by the DSP with E4 |
+      | GS   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1917908435035 | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7891356776    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7587836159    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7343182333    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7113148148    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7247929247    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7100667136    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7461310367    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7520458163    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7448063062    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7640496528    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7142588209    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7636081139    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7898638209    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7526875664    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7341425073    | rejected by the DSP with E4 |
+      | ED   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7319066590    | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1987756997964 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1941056920442 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1978642662181 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1989988676778 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1934415784383 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1927548638520 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1926680499083 | rejected by the DSP with E4 |
+      | GT   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1931741544703 | rejected by the DSP with E4 |
 
   @req:SRPD-6.1f-iii
   Scenario Outline: A role never registered for this kind of meter point is refused (SRPD-6.1f-iii)
     Given Sender is a User in the role <role>
     And Rival is a User in the role <role>
     And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
-    And <registered> is registered for <kind> <meter_point> from 2025-01-01
     When Sender sends SRV <srv> to "device"
     Then the outcome is "<outcome>"
 
     Examples:
-      | role | srv    | device_type | generation | status                   | kind | meter_point   | registered | outcome                     |
-      | IS   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7519012237    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7359277448    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7176499957    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7114511886    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7442453520    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7365924000    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7336503867    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7475397687    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7575066207    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7822917622    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7808824897    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7413928271    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7832399876    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7105724773    | Rival      | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7304877783    | Sender     | rejected by the DSP with E4 |
-      | IS   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7821070873    | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1969712614415 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1937662726150 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1921709542985 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1948911452965 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1916195099350 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1970578877373 | Rival      | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1969428956624 | Sender     | rejected by the DSP with E4 |
-      | GS   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1922500151969 | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7236783680    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7104162740    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7741336441    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7786267403    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7982211721    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7733881832    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7659907347    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7449175368    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7959617181    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7213119789    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7356409857    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7218458048    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7724925390    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7144486122    | Rival      | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7474532988    | Sender     | rejected by the DSP with E4 |
-      | ED   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7262053965    | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1936648691667 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1915981973458 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911809538765 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1977133313835 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1983360072751 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1933817101371 | Rival      | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1996716099738 | Sender     | rejected by the DSP with E4 |
-      | GT   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910049794669 | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7206715488    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7249761946    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7860479783    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7115734682    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7288358546    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7343963175    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7795185837    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7784282076    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7109494364    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7803974908    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7947331346    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7496723988    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7367623784    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7861666621    | Rival      | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7752554965    | Sender     | rejected by the DSP with E4 |
-      | IS   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7104336503    | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1917489834465 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1940332072263 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1945795336962 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1946101065556 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1939624133518 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1932420534193 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1989276234092 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1922774138981 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1911084039571 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1969259231938 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1954022003171 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1955974225822 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1998291442667 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1946818800357 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1977077653834 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916154359427 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1924549811961 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1928036737068 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933925704274 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1944131354621 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910039029835 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1994414802490 | Rival      | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1948665012171 | Sender     | rejected by the DSP with E4 |
-      | GS   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998373632130 | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7192005390    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7727084195    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7638851016    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7910781317    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7973052649    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7102417979    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7256323207    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7111005441    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7799036679    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7108588276    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7639270148    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7463655555    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7848296856    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7474794318    | Rival      | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7559946234    | Sender     | rejected by the DSP with E4 |
-      | ED   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7570237251    | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1911396809156 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1961247760500 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1949082251699 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1940709179786 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1998784987324 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1932735352611 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1933482834766 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1951418712653 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1924078262084 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1925737158630 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1956275832822 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1998860239909 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1942736179859 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1989108435252 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1965149530320 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1997180161512 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1910350972636 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1936545073625 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1922341017144 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1955738920655 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1964762657249 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911079015898 | Rival      | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1959627545597 | Sender     | rejected by the DSP with E4 |
-      | GT   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1922181326457 | Rival      | rejected by the DSP with E4 |
+      | role | srv    | device_type | generation | status                   | kind | meter_point   | outcome                     |
+      | IS   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7519012237    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7359277448    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7176499957    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7114511886    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7442453520    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7365924000    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7336503867    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7475397687    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7575066207    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7822917622    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7808824897    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7413928271    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7832399876    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7105724773    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7304877783    | rejected by the DSP with E4 |
+      | IS   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7821070873    | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1969712614415 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1937662726150 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1921709542985 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1948911452965 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1916195099350 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1970578877373 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1969428956624 | rejected by the DSP with E4 |
+      | GS   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1922500151969 | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7236783680    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | Commissioned             | MPRN | 7104162740    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7741336441    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7786267403    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7982211721    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | Commissioned             | MPRN | 7733881832    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7659907347    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7449175368    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7959617181    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | Commissioned             | MPRN | 7213119789    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7356409857    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7218458048    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7724925390    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | Commissioned             | MPRN | 7144486122    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7474532988    | rejected by the DSP with E4 |
+      | ED   | 4.1.1  | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7262053965    | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1936648691667 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | Commissioned             | MPAN | 1915981973458 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911809538765 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1977133313835 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1983360072751 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | Commissioned             | MPAN | 1933817101371 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1996716099738 | rejected by the DSP with E4 |
+      | GT   | 4.1.1  | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910049794669 | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7206715488    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7249761946    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7860479783    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7115734682    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7288358546    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7343963175    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7795185837    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7784282076    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7109494364    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7803974908    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7947331346    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7496723988    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7367623784    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7861666621    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7752554965    | rejected by the DSP with E4 |
+      | IS   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7104336503    | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1917489834465 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1940332072263 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1945795336962 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1946101065556 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1939624133518 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1932420534193 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1989276234092 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1922774138981 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1911084039571 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1969259231938 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1954022003171 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1955974225822 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1998291442667 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1946818800357 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1977077653834 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1916154359427 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1924549811961 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1928036737068 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933925704274 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1944131354621 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910039029835 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1994414802490 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1948665012171 | rejected by the DSP with E4 |
+      | GS   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1998373632130 | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7192005390    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7727084195    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7638851016    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7910781317    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7973052649    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7102417979    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7256323207    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7111005441    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7799036679    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7108588276    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7639270148    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7463655555    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7848296856    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7474794318    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7559946234    | rejected by the DSP with E4 |
+      | ED   | 6.24.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7570237251    | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1911396809156 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1961247760500 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1949082251699 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1940709179786 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1998784987324 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1932735352611 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1933482834766 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1951418712653 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1924078262084 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | Commissioned             | MPAN | 1925737158630 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1956275832822 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1998860239909 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1942736179859 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | Commissioned             | MPAN | 1989108435252 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1965149530320 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1997180161512 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1910350972636 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | Commissioned             | MPAN | 1936545073625 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1922341017144 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1955738920655 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1964762657249 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911079015898 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1959627545597 | rejected by the DSP with E4 |
+      | GT   | 6.24.1 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1922181326457 | rejected by the DSP with E4 |
 
   @req:SRPD-6.1f-i
   Scenario Outline: A sender that is not the registered party is refused (SRPD-6.1f-i)
@@ -1387,7 +1487,7 @@ Feature: Generated — who may send which Service Request to which device
     And Rival is a User in the role <role>
     And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
     And <registered> is registered for <kind> <meter_point> from 2025-01-01
-    When Sender sends SRV <srv> to "device"
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
     Then the outcome is "<outcome>"
 
     Examples:
@@ -1499,7 +1599,7 @@ Feature: Generated — who may send which Service Request to which device
     And Rival is a User in the role <role>
     And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
     And <registered> is registered for <kind> <meter_point> from 2025-01-01
-    When Sender sends SRV <srv> to "device"
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
     Then the outcome is "<outcome>"
 
     Examples:
@@ -1610,36 +1710,35 @@ Feature: Generated — who may send which Service Request to which device
     Given Sender is a User in the role <role>
     And Rival is a User in the role <role>
     And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
-    And <registered> is registered for <kind> <meter_point> from 2025-01-01
-    When Sender sends SRV <srv> to "device"
+    When Sender sends SRV <srv> to "device" for the period 2026-01-01 to 2026-01-02
     Then the outcome is "<outcome>"
 
     Examples:
-      | role | srv   | device_type | generation | status                   | kind | meter_point   | registered | outcome |
-      | OU   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1942201816274 | Sender     | applied |
-      | OU   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1933714179750 | Rival      | applied |
-      | OU   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1961521470560 | Sender     | applied |
-      | OU   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1933722314706 | Rival      | applied |
-      | OU   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1989805123402 | Sender     | applied |
-      | OU   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1968211346287 | Rival      | applied |
-      | OU   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1925489805643 | Sender     | applied |
-      | OU   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1912257225431 | Rival      | applied |
-      | OU   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7572504018    | Sender     | applied |
-      | OU   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7445471410    | Rival      | applied |
-      | OU   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7465356975    | Sender     | applied |
-      | OU   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7656818818    | Rival      | applied |
-      | OU   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7552653464    | Sender     | applied |
-      | OU   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7108970117    | Rival      | applied |
-      | OU   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7979732754    | Sender     | applied |
-      | OU   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7866671931    | Rival      | applied |
-      | OU   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7635202491    | Sender     | applied |
-      | OU   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7659050277    | Rival      | applied |
-      | OU   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7340093314    | Sender     | applied |
-      | OU   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7218832473    | Rival      | applied |
-      | OU   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7429348821    | Sender     | applied |
-      | OU   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7782675232    | Rival      | applied |
-      | OU   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947907714    | Sender     | applied |
-      | OU   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7268227540    | Rival      | applied |
+      | role | srv   | device_type | generation | status                   | kind | meter_point   | outcome |
+      | OU   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1942201816274 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS1     | Commissioned             | MPAN | 1933714179750 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1961521470560 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1933722314706 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1989805123402 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS2     | Commissioned             | MPAN | 1968211346287 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1925489805643 | applied |
+      | OU   | 4.8.1 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1912257225431 | applied |
+      | OU   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7572504018    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS1     | Commissioned             | MPRN | 7445471410    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7465356975    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7656818818    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7552653464    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS2     | Commissioned             | MPRN | 7108970117    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7979732754    | applied |
+      | OU   | 4.8.1 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7866671931    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7635202491    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS1     | Commissioned             | MPRN | 7659050277    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7340093314    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7218832473    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7429348821    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS2     | Commissioned             | MPRN | 7782675232    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947907714    | applied |
+      | OU   | 4.8.1 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7268227540    | applied |
 
   @req:DUIS-E2
   Scenario Outline: A non-device SR is open to every eligible role
@@ -1664,30 +1763,6 @@ Feature: Generated — who may send which Service Request to which device
       | IS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1928886237312 | Rival      | applied |
       | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1993378945853 | Sender     | applied |
       | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1931102160337 | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113761773    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7586906559    | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7109851614    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7297617279    | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7295106991    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7411613697    | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7721849063    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7113891104    | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7161091229    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110860739    | Rival      | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7860789057    | Sender     | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7899602839    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7670863834    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7891834226    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7159048055    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7621363261    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7426293250    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7198026834    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7630186820    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7543903989    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7871724221    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7303928813    | Rival      | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7104584557    | Sender     | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7894992264    | Rival      | applied |
       | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1946600068767 | Sender     | applied |
       | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1975648315410 | Rival      | applied |
       | IS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1923235715622 | Sender     | applied |
@@ -1736,30 +1811,6 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1945743544959 | Rival      | applied |
       | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1939239320558 | Sender     | applied |
       | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1976230207845 | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7463604025    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7110894195    | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7755761479    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7720611036    | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7471147468    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7739567616    | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7549507270    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7109481525    | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7986247277    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7898380185    | Rival      | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7789141995    | Sender     | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7889358101    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7102016304    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7734523906    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7332678078    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7685319123    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7982870786    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7402015723    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7624758432    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7436022576    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7541166883    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947748737    | Rival      | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7470403998    | Sender     | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7234530832    | Rival      | applied |
       | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1911951214617 | Sender     | applied |
       | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1958600567445 | Rival      | applied |
       | ES   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1911207959464 | Sender     | applied |
@@ -1796,18 +1847,6 @@ Feature: Generated — who may send which Service Request to which device
       | ES   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1971075302466 | Rival      | applied |
       | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1991664568262 | Sender     | applied |
       | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1912920615624 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1914650314523 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1932628484266 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1918847915461 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1962671178476 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1978269438088 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910981281135 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1942691409915 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911507018699 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1976124234938 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910553495315 | Rival      | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1999428112402 | Sender     | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1951574448726 | Rival      | applied |
       | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7109361934    | Sender     | applied |
       | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113894197    | Rival      | applied |
       | GS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7627108204    | Sender     | applied |
@@ -1832,42 +1871,6 @@ Feature: Generated — who may send which Service Request to which device
       | GS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7369360280    | Rival      | applied |
       | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7111618357    | Sender     | applied |
       | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7587767606    | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1980273550085 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1928299999533 | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910112115425 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986196627962 | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1981149165704 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1910544084214 | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1990633713058 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1914165391008 | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1966347507270 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1975632371468 | Rival      | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1918462407875 | Sender     | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989307325772 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1944299622981 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911312155909 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933458342226 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1957770382037 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1950649419874 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910152219480 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911361037981 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910876456045 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1988355831274 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932497175331 | Rival      | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1922464108343 | Sender     | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1957782652280 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1911505560200 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1945596260870 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931133498174 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959831176565 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1984523726082 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1935832123226 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1961428781057 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1978699203591 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1931806920105 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1977946688889 | Rival      | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1911266517150 | Sender     | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1913101466365 | Rival      | applied |
       | ED   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1922008025703 | Sender     | applied |
       | ED   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1924360617957 | Rival      | applied |
       | ED   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1976793697138 | Sender     | applied |
@@ -1880,30 +1883,6 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1911172105185 | Rival      | applied |
       | ED   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1911380281764 | Sender     | applied |
       | ED   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1910402361558 | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7656998127    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7953179408    | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7773947469    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7836517663    | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7914347234    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7222111260    | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7995792556    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7758327432    | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7487514330    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7940401205    | Rival      | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7266378031    | Sender     | applied |
-      | ED   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7526072752    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7110374828    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7629380260    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7809717807    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7690065673    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7761998446    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7462642719    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7993437483    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7542211204    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7464237915    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7766220987    | Rival      | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7547928511    | Sender     | applied |
-      | ED   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7405136455    | Rival      | applied |
       | ED   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1989585506992 | Sender     | applied |
       | ED   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1938198177102 | Rival      | applied |
       | ED   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1981351611696 | Sender     | applied |
@@ -1940,18 +1919,6 @@ Feature: Generated — who may send which Service Request to which device
       | ED   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1982114088436 | Rival      | applied |
       | ED   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1979090611989 | Sender     | applied |
       | ED   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1969867508680 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1915173341245 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1926754827737 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1952420748280 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1935056268751 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1989789549537 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1975318983173 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1910072866404 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1938025076317 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1965436389294 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1911116311711 | Rival      | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1941107940954 | Sender     | applied |
-      | GT   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1935833160140 | Rival      | applied |
       | GT   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7286013400    | Sender     | applied |
       | GT   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7363155409    | Rival      | applied |
       | GT   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7329320161    | Sender     | applied |
@@ -1976,183 +1943,326 @@ Feature: Generated — who may send which Service Request to which device
       | GT   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7130653311    | Rival      | applied |
       | GT   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7835348278    | Sender     | applied |
       | GT   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7555601271    | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1918960377612 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1959477297810 | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1969205131221 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1966515362267 | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1998228912711 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1936106015934 | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1987718607820 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1920123307811 | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1996696543330 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1985609454414 | Rival      | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989970741721 | Sender     | applied |
-      | GT   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1990516083114 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1992937924534 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1931823474030 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1994515580440 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930624494319 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1916590388940 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1946170030925 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1995703352685 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1930121218157 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1939359638085 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1941434251168 | Rival      | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1991777159764 | Sender     | applied |
-      | GT   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1940077368723 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1989159227024 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1987097547941 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1986025529390 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1967799944623 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1910185149915 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1922712248962 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1922794910165 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1910154852334 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1927476037160 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1933494190418 | Rival      | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1910833542640 | Sender     | applied |
-      | GT   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1990785346006 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1981087446800 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1936286115660 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1997997638327 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1936112009544 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1921756153043 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910726608112 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1989477778260 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1951093394652 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1913271432993 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1932793756180 | Rival      | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1910001675618 | Sender     | applied |
-      | RSA  | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1935767530586 | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7413758722    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7310739639    | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7167123733    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7310653927    | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7910198833    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7943726283    | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7979286211    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7115450435    | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7111310824    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7187434856    | Rival      | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7513440993    | Sender     | applied |
-      | RSA  | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7816651683    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7104307429    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7813824347    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7822255207    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7894671917    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7425172449    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7115227194    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7108404985    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7208196283    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7140666431    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7115365296    | Rival      | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7756624076    | Sender     | applied |
-      | RSA  | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7450517790    | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1998113414988 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1963070107678 | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1921377957089 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1991154612299 | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1938937583625 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1928489822858 | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1941264918876 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1959185897687 | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1948920356700 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1977789574941 | Rival      | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1988965898845 | Sender     | applied |
-      | RSA  | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1916429013264 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1923004890288 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1990267096202 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910409100841 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1938554244510 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910858535651 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1951953920659 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1924137237561 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1952256181842 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1991556485438 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1917362901530 | Rival      | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1940836394842 | Sender     | applied |
-      | RSA  | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1963188435930 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1937780219195 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1988372086140 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977102276446 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1911016952010 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1937804751100 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1963398857538 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1920702531122 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1960564641925 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1938838424099 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910848482816 | Rival      | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1980341923752 | Sender     | applied |
-      | RSA  | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1920458421276 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1983075072580 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1911286549946 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1925238548143 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1966226445818 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1970408809321 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1994688372358 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1957539714458 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1950460205759 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1985150812962 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1994792613474 | Rival      | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1989139556758 | Sender     | applied |
-      | OU   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1910417724109 | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7859944856    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7129192914    | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7101399929    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7897023308    | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7490661239    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7114305228    | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7581768385    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7858258654    | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7199852090    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7227426070    | Rival      | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7182924151    | Sender     | applied |
-      | OU   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7109313897    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7141839123    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7112349135    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7603529545    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7625397678    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7981359723    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7372356925    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7502788438    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7492032074    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7631072296    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7412044360    | Rival      | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7890770134    | Sender     | applied |
-      | OU   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7391065035    | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1944396837947 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1961322662846 | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1994239197316 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910558768022 | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1988858722609 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1974703416085 | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1924975511378 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1955452839012 | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1940063251945 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1920005980500 | Rival      | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1911389677813 | Sender     | applied |
-      | OU   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1975058254064 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1951704917092 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1934004083543 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1948094143271 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1914204023107 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910212896178 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1967846186920 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1984579427887 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1982302703420 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1913079488361 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1950015931661 | Rival      | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1951661524754 | Sender     | applied |
-      | OU   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1992973436524 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1969146322855 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1910259959665 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1984995741536 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910229570981 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1964458071628 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1910440954820 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1980125380876 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1995845676593 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910467008794 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1970985243131 | Rival      | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1987137765945 | Sender     | applied |
-      | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1948461466600 | Rival      | applied |
+
+  @req:DUIS-E2
+  Scenario Outline: A non-device SR is open to every eligible role, nobody registered
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv | device_type | generation | status                   | kind | meter_point   | outcome |
+      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113761773    | applied |
+      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7586906559    | applied |
+      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7109851614    | applied |
+      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7297617279    | applied |
+      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7295106991    | applied |
+      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7411613697    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7721849063    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7113891104    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7161091229    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110860739    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7860789057    | applied |
+      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7899602839    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7670863834    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7891834226    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7159048055    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7621363261    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7426293250    | applied |
+      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7198026834    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7630186820    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7543903989    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7871724221    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7303928813    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7104584557    | applied |
+      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7894992264    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7463604025    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7110894195    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7755761479    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7720611036    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7471147468    | applied |
+      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7739567616    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7549507270    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7109481525    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7986247277    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7898380185    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7789141995    | applied |
+      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7889358101    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7102016304    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7734523906    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7332678078    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7685319123    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7982870786    | applied |
+      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7402015723    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7624758432    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7436022576    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7541166883    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947748737    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7470403998    | applied |
+      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7234530832    | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1914650314523 | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1932628484266 | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1918847915461 | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1962671178476 | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1978269438088 | applied |
+      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910981281135 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1942691409915 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911507018699 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1976124234938 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910553495315 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1999428112402 | applied |
+      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1951574448726 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1980273550085 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1928299999533 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910112115425 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986196627962 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1981149165704 | applied |
+      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1910544084214 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1990633713058 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1914165391008 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1966347507270 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1975632371468 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1918462407875 | applied |
+      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989307325772 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1944299622981 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911312155909 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933458342226 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1957770382037 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1950649419874 | applied |
+      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910152219480 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911361037981 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910876456045 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1988355831274 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932497175331 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1922464108343 | applied |
+      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1957782652280 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1911505560200 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1945596260870 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931133498174 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959831176565 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1984523726082 | applied |
+      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1935832123226 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1961428781057 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1978699203591 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1931806920105 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1977946688889 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1911266517150 | applied |
+      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1913101466365 | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7656998127    | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7953179408    | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7773947469    | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7836517663    | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7914347234    | applied |
+      | ED   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7222111260    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7995792556    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7758327432    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7487514330    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7940401205    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7266378031    | applied |
+      | ED   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7526072752    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7110374828    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7629380260    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7809717807    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7690065673    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7761998446    | applied |
+      | ED   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7462642719    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7993437483    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7542211204    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7464237915    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7766220987    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7547928511    | applied |
+      | ED   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7405136455    | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1915173341245 | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1926754827737 | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1952420748280 | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1935056268751 | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1989789549537 | applied |
+      | GT   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1975318983173 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1910072866404 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1938025076317 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1965436389294 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1911116311711 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1941107940954 | applied |
+      | GT   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1935833160140 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1918960377612 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1959477297810 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1969205131221 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1966515362267 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1998228912711 | applied |
+      | GT   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1936106015934 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1987718607820 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1920123307811 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1996696543330 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1985609454414 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989970741721 | applied |
+      | GT   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1990516083114 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1992937924534 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1931823474030 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1994515580440 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930624494319 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1916590388940 | applied |
+      | GT   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1946170030925 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1995703352685 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1930121218157 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1939359638085 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1941434251168 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1991777159764 | applied |
+      | GT   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1940077368723 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1989159227024 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1987097547941 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1986025529390 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1967799944623 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1910185149915 | applied |
+      | GT   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1922712248962 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1922794910165 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1910154852334 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1927476037160 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1933494190418 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1910833542640 | applied |
+      | GT   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1990785346006 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1981087446800 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1936286115660 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1997997638327 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1936112009544 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1921756153043 | applied |
+      | RSA  | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910726608112 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1989477778260 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1951093394652 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1913271432993 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1932793756180 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1910001675618 | applied |
+      | RSA  | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1935767530586 | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7413758722    | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7310739639    | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7167123733    | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7310653927    | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7910198833    | applied |
+      | RSA  | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7943726283    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7979286211    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7115450435    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7111310824    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7187434856    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7513440993    | applied |
+      | RSA  | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7816651683    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7104307429    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7813824347    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7822255207    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7894671917    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7425172449    | applied |
+      | RSA  | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7115227194    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7108404985    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7208196283    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7140666431    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7115365296    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7756624076    | applied |
+      | RSA  | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7450517790    | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1998113414988 | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1963070107678 | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1921377957089 | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1991154612299 | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1938937583625 | applied |
+      | RSA  | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1928489822858 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1941264918876 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1959185897687 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1948920356700 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1977789574941 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1988965898845 | applied |
+      | RSA  | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1916429013264 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1923004890288 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1990267096202 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910409100841 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1938554244510 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910858535651 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1951953920659 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1924137237561 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1952256181842 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1991556485438 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1917362901530 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1940836394842 | applied |
+      | RSA  | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1963188435930 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1937780219195 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1988372086140 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977102276446 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1911016952010 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1937804751100 | applied |
+      | RSA  | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1963398857538 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1920702531122 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1960564641925 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1938838424099 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910848482816 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1980341923752 | applied |
+      | RSA  | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1920458421276 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1983075072580 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1911286549946 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1925238548143 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1966226445818 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1970408809321 | applied |
+      | OU   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1994688372358 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1957539714458 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1950460205759 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1985150812962 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1994792613474 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1989139556758 | applied |
+      | OU   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1910417724109 | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7859944856    | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7129192914    | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7101399929    | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7897023308    | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7490661239    | applied |
+      | OU   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7114305228    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7581768385    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7858258654    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7199852090    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7227426070    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7182924151    | applied |
+      | OU   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7109313897    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7141839123    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7112349135    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7603529545    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7625397678    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7981359723    | applied |
+      | OU   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7372356925    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7502788438    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7492032074    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7631072296    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7412044360    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7890770134    | applied |
+      | OU   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7391065035    | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1944396837947 | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1961322662846 | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1994239197316 | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910558768022 | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1988858722609 | applied |
+      | OU   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1974703416085 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1924975511378 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1955452839012 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1940063251945 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1920005980500 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1911389677813 | applied |
+      | OU   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1975058254064 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1951704917092 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1934004083543 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1948094143271 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1914204023107 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910212896178 | applied |
+      | OU   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1967846186920 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1984579427887 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1982302703420 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1913079488361 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1950015931661 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1951661524754 | applied |
+      | OU   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1992973436524 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1969146322855 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1910259959665 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1984995741536 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1910229570981 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1964458071628 | applied |
+      | OU   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1910440954820 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1980125380876 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1995845676593 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1910467008794 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1970985243131 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1987137765945 | applied |
+      | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1948461466600 | applied |

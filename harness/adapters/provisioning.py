@@ -34,6 +34,7 @@ class AddDevice:
 @dataclass(frozen=True)
 class Register:
     registration: Registration
+    replacing: bool = False  # the party's registrations in this role for the point are replaced
 
 
 @dataclass(frozen=True)

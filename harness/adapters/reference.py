@@ -47,7 +47,10 @@ class ReferenceAdapter:
                     state.publish(OrgCertificate.from_der(der))
             case AddDevice(device=device):
                 state.add_device(device)
-            case Register(registration=registration):
+            case Register(registration=registration, replacing=replacing):
+                if replacing:
+                    r = registration
+                    state.registrations.withdraw(r.meter_point, r.role, r.party)
                 state.registrations.add(registration)
             case PlaceCertificates():
                 assert isinstance(command.device_id, Eui64)

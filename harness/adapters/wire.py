@@ -63,7 +63,7 @@ def to_json(command: Provision, response_url: str | None = None) -> dict[str, An
                 "meter_point": str(device.meter_point) if device.meter_point else None,
                 "dcc_controlled": device.dcc_controlled,
             }
-        case Register(registration=r):
+        case Register(registration=r, replacing=replacing):
             return {
                 "kind": "registration",
                 "meter_point": str(r.meter_point),
@@ -71,6 +71,7 @@ def to_json(command: Provision, response_url: str | None = None) -> dict[str, An
                 "party": str(r.party),
                 "from": format_instant(r.interval.start) if r.interval.start else None,
                 "until": format_instant(r.interval.end) if r.interval.end else None,
+                "replacing": replacing,
             }
         case PlaceCertificates():
             return {
@@ -130,7 +131,8 @@ def from_json(body: object) -> tuple[Provision, str | None]:
                         parse_instant(str(start)) if start else None,
                         parse_instant(str(end)) if end else None,
                     ),
-                )
+                ),
+                bool(body.get("replacing", False)),
             ), None
         if kind == "placement":
             return PlaceCertificates(

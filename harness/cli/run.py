@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
+import re
 import sys
 from pathlib import Path
 
+from harness.catalogue.requirements import Catalogue
 from harness.cli.checked import checked_suite
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
@@ -108,7 +111,29 @@ def selection(tags: str | None) -> str:
     return f"({tags}) and not @generated"
 
 
-def _check_options(args: argparse.Namespace, scenarios: int) -> None:
+def unknown_requirements(tags: str, catalogue: Catalogue) -> list[str]:
+    """The ``@req:<ID>`` a tag expression names that the catalogue does not hold."""
+    named = re.findall(r"@req:([^\s()]+)", tags)
+    return [rid for rid in dict.fromkeys(named) if catalogue.get(rid) is None]
+
+
+def _check_requirements(tags: str, catalogue: Catalogue, catalogue_path: Path) -> None:
+    """A ``@req:`` in ``--tags`` that no requirement has would select nothing: say so."""
+    known = [r.id for r in catalogue.requirements]
+    found = []
+    for rid in unknown_requirements(tags, catalogue):
+        near = difflib.get_close_matches(rid, known, n=1)
+        found.append(
+            f"@req:{rid} is not in {catalogue_path}"
+            + (f" (did you mean @req:{near[0]}?)" if near else "")
+        )
+    if found:
+        raise ConfigurationError(f"--tags {tags!r}: " + "; ".join(found))
+
+
+def _check_options(
+    args: argparse.Namespace, scenarios: int, catalogue: Catalogue, catalogue_path: Path
+) -> None:
     """Options that would otherwise fail inside a runner, or after the run, with a trace."""
     if scenarios == 0:
         raise ConfigurationError(f"no scenarios in {args.features} (no *.feature file holds one)")
@@ -122,6 +147,7 @@ def _check_options(args: argparse.Namespace, scenarios: int) -> None:
             raise ConfigurationError(
                 f"--tags {args.tags!r} is not a tag expression: {reason}"
             ) from None
+        _check_requirements(args.tags, catalogue, catalogue_path)
     if args.workers < 0:
         raise ConfigurationError(f"-n/--workers {args.workers}: use 0 (serial) or more")
     if not args.timeout > 0:
@@ -193,11 +219,21 @@ def _print_deviations(summary: RunSummary, *, strict: bool) -> None:
     _print_limits(summary)  # what the run could not observe
 
 
+def _target_label(args: argparse.Namespace) -> str:
+    """How results name the target: a run that believes responses unsigned says so."""
+    if args.unverified_signatures and args.target != "reference":
+        label = f"{args.target} (response signatures not checked)"
+        print(f"dsp-conformance: {label}", flush=True)
+        return label
+    return str(args.target)
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _judged_by_claim(args, _profiles(args))
     shard = Shard.parse(args.shard) if args.shard else None
     check_target(args.target)
+    args.features = args.features.resolve()  # runners start in their own folders
     suite = checked_suite(args.features, args.catalogue)
     catalogue_path, catalogue, scenarios = suite.catalogue_path, suite.catalogue, suite.scenarios
     if suite.problems:
@@ -206,17 +242,14 @@ def command_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_BAD_INPUT
-    _check_options(args, len(scenarios))
+    _check_options(args, len(scenarios), catalogue, catalogue_path)
     _check_runner_options(args)
     # A bad --config, or no DSP certificate to verify responses with, raises here (exit 2).
     unreachable = preflight(args.target, args.config, unverified=args.unverified_signatures)
     if unreachable is not None:
         print(f"dsp-conformance: {unreachable}; nothing was run", file=sys.stderr)
         return EXIT_INCONCLUSIVE
-    target_label = args.target
-    if args.unverified_signatures and args.target != "reference":
-        target_label = f"{args.target} (response signatures not checked)"
-        print(f"dsp-conformance: {target_label}", flush=True)
+    target_label = _target_label(args)
     results: Path = args.results
     clear_results(results, keep=args.keep_results)  # before the run, never by a racing worker
 

@@ -248,6 +248,7 @@ def command_selftest(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.mutant))
     mutants = [mutant(name) for name in names] if names else list(MUTANTS)
     override = _override(args)
+    args.features = args.features.resolve()  # runners start in their own folders
     checked = checked_suite(args.features)
     catalogue_path, catalogue, scenarios = (
         checked.catalogue_path,

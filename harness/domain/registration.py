@@ -35,6 +35,15 @@ class RegistrationData:
     def add(self, registration: Registration) -> None:
         self.entries.append(registration)
 
+    def withdraw(self, meter_point: MeterPoint, role: UserRole, party: Eui64) -> None:
+        """Forget every registration of ``party`` in ``role`` for ``meter_point`` (the RDP
+        sends a corrected one in its place)."""
+        self.entries = [
+            r
+            for r in self.entries
+            if (r.meter_point, r.role, r.party) != (meter_point, role, party)
+        ]
+
     def intervals_for(
         self, meter_point: MeterPoint, role: UserRole, party: Eui64
     ) -> list[Interval]:

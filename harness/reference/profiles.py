@@ -18,10 +18,10 @@ from harness.errors import UnknownName
 from harness.reference import ownership
 from harness.reference.cells import Cell
 from harness.reference.context import Check, Policy, Rejection, Rule
-from harness.reference.rules import RULES, authorisation, bodies, device, srpd, stamp
+from harness.reference.rules import RULES, authorisation, bodies, device, dp107, srpd, stamp
 
 # The registering modules must be imported for RULES to be complete.
-_ = (authorisation, bodies, device, srpd)
+_ = (authorisation, bodies, device, dp107, srpd)
 
 PIPELINE: tuple[str, ...] = (
     # 2. the User
@@ -166,6 +166,23 @@ PROFILES: dict[str, Profile] = {
                 "the S1SP ownership rule for SMETS1 Critical Commands: the registered NO may "
                 "replace the notified NO certificate without proof of possession of its key",
                 "the DCC countersigning SMETS1 SRV 6.15.1 on the registered NO's behalf",
+            ),
+        ),
+        replace(
+            BASELINE,
+            name="dp107-owner-to-registered",
+            version="dp107-c",
+            summary="SMETS1 6.15.1 replacing the NO certificate: its owner may replace it "
+            "(the RDP check is waived), but only with certificates of the registered NO.",
+            requirement="DP107-owner-to-registered",
+            grade="model",
+            rdp_scope=owner_path_scope,
+            pipeline=(*PIPELINE, "DP107-owner-to-registered"),
+            touches=(
+                "SEC Appendix AB (SRPD) 6.1(f): an exception for SMETS1 SRV 6.15.1 sent by "
+                "the owner of the notified NO certificate",
+                "a new DSP validation of SMETS1 SRV 6.15.1: the replacement NO certificates "
+                "must be owned by the registered NO (refused with E061504)",
             ),
         ),
     )

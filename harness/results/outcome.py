@@ -22,7 +22,7 @@ OUTCOME_KEY = "harnessOutcome"
 class StatedOutcome:
     """An outcome of one Service Request: expected by a scenario or observed from the target."""
 
-    status: str  # "rejected" | "completed" | "pending" | "unread" (outcome inside GBCS)
+    status: str  # "rejected" | "completed" | "pending" | "unread" (in GBCS) | "held" (a state)
     text: str  # as a tester writes it: "rejected by the DSP with E4", "applied"
     code: str | None = None
     answered_by: str | None = None

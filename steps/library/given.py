@@ -5,10 +5,10 @@ from __future__ import annotations
 from harness.parameters import REGISTRATIONS_TABLE, USERS_TABLE, split_span
 from harness.settings import features_dir
 from harness.world import World
-from steps.library.registry import Table, given
+from steps.library.registry import Table, given, when
 
 
-@given("the time is {when:When}", example="the time is 2026-03-01 10:00")
+@given("the time is {when:Clock}", example="the time is 2026-03-01 10:00")
 def time_is(world: World, when: str) -> None:
     world.set_time(when)
 
@@ -48,7 +48,7 @@ def users(world: World, table: Table) -> None:
 
 
 @given(
-    'a {generation:Generation} {device_type:DeviceType} "{device}" '
+    'a {generation:Generation} {device_type:DeviceType} "{device:NewDevice}" '
     "serving {meter_point:MeterPoint}",
     example='a SMETS1 ESME "meter-1" serving MPAN 1200000000002',
 )
@@ -57,7 +57,7 @@ def device(world: World, generation: str, device_type: str, device: str, meter_p
 
 
 @given(
-    'a {generation:Generation} {device_type:DeviceType} "{device}" '
+    'a {generation:Generation} {device_type:DeviceType} "{device:NewDevice}" '
     "serving {meter_point:MeterPoint} with status {status:DeviceStatus}",
     example='a SMETS2 ESME "meter-9" serving MPAN 1200000000002 with status Suspended',
 )
@@ -73,8 +73,8 @@ def device_with_status(
 
 
 @given(
-    'a DCC-controlled {generation:Generation} {device_type:DeviceType} "{device}" serving '
-    "{meter_point:MeterPoint}",
+    "a DCC-controlled {generation:Generation} {device_type:DeviceType} "
+    '"{device:NewDevice}" serving {meter_point:MeterPoint}',
     example='a DCC-controlled SMETS2 ESME "meter-2" serving MPAN 1200000000002',
 )
 def dcc_controlled_device(
@@ -84,7 +84,7 @@ def dcc_controlled_device(
 
 
 @given(
-    'a {device_type:DeviceType} "{device}" that is not in the Smart Metering Inventory',
+    'a {device_type:DeviceType} "{device:NewDevice}" that is not in the Smart Metering Inventory',
     example='a ESME "ghost-1" that is not in the Smart Metering Inventory',
 )
 def device_not_in_smi(world: World, device_type: str, device: str) -> None:
@@ -92,7 +92,7 @@ def device_not_in_smi(world: World, device_type: str, device: str) -> None:
 
 
 @given(
-    "{party:Name} is registered for {meter_point:MeterPoint} from {start:When}",
+    "{party:Registrant} is registered for {meter_point:MeterPoint} from {start:When}",
     example="NO-A is registered for MPAN 1200000000002 from 2025-01-01",
 )
 def registered_open(world: World, party: str, meter_point: str, start: str) -> None:
@@ -100,11 +100,26 @@ def registered_open(world: World, party: str, meter_point: str, start: str) -> N
 
 
 @given(
-    "{party:Name} is registered for {meter_point:MeterPoint} from {interval:Interval}",
+    "{party:Registrant} is registered for {meter_point:MeterPoint} from {interval:Interval}",
     example="NO-A is registered for MPAN 1200000000002 from 2025-01-01 until 2026-06-01",
 )
 def registered_closed(world: World, party: str, meter_point: str, interval: str) -> None:
     world.register(party, meter_point, *split_span(interval, "until"))
+
+
+_ENDS = (
+    "the registration of {party:Party} for {meter_point:MeterPoint} is corrected to end at "
+    "{end:RegistrationEnd}"
+)
+_ENDS_EXAMPLE = "the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01"
+
+
+@given(_ENDS, example=_ENDS_EXAMPLE)
+def registration_ends(world: World, party: str, meter_point: str, end: str) -> None:
+    world.end_registration(party, meter_point, end)
+
+
+when(_ENDS, example=_ENDS_EXAMPLE)(registration_ends)
 
 
 @given(
@@ -118,7 +133,7 @@ def registration_table(world: World, meter_point: str, table: Table) -> None:
 
 
 @given(
-    'the {remote_role:RemoteRole} certificates held for "{device}" belong to {party:Name}',
+    'the {remote_role:RemoteRole} certificates held for "{device:Device}" belong to {party:Party}',
     example='the network operator certificates held for "meter-1" belong to NO-B',
 )
 def certificates_held(world: World, remote_role: str, device: str, party: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.expectations import parse_expectation
-from harness.parameters import OUTCOME_TABLE
+from harness.parameters import HOLDERS_TABLE, NOBODY, OUTCOME_TABLE
 from harness.world import World
 from steps.library.registry import Table, then
 
@@ -17,7 +17,7 @@ def rejected_by_dsp(world: World, code: str) -> None:
 
 
 @then(
-    "the command is rejected by the {answerer:Name}",
+    "the command is rejected by the {answerer:Answerer}",
     example="the command is rejected by the S1SP",
 )
 def rejected_by(world: World, answerer: str) -> None:
@@ -58,7 +58,7 @@ def cites(world: World, requirement: str) -> None:
 
 
 @then(
-    'the {remote_role:RemoteRole} certificates held for "{device}" belong to {party:Name}',
+    'the {remote_role:RemoteRole} certificates held for "{device:Device}" belong to {party:Party}',
     example='the network operator certificates held for "meter-1" belong to NO-A',
 )
 def holder(world: World, remote_role: str, device: str, party: str) -> None:
@@ -66,7 +66,27 @@ def holder(world: World, remote_role: str, device: str, party: str) -> None:
 
 
 @then(
-    'the DSP and S1SP copies of the certificates for "{device}" agree',
+    'no {remote_role:RemoteRole} certificates are held for "{device:Device}"',
+    example='no network operator certificates are held for "meter-1"',
+)
+def holder_nobody(world: World, remote_role: str, device: str) -> None:
+    world.expect_holder(device, remote_role, NOBODY)
+
+
+@then(
+    'the {remote_role:RemoteRole} certificates held for "{device:Device}" depend on the profile:',
+    example='the network operator certificates held for "meter-1" depend on the profile: '
+    "(table: profile | holder; holder is a party or nobody)",
+    table=HOLDERS_TABLE,
+)
+def holder_per_profile(world: World, remote_role: str, device: str, table: Table) -> None:
+    world.expect_holder_per_profile(
+        device, remote_role, [(row["profile"], row["holder"]) for row in table]
+    )
+
+
+@then(
+    'the DSP and S1SP copies of the certificates for "{device:Device}" agree',
     example='the DSP and S1SP copies of the certificates for "meter-1" agree',
 )
 def copies_agree(world: World, device: str) -> None:

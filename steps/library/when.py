@@ -8,8 +8,8 @@ from harness.world import World
 from steps.library.registry import when
 
 _KRP = (
-    '{party:Name} sends SRV 6.15.1 to "{device}" replacing the {remote_role:RemoteRole} '
-    "certificates with those of {owner:Name}"
+    '{party:Party} sends SRV 6.15.1 to "{device:Device}" replacing the {remote_role:RemoteRole} '
+    "certificates with those of {owner:Party}"
 )
 
 
@@ -34,7 +34,7 @@ def krp_future(
 
 
 @when(
-    _KRP + ", signing the pre-command with the key of {signer:Name}",
+    _KRP + ", signing the pre-command with the key of {signer:Party}",
     example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
     "with those of NO-A, signing the pre-command with the key of NO-B",
 )
@@ -54,7 +54,7 @@ def krp_altered(world: World, party: str, device: str, remote_role: str, owner: 
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}"',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}"',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1"',
 )
 def send(world: World, party: str, srv: str, device: str) -> None:
@@ -62,7 +62,7 @@ def send(world: World, party: str, srv: str, device: str) -> None:
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" to take effect at {when:When}',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" to take effect at {when:When}',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" to take effect at 2026-07-01',
 )
 def send_future(world: World, party: str, srv: str, device: str, when: str) -> None:
@@ -70,7 +70,7 @@ def send_future(world: World, party: str, srv: str, device: str, when: str) -> N
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" for the period {period:Period}',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" for the period {period:Period}',
     example='NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31',
 )
 def send_period(world: World, party: str, srv: str, device: str, period: str) -> None:
@@ -78,7 +78,19 @@ def send_period(world: World, party: str, srv: str, device: str, period: str) ->
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" with Command Variant {variant:Digits}',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" for the period {period:Period}, '
+    "to take effect at {when:When}",
+    example='NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31, '
+    "to take effect at 2026-06-02",
+)
+def send_period_future(
+    world: World, party: str, srv: str, device: str, period: str, when: str
+) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"), execution=when)
+
+
+@when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with Command Variant {variant:Digits}',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" with Command Variant 4',
 )
 def send_variant(world: World, party: str, srv: str, device: str, variant: str) -> None:
@@ -86,7 +98,7 @@ def send_variant(world: World, party: str, srv: str, device: str, variant: str) 
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" on the {endpoint:Endpoint} web service',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" on the {endpoint:Endpoint} web service',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" on the transform web service',
 )
 def send_endpoint(world: World, party: str, srv: str, device: str, endpoint: str) -> None:
@@ -94,7 +106,7 @@ def send_endpoint(world: World, party: str, srv: str, device: str, endpoint: str
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" with the certificates of {owner:Name}',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with the certificates of {owner:Party}',
     example='Supplier-1 sends SRV 6.21 to "meter-2" with the certificates of NO-B',
 )
 def send_with_certificates(world: World, party: str, srv: str, device: str, owner: str) -> None:
@@ -102,8 +114,8 @@ def send_with_certificates(world: World, party: str, srv: str, device: str, owne
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" with the certificates of {owner:Name}, '
-    "to take effect at {when:When}",
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with the certificates of '
+    "{owner:Party}, to take effect at {when:When}",
     example='Supplier-2 sends SRV 6.23 to "meter-1" with the certificates of Supplier-2, '
     "to take effect at 2026-07-01",
 )
@@ -114,8 +126,8 @@ def send_with_certificates_future(
 
 
 @when(
-    '{party:Name} sends SRV 6.23 to "{device}" for {meter_point:MeterPoint} with the '
-    "certificates of {owner:Name}",
+    '{party:Party} sends SRV 6.23 to "{device:Device}" for {meter_point:MeterPoint} with the '
+    "certificates of {owner:Party}",
     example='Supplier-2 sends SRV 6.23 to "meter-1" for MPAN 1900000000004 with the '
     "certificates of Supplier-2",
 )
@@ -130,13 +142,13 @@ def replay(world: World) -> None:
     world.resend_last()
 
 
-@when("the time reaches {when:When}", example="the time reaches 2026-07-01 00:00")
+@when("the time reaches {when:Clock}", example="the time reaches 2026-07-01 00:00")
 def time_reaches(world: World, when: str) -> None:
     world.reach_time(when)
 
 
 @when(
-    '{party:Name} sends a signed pre-command to "{device}" that the DSP never transformed',
+    '{party:Party} sends a signed pre-command to "{device:Device}" that the DSP never transformed',
     example='NO-A sends a signed pre-command to "meter-1" that the DSP never transformed',
 )
 def orphan_signed(world: World, party: str, device: str) -> None:
@@ -144,7 +156,7 @@ def orphan_signed(world: World, party: str, device: str) -> None:
 
 
 @when(
-    '{party:Name} sends SRV {srv:Srv} to "{device}" signed with {fault:EnvelopeFault}',
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" signed with {fault:EnvelopeFault}',
     example='NO-A sends SRV 4.1.1 to "meter-1" signed with a tampered signature',
 )
 def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fault: str) -> None:
@@ -152,7 +164,8 @@ def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fa
 
 
 @when(
-    '{party:Name} sends SRV 6.24.2 to "{device}" asking for its {credential:Words} certificate',
+    '{party:Party} sends SRV 6.24.2 to "{device:Device}" asking for its '
+    "{credential:Words} certificate",
     example='Supplier-1 sends SRV 6.24.2 to "meter-1" asking for its key agreement certificate',
 )
 def send_device_credentials(world: World, party: str, device: str, credential: str) -> None:

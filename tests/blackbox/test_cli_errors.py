@@ -192,8 +192,9 @@ def test_exit_1_on_a_non_conformance(tmp_path: Path) -> None:
 def test_exit_3_when_only_inconclusive(tmp_path: Path) -> None:
     features = feature(
         tmp_path,
-        "  Scenario: names a party that does not exist\n"
-        '    When NO-Z sends SRV 4.1.1 to "meter-1"\n    Then the request is applied\n',
+        "  Scenario: asks a SMETS2 device for its S1SP copy, which it has not\n"
+        '    When NO-A sends SRV 4.1.1 to "meter-1"\n'
+        '    Then the DSP and S1SP copies of the certificates for "meter-1" agree\n',
     )
     done = run_cli("run", "--features", features, "--results", tmp_path / "r")
     assert done.returncode == 3, done.stdout + done.stderr
@@ -205,6 +206,6 @@ def test_exit_3_when_only_inconclusive(tmp_path: Path) -> None:
 
 
 def test_exit_2_when_the_tags_select_nothing(tmp_path: Path) -> None:
-    done = run_cli("run", "--tags", "@req:NOTHING-HAS-THIS", "--results", tmp_path / "r")
+    done = run_cli("run", "--tags", "@no-scenario-has-this", "--results", tmp_path / "r")
     assert done.returncode == 2
     assert_clean_error(done, "produced no result")

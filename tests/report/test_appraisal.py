@@ -25,6 +25,7 @@ from harness.reference.profiles import standard_profiles
 from harness.report import RenderedReports, render_reports
 from harness.results.manifest import MANIFEST_FILE, listed_files, manifest_digest
 from harness.settings import DEFAULT_FEATURES
+from harness.tags import profile_selects
 
 ROLE_TAGS = (
     "@req:DP107-deadlock or @req:DP107-hazard or @req:DP107-smets2-contrast or @req:MP063-check"
@@ -126,7 +127,7 @@ def _profile_table(scenario: ScenarioInfo) -> tuple[tuple[str, ...], ...] | None
 
 def _applies(scenario: ScenarioInfo, profile: str) -> bool:
     only = [t.partition(":")[2] for t in scenario.tags if t.startswith("profile:")]
-    return not only or profile in only
+    return not only or any(profile_selects(tag, profile) for tag in only)
 
 
 def _effect(scenario: ScenarioInfo, profile: str) -> str | None:

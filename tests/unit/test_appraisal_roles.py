@@ -40,7 +40,8 @@ TABLE_WITH_EFFECT = """\
       | profile               | outcome              | effect   |
       | baseline              | rejected by the S1SP | stuck    |
       | dp107-owner-path      | rejected by the S1SP | {owner}  |
-      | dp107-registered-path | applied              | restores |"""
+      | dp107-registered-path | applied              | restores |
+      | any other profile     | rejected by the S1SP | stuck    |"""
 TABLE_WITHOUT = """\
       | profile           | outcome              |
       | any other profile | rejected by the S1SP |

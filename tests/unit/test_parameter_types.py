@@ -21,6 +21,8 @@ Feature: a new step
   @req:SRPD-6.1f-iii
   Scenario: using it
     Given the time is 2026-03-01 10:00
+    And NO-A is a User in the role ED
+    And a SMETS1 ESME "meter-1" serving MPAN 1200000000002
 """
 
 

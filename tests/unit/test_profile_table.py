@@ -26,12 +26,15 @@ Feature: one outcome table
   @req:SRPD-6.1f-iii
   Scenario: the outcome per profile
     Given the time is 2026-03-01 10:00
+    And NO-A is a User in the role ED
+    And a SMETS1 ESME "meter-1" serving MPAN 1200000000002
     When NO-A sends SRV 4.1.1 to "meter-1"
     Then the outcome depends on the profile:
       | profile               | outcome                     |
       | baseline              | rejected by the DSP with E4 |
       | dp107-owner-path      | rejected by the DSP with E4 |
       | dp107-registered-path | rejected by the DSP with E4 |
+      | dp107-owner-to-registered | rejected by the DSP with E4 |
 """
 
 

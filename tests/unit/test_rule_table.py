@@ -155,6 +155,7 @@ def agreement_only(scene: Scene) -> CertificatePair:
 
 
 MP063 = "baseline+mp063-check"
+OWNER_TO_REGISTERED = "dp107-owner-to-registered"
 
 ROWS: tuple[Row, ...] = (
     # -- stage 2: the User ---------------------------------------------------------------
@@ -371,6 +372,28 @@ ROWS: tuple[Row, ...] = (
         "a SMETS1 meter, which holds no device certificate",
         device_credentials("SUP-A", "esme1"),
         ("E062401", "SRV-6.24.2-device-certificate"),
+    ),
+    # -- DP107 candidate C: the owner hands the NO certificate to the registered NO only -----
+    Row(
+        "DP107-owner-to-registered",
+        "the owner of the notified NO certificate, registered, renews its own",
+        krp("NO-A", "esme1", "NO-A", generation=1),
+        ACCEPT,
+        OWNER_TO_REGISTERED,
+    ),
+    Row(
+        "DP107-owner-to-registered",
+        "the owner of the notified NO certificate places another NO's",
+        krp("NO-A", "esme1", "NO-B"),
+        ("E061504", "DP107-owner-to-registered"),
+        OWNER_TO_REGISTERED,
+    ),
+    Row(
+        "DP107-owner-to-registered",
+        "a SMETS2 device is outside the rule",
+        krp("NO-A", "esme2", "NO-B"),
+        ACCEPT,
+        OWNER_TO_REGISTERED,
     ),
     # -- the MP063 switch ----------------------------------------------------------------
     Row(
