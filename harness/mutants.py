@@ -279,6 +279,14 @@ MUTANTS: tuple[Mutant, ...] = (
         faults=EngineFaults(skip_pre_command_signer_check=True),
     ),
     Mutant(
+        "signed-pre-command-unchecked-access",
+        "A signed pre-command (Command Variant 5) skips the User and web service checks: a "
+        "User suspended after its CV 4 completes the command, and a CV 5 sent to the "
+        "transform web service is executed.",
+        ("CRIT-precommand-access",),
+        faults=EngineFaults(skip_pre_command_access_checks=True),
+    ),
+    Mutant(
         "request-id-replay-accepted",
         "A RequestID counter the originator has already used is accepted again.",
         ("DUIS-request-id",),

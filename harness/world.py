@@ -67,6 +67,14 @@ class Party:
     xml_signing: Credential
 
 
+@dataclass(frozen=True)
+class PreCommandStep:
+    """What happens between the DSP's transform (CV 4) and the signed pre-command (CV 5)."""
+
+    suspend_sender: bool = False  # the sender is suspended before it signs
+    endpoint: str | None = None  # the web service the CV 5 is sent on (default: its own)
+
+
 @dataclass
 class Attempt:
     """One Service Request as the harness sent it, with every response it drew."""
@@ -330,6 +338,7 @@ class World:
         execution: str | None = None,
         signer: str | None = None,
         alter_pre_command: bool = False,
+        pre_command: PreCommandStep | None = None,
     ) -> Attempt:
         """SRV 6.15.1, the whole critical flow."""
         role = RemotePartyRole.parse(remote_role)
@@ -339,7 +348,9 @@ class World:
             certification_path=self._path(),
             execution_time=self._instant(execution),
         )
-        return self._critical(sender, device_name, "6.15.1", body, signer, alter_pre_command)
+        return self._critical(
+            sender, device_name, "6.15.1", body, signer, alter_pre_command, pre_command
+        )
 
     def send(
         self,
@@ -423,7 +434,9 @@ class World:
         body: RequestBody,
         signer: str | None,
         alter_pre_command: bool,
+        step: PreCommandStep | None = None,
     ) -> Attempt:
+        step = step or PreCommandStep()
         request = self._request(sender, device_name, srv, 4, body, None)
         attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
         transformed = self._exchange(attempt, request)
@@ -438,8 +451,15 @@ class World:
         )
         if alter_pre_command:
             pre_command = pre_command + b"|altered"
+        if step.suspend_sender:
+            party = self.party(sender)
+            self.adapter.provision(AddUser(replace(party.user, status=UserStatus.SUSPENDED)))
         signed = ServiceRequest(
-            request.request_id, srv, 5, SignedPreCommand(pre_command, signature), None
+            request.request_id,
+            srv,
+            5,
+            SignedPreCommand(pre_command, signature),
+            _endpoint(step.endpoint) if step.endpoint else None,
         )
         self._exchange(attempt, signed)
         return self._finish(attempt)

@@ -31,6 +31,12 @@ PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
 FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
 
+# The access checks a signed pre-command (Command Variant 5) passes before anything else
+# [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
+# title names "Service Request or Signed Pre-Command", so the User checks (E1, E3) and the
+# web service check (E13) reach a CV 5 as they reach the CV 4 it completes.
+SIGNED_PRE_COMMAND_CHECKS = ("DUIS-E1", "DUIS-E3", "DUIS-E13")
+
 
 def pre_command_for(request: ServiceRequest) -> bytes:
     """The GBCS payload the DSP returns for a critical request (a stable digest stands in
@@ -42,12 +48,13 @@ def pre_command_for(request: ServiceRequest) -> bytes:
 @dataclass(frozen=True)
 class EngineFaults:
     """Deliberate faults in the engine itself, for mutant DSPs only (``harness/mutants.py``).
-    Faults in rules are profile transformations; these three live in the engine's flow.
+    Faults in rules are profile transformations; these live in the engine's flow.
     Every flag is off in a conforming DSP."""
 
     accept_replayed_request_id: bool = False  # DUIS-request-id: no counter reuse check
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
+    skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
 
 
 CONFORMING = EngineFaults()
@@ -115,6 +122,12 @@ class ReferenceDsp:
 
     # -- the critical flow ----------------------------------------------------------
     def _signed_pre_command(self, request: ServiceRequest) -> Response:
+        if not self.faults.skip_pre_command_access_checks:
+            access = Check(request, self.state, self.clock.now())
+            for requirement in SIGNED_PRE_COMMAND_CHECKS:
+                rejection = self.profile.apply(requirement, access)
+                if rejection is not None:
+                    return self._reject(request, rejection)
         pending = self.state.pending.get(request.request_id)
         if pending is None:
             used = self.state.used_counters.get(request.sender, set())
