@@ -183,6 +183,10 @@ def _mp063_for_every_sender(inner: Rule, check: Check) -> Rejection | None:
     return inner(replace(check, state=state))
 
 
+def _skipped(inner: Rule, check: Check) -> Rejection | None:
+    return None
+
+
 def _accept_any_signer(command: SignedCommand) -> Rejection | None:
     return None
 
@@ -270,6 +274,13 @@ MUTANTS: tuple[Mutant, ...] = (
         "owns the certificate in the trust anchor cell.",
         ("SEC-OWNERSHIP-SMETS2", "DP107-smets2-contrast"),
         transform=_device_unchecked,
+    ),
+    Mutant(
+        "inventory-open-to-any-supplier",
+        "SRV 8.2 Read Inventory has no eligibility check: any Supplier reads the inventory of "
+        "any device, not only the current and future Suppliers of its meter point.",
+        ("SRV-8.2-eligibility",),
+        transform=wrap_rule("SRV-8.2-eligibility", _skipped),
     ),
     Mutant(
         "wrong-signer-accepted",

@@ -43,6 +43,7 @@ PIPELINE: tuple[str, ...] = (
     "SRV-6.21-handover",
     "SRV-6.23-cos",
     "SRV-6.24.2-device-certificate",
+    "SRV-8.2-eligibility",
 )
 
 

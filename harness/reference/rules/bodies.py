@@ -7,11 +7,13 @@ from harness.domain.devices import DeviceType, Generation
 from harness.domain.meterpoint import Fuel
 from harness.domain.requests import (
     CertificatePair,
+    ReadInventory,
     RequestHandover,
     UpdateSecurityCredentialsCoS,
     UpdateSecurityCredentialsKRP,
 )
-from harness.domain.roles import RemotePartyRole, UserRole
+from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, RemotePartyRole, UserRole
+from harness.domain.timeline import format_instant
 from harness.errors import InvalidValue
 from harness.reference.context import Check, Rejection
 from harness.reference.rules import rule
@@ -134,6 +136,44 @@ def device_certificate(check: Check) -> Rejection | None:
             f"a {device.generation.value} device holds no device certificate",
         )
     return None
+
+
+# The roles SRV 8.2 limits to current and future Suppliers of the meter point asked about
+# (DUIS request matrix: "Read Inventory (Current and Future Suppliers may use this Service
+# Request)"); the matrix says nothing to limit the other eligible roles.
+INVENTORY_SUPPLIER_ROLES = frozenset(
+    {UserRole.IMPORT_SUPPLIER, UserRole.EXPORT_SUPPLIER, UserRole.GAS_SUPPLIER}
+)
+
+
+@rule("SRV-8.2-eligibility")
+def inventory_supplier(check: Check) -> Rejection | None:
+    """A Supplier reads the inventory of a meter point only while it is, or will be, its
+    registered Supplier. The meter point is the one the body asks by: its MPxN, or the
+    MPxN of the Device ID it names."""
+    body, user = check.request.body, check.user
+    if not isinstance(body, ReadInventory) or user is None:
+        return None
+    if user.role not in INVENTORY_SUPPLIER_ROLES:
+        return None
+    meter_point = body.meter_point
+    if body.device_id is not None:
+        device = check.state.smi.get(body.device_id)
+        if device is None:
+            return None  # nothing in the inventory to read: the answer is empty
+        meter_point = device.meter_point
+    if meter_point is None:
+        return Rejection("E4", f"a {user.role.label} reads only the inventory of its meter points")
+    registered_role = REGISTERED_ROLE_FOR_FUEL.get((user.role, meter_point.fuel))
+    if registered_role is not None and check.state.registrations.is_registered_from(
+        meter_point, registered_role, user.user_id, check.now
+    ):
+        return None
+    return Rejection(
+        "E4",
+        f"{user.name} is neither the current nor a future {user.role.label} for "
+        f"{meter_point.kind} {meter_point} at {format_instant(check.now)}",
+    )
 
 
 def _placed_no_certificates(check: Check) -> tuple[CertificatePair, str] | None:
