@@ -183,6 +183,28 @@ def _mp063_for_every_sender(inner: Rule, check: Check) -> Rejection | None:
     return inner(replace(check, state=state))
 
 
+def _supplier_places_no_anywhere(inner: Rule, check: Check) -> Rejection | None:
+    """The role rule without its DCC-control condition: a Supplier's 6.15.1 replaces the NO
+    cells of an ESME whoever holds them."""
+    device = check.device
+    if device is None or not device.dcc_controlled:
+        state = replace(check.state, dcc_released={})
+        if device is not None:
+            smi = {**state.smi, device.device_id: replace(device, dcc_controlled=True)}
+            state = replace(state, smi=smi)
+        return inner(replace(check, state=state))
+    return inner(replace(check, state=replace(check.state, dcc_released={})))
+
+
+def _dcc_control_per_device(inner: Rule, check: Check) -> Rejection | None:
+    """DCC control as one flag per device: a device any of whose cells was handed over is
+    no longer DCC-controlled at all."""
+    device = check.device
+    if device is not None and check.state.dcc_released.get(device.device_id):
+        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
+    return inner(check)
+
+
 def _skipped(inner: Rule, check: Check) -> Rejection | None:
     return None
 
@@ -274,6 +296,20 @@ MUTANTS: tuple[Mutant, ...] = (
         "owns the certificate in the trust anchor cell.",
         ("SEC-OWNERSHIP-SMETS2", "DP107-smets2-contrast"),
         transform=_device_unchecked,
+    ),
+    Mutant(
+        "supplier-replaces-handed-over-no-cells",
+        "A Supplier's SRV 6.15.1 replaces the network operator certificates on an ESME "
+        "whoever holds them, not only while they are still the DCC's.",
+        ("SRV-6.15.1-role",),
+        transform=wrap_rule("SRV-6.15.1-role", _supplier_places_no_anywhere),
+    ),
+    Mutant(
+        "dcc-control-per-device",
+        "DCC control is one flag per device: handing over the supplier cells with SRV 6.21 "
+        "releases the network operator cells too, so their handover is refused.",
+        ("SRV-6.21-handover",),
+        transform=wrap_rule("SRV-6.21-handover", _dcc_control_per_device),
     ),
     Mutant(
         "inventory-open-to-any-supplier",

@@ -213,7 +213,6 @@ class ReferenceDsp:
             request=check.request,
             updates=dict(effect.updates),
             result_data=effect.data,
-            clears_dcc_control=effect.clears_dcc_control,
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
@@ -246,8 +245,6 @@ class ReferenceDsp:
                     ),
                 )
                 return
-        if command.clears_dcc_control:
-            self.state.set_device(request.target, dcc_controlled=False)
         self.state.outbox.append(
             Response(
                 request.request_id,

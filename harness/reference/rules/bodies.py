@@ -19,7 +19,8 @@ from harness.reference.context import Check, Rejection
 from harness.reference.rules import rule
 from harness.srv.retrieval import RetrieveDeviceSecurityCredentialsDevice
 
-# Which remote party cells a sender may replace with 6.15.1, by sender and device [model].
+# Where a Supplier's 6.15.1 may replace the network operator cells (SRV-6.15.1-role): on an
+# ESME whose network operator cells still hold the DCC's certificates (see docs/rules.md).
 SUPPLIER_MAY_PLACE_NO_ON = frozenset({DeviceType.ESME})
 
 
@@ -54,18 +55,26 @@ def krp_role(check: Check) -> Rejection | None:
         return None
     own = user.role.remote_party_role
     target = body.remote_party_role
-    allowed = target is own or (
+    if target is own:
+        return None
+    if (
         user.role.is_supplier
         and target is RemotePartyRole.NETWORK_OPERATOR
         and device.device_type in SUPPLIER_MAY_PLACE_NO_ON
-    )
-    if not allowed:
+    ):
+        if check.state.dcc_controls(device.device_id, target):
+            return None
         return Rejection(
             "E061501",
-            f"a {user.role.label} may not replace the {target.value} certificates "
-            f"on a {device.device_type.value}",
+            f"a {user.role.label} may replace the {target.value} certificates on a "
+            f"{device.device_type.value} only while they are the DCC's; those of "
+            f"{device.device_id} have been handed over",
         )
-    return None
+    return Rejection(
+        "E061501",
+        f"a {user.role.label} may not replace the {target.value} certificates "
+        f"on a {device.device_type.value}",
+    )
 
 
 @rule("SRV-6.15.1-certificates")
@@ -97,13 +106,18 @@ def handover(check: Check) -> Rejection | None:
     body, device = check.request.body, check.device
     if not isinstance(body, RequestHandover) or device is None:
         return None
-    if not device.dcc_controlled:
-        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
     for pair, role in (
         (body.supplier, RemotePartyRole.SUPPLIER),
         (body.network_operator, RemotePartyRole.NETWORK_OPERATOR),
     ):
-        problem = _pair_problem(pair, role) if pair is not None else None
+        if pair is None:
+            continue
+        if not check.state.dcc_controls(device.device_id, role):
+            return Rejection(
+                "E062101",
+                f"the {role.value} cells of device {device.device_id} are not DCC-controlled",
+            )
+        problem = _pair_problem(pair, role)
         if problem:
             return Rejection("E061504", f"{role.value}: {problem}")
     return None
