@@ -24,7 +24,7 @@ from harness.domain.requests import RequestBody
 from harness.domain.roles import UserRole
 from harness.domain.timeline import Interval, Period
 from harness.errors import UnknownName
-from harness.reference.context import Check, Policy, Rejection, Rule
+from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
 from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
 from harness.reference.ownership import OwnershipPolicy, SignedCommand
 from harness.reference.profiles import Profile
@@ -209,6 +209,10 @@ def _skipped(inner: Rule, check: Check) -> Rejection | None:
     return None
 
 
+def _past_execution_as_given(profile: Profile) -> Profile:
+    return replace(profile, past_execution=PastExecution.AS_GIVEN)
+
+
 def _accept_any_signer(command: SignedCommand) -> Rejection | None:
     return None
 
@@ -338,6 +342,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "A RequestID counter the originator has already used is accepted again.",
         ("DUIS-request-id",),
         faults=EngineFaults(accept_replayed_request_id=True),
+    ),
+    Mutant(
+        "backdated-execution-time-honoured",
+        "An execution time already past is taken as given: a Supplier whose registration "
+        "ended sends a request backdated into its registration, passes SRPD 6.1(f) and the "
+        "DSP runs it now, while the current Supplier is refused the same request.",
+        ("SRPD-6.1f-past-execution",),
+        transform=_past_execution_as_given,
     ),
     Mutant(
         "e4-answered-as-e2",

@@ -88,7 +88,7 @@ class ReferenceDsp:
             return self._reject(request, self._replay(request))
         used.add(request.request_id.counter)
 
-        check = Check(request, self.state, self.clock.now())
+        check = Check(request, self.state, self.clock.now(), self.profile.past_execution)
         rejection = self.profile.run(check)
         if rejection is not None:
             return self._reject(request, rejection)
@@ -171,7 +171,7 @@ class ReferenceDsp:
             )
         del self.state.pending[request.request_id]
         original = pending.request
-        check = Check(original, self.state, self.clock.now())
+        check = Check(original, self.state, self.clock.now(), self.profile.past_execution)
         rejection = self._ownership(check, body)
         if rejection is not None:
             self._post(original, rejection)

@@ -1,8 +1,9 @@
 """Rule profiles: named, versioned tables of rules. Adding a profile touches this file only.
 
 A profile says which function stands under each requirement ID in the DSP's pipeline, which
-requests SRPD 6.1(f) reaches (``rdp_scope``) and what the S1SP accepts as proof of
-certificate ownership (``s1sp_ownership``). A *switch* (``+mp063-check``) adds rules on
+requests SRPD 6.1(f) reaches (``rdp_scope``), what an execution time already past means
+(``past_execution``) and what the S1SP accepts as proof of certificate ownership
+(``s1sp_ownership``). A *switch* (``+mp063-check``) adds rules on
 top of any profile.
 """
 
@@ -17,7 +18,7 @@ from harness.domain.roles import RemotePartyRole
 from harness.errors import UnknownName
 from harness.reference import ownership
 from harness.reference.cells import Cell
-from harness.reference.context import Check, Policy, Rejection, Rule
+from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
 from harness.reference.rules import RULES, authorisation, bodies, device, srpd, stamp
 
 # The registering modules must be imported for RULES to be complete.
@@ -54,6 +55,7 @@ class Profile:
     summary: str
     requirement: str | None
     rdp_scope: Policy = srpd.baseline_scope
+    past_execution: PastExecution = PastExecution.NOW  # an execution time already past
     s1sp_ownership: ownership.OwnershipPolicy = ownership.s1sp_owner_signed
     device_ownership: ownership.OwnershipPolicy = ownership.device_ownership
     pipeline: tuple[str, ...] = PIPELINE
