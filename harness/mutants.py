@@ -209,6 +209,10 @@ def _skipped(inner: Rule, check: Check) -> Rejection | None:
     return None
 
 
+def _cancellation_as_execution_time(inner: Rule, check: Check) -> Rejection | None:
+    return inner(replace(check, recognise_cancellation=False))
+
+
 def _past_execution_as_given(profile: Profile) -> Profile:
     return replace(profile, past_execution=PastExecution.AS_GIVEN)
 
@@ -350,6 +354,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "DSP runs it now, while the current Supplier is refused the same request.",
         ("SRPD-6.1f-past-execution",),
         transform=_past_execution_as_given,
+    ),
+    Mutant(
+        "cancellation-judged-at-year-3000",
+        "A cancellation (ExecutionDateTime 3000-12-31) is judged by SRPD 6.1(f)(ii) as an "
+        "ordinary execution time, at the year 3000: a NO whose registration ends cannot "
+        "cancel its own pending command.",
+        ("DUIS-future-dated-cancellation", "SRPD-6.1f-ii"),
+        transform=wrap_rule("SRPD-6.1f", _cancellation_as_execution_time),
     ),
     Mutant(
         "e4-answered-as-e2",

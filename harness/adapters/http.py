@@ -23,6 +23,7 @@ from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
 from harness.domain.requests import (
     ALERTED_WHEN_FUTURE_DATED,
+    CANCELLATION_TIME,
     Outcome,
     RequestId,
     Response,
@@ -53,6 +54,7 @@ class DuisHttpAdapter:
         self.awaiting: dict[RequestId, datetime | None] = {}
         self.execution_times: dict[RequestId, datetime | None] = {}
         self.future_dated: set[RequestId] = set()  # execution time after the clock when sent
+        self.sent_srv: dict[RequestId, str] = {}
         self.clock: datetime | None = None
         self.last_raw: tuple[bytes, bytes] | None = None
         dsp = list(config.dsp_certificates) or self._fetch_certificates("dsp")
@@ -129,11 +131,15 @@ class DuisHttpAdapter:
     # -- Service Requests -----------------------------------------------------------
     def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response:
         credential = self._signing_credential(request.sender, fault)
+        self.sent_srv[request.request_id] = request.srv
         if request.command_variant != 5:
             self.execution_times[request.request_id] = request.execution_time
             when = request.execution_time
             accepted_now = request.srv in ALERTED_WHEN_FUTURE_DATED
-            if when is not None and self.clock is not None and when > self.clock and accepted_now:
+            if when == CANCELLATION_TIME:
+                self._cancelled_by(request)
+                self.execution_times[request.request_id] = None  # it completes at once
+            elif accepted_now and when is not None and self.clock is not None and when > self.clock:
                 self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
@@ -164,6 +170,18 @@ class DuisHttpAdapter:
         if response.outcome is Outcome.ACKNOWLEDGED:
             self.awaiting[request.request_id] = self.execution_times.get(request.request_id)
         return response
+
+    def _cancelled_by(self, cancellation: ServiceRequest) -> None:
+        """A cancellation replaces the sender's pending command of the same SRV on the
+        device: no final answer is awaited for that one any more."""
+        for request_id in list(self.awaiting):
+            if (
+                self.sent_srv.get(request_id) == cancellation.srv
+                and request_id.originator == cancellation.request_id.originator
+                and request_id.target == cancellation.request_id.target
+            ):
+                del self.awaiting[request_id]
+                self.future_dated.discard(request_id)
 
     def _signing_credential(self, sender: Eui64, fault: EnvelopeFault | None) -> Credential:
         if fault is EnvelopeFault.UNKNOWN_SIGNER:

@@ -10,7 +10,7 @@ from enum import Enum
 from harness.catalogue.tables import ServiceRequestVariant, response_code, service_requests
 from harness.domain.devices import Device
 from harness.domain.parties import User
-from harness.domain.requests import ServiceRequest
+from harness.domain.requests import CANCELLATION_TIME, ServiceRequest
 from harness.reference.state import DspState
 
 
@@ -47,6 +47,12 @@ class Check:
     state: DspState
     now: datetime
     past_execution: PastExecution = PastExecution.NOW
+    recognise_cancellation: bool = True  # off only in a mutant DSP
+
+    @property
+    def cancels(self) -> bool:
+        """Is the request a cancellation of a pending future-dated command?"""
+        return self.recognise_cancellation and self.request.execution_time == CANCELLATION_TIME
 
     @property
     def variant(self) -> ServiceRequestVariant | None:
@@ -66,7 +72,7 @@ class Check:
         execution time already past is the time of the check unless the profile says
         ``as-given``."""
         execution = self.request.execution_time
-        if execution is None:
+        if execution is None or self.cancels:
             return self.now
         if execution < self.now and self.past_execution is PastExecution.NOW:
             return self.now

@@ -208,6 +208,9 @@ class ReferenceDsp:
         check: Check,
         effect: Effect,
     ) -> None:
+        if check.cancels:
+            self._cancel(check)
+            return
         command = ScheduledCommand(
             due=check.evaluation_time,
             request=check.request,
@@ -225,6 +228,22 @@ class ReferenceDsp:
                 self.state.outbox.append(accepted)
         else:
             self._apply(command)
+
+    def _cancel(self, check: Check) -> None:
+        """A cancellation replaces the sender's pending future-dated command of the same
+        SRV on the same device (held by the DSP or the device): nothing of it runs."""
+        request = check.request
+        for pending in list(self.state.scheduled):
+            other = pending.request
+            if (other.srv, other.target, other.sender) == (
+                request.srv,
+                request.target,
+                request.sender,
+            ):
+                self.state.scheduled.remove(pending)
+        self.state.outbox.append(
+            Response(request.request_id, "I0", Outcome.COMPLETED, answered_by="device")
+        )
 
     def _apply(self, command: ScheduledCommand) -> None:
         request = command.request

@@ -18,7 +18,14 @@ from harness.adapters.wire import from_json
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
-from harness.domain.requests import Endpoint, Outcome, RequestId, Response, ServiceRequest
+from harness.domain.requests import (
+    CANCELLATION_TIME,
+    Endpoint,
+    Outcome,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, InventoryRow, encode_answer
 from harness.duis.envelope import RequestEnvelope, read_envelope
@@ -228,7 +235,10 @@ class ServedDsp:
             srv=srv,
             device_id=response.request_id.target,
             generation=device.generation if device is not None else None,
-            future_dated=execution is not None and arrived is not None and execution > arrived,
+            # a cancellation (3000-12-31) completes at once: its answer is not an alert
+            future_dated=execution is not None
+            and arrived is not None
+            and arrived < execution != CANCELLATION_TIME,
             inventory=inventory,
             explain=self.explain,
         )

@@ -62,7 +62,9 @@ def eligible_user(check: Check) -> Rejection | None:
         if data.is_registered_at(meter_point, registered_role, user.user_id, moment):
             return None
         label = "the execution time" if execution else "the time of the check"
-        if execution is not None and moment != execution:
+        if check.cancels:
+            label = "the time of the check (a cancellation)"
+        elif execution is not None and moment != execution:
             label = (
                 f"the time of the check (its execution time {format_instant(execution)} is past)"
             )
