@@ -257,7 +257,7 @@ class ReferenceDsp:
                 self._post(
                     request,
                     Rejection(
-                        "E21",
+                        "S1SP02",
                         f"the S1SP failed while applying the update ({exc}); neither copy changed",
                         requirement=CONSISTENCY,
                         answered_by="S1SP",
