@@ -18,7 +18,7 @@ from harness.domain.requests import (
 )
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
-from harness.reference.ownership import SignedCommand
+from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
 from harness.reference.profiles import Profile
 from harness.reference.state import DspState, PendingCommand, ScheduledCommand
 from harness.signing import signed_by
@@ -173,6 +173,18 @@ class ReferenceDsp:
         original = pending.request
         check = Check(original, self.state, self.clock.now(), self.profile.past_execution)
         rejection = self._ownership(check, body)
+        device = check.device
+        in_dsp = self.profile.smets1_ownership_at is Smets1OwnershipAt.DSP
+        if rejection is not None and in_dsp and device and device.generation is Generation.SMETS1:
+            return self._reject(
+                request,
+                Rejection(
+                    "E51",
+                    "the DSP refused the signed pre-command: "
+                    + rejection.detail.split(": ", 1)[-1],
+                    requirement=rejection.requirement,
+                ),
+            )
         if rejection is not None:
             self._post(original, rejection)
         else:

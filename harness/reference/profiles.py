@@ -2,9 +2,9 @@
 
 A profile says which function stands under each requirement ID in the DSP's pipeline, which
 requests SRPD 6.1(f) reaches (``rdp_scope``), what an execution time already past means
-(``past_execution``) and what the S1SP accepts as proof of certificate ownership
-(``s1sp_ownership``). A *switch* (``+mp063-check``) adds rules on
-top of any profile.
+(``past_execution``), who checks a SMETS1 command's signer (``smets1_ownership_at``) and
+what the S1SP accepts as proof of certificate ownership (``s1sp_ownership``). A *switch*
+(``+mp063-check``) adds rules, or sets a parameter, on top of any profile.
 """
 
 from __future__ import annotations
@@ -56,6 +56,7 @@ class Profile:
     requirement: str | None
     rdp_scope: Policy = srpd.baseline_scope
     past_execution: PastExecution = PastExecution.NOW  # an execution time already past
+    smets1_ownership_at: ownership.Smets1OwnershipAt = ownership.Smets1OwnershipAt.S1SP
     s1sp_ownership: ownership.OwnershipPolicy = ownership.s1sp_owner_signed
     device_ownership: ownership.OwnershipPolicy = ownership.device_ownership
     pipeline: tuple[str, ...] = PIPELINE
@@ -173,6 +174,10 @@ def _with_mp063(profile: Profile) -> Profile:
     return replace(profile, pipeline=(*profile.pipeline, "MP063-check"))
 
 
+def _smets1_ownership_in_dsp(profile: Profile) -> Profile:
+    return replace(profile, smets1_ownership_at=ownership.Smets1OwnershipAt.DSP)
+
+
 SWITCHES: dict[str, Switch] = {
     s.name: s
     for s in (
@@ -180,6 +185,13 @@ SWITCHES: dict[str, Switch] = {
             "mp063-check",
             "adds the MP063 check to any profile, e.g. baseline+mp063-check",
             _with_mp063,
+        ),
+        Switch(
+            "smets1-ownership-in-dsp",
+            "the DSP, not the S1SP, checks a SMETS1 command's signer, refusing the signed "
+            "pre-command at once (E51), e.g. baseline+smets1-ownership-in-dsp",
+            _smets1_ownership_in_dsp,
+            standard_on=(),
         ),
     )
 }
