@@ -304,7 +304,8 @@ class World:
     def _pair(self, owner: Party, role: RemotePartyRole) -> CertificatePair:
         if owner.user.role.remote_party_role is not role:
             raise InvalidValue(
-                f"{owner.name} is a {owner.user.role.label} and holds no {role.value} certificates"
+                f"{owner.name} is {owner.user.role.with_article} and holds no "
+                f"{role.value} certificates"
             )
         return CertificatePair(
             owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,

@@ -66,13 +66,13 @@ def krp_role(check: Check) -> Rejection | None:
             return None
         return Rejection(
             "E061501",
-            f"a {user.role.label} may replace the {target.value} certificates on a "
+            f"{user.role.with_article} may replace the {target.value} certificates on a "
             f"{device.device_type.value} only while they are the DCC's; those of "
             f"{device.device_id} have been handed over",
         )
     return Rejection(
         "E061501",
-        f"a {user.role.label} may not replace the {target.value} certificates "
+        f"{user.role.with_article} may not replace the {target.value} certificates "
         f"on a {device.device_type.value}",
     )
 
@@ -177,7 +177,9 @@ def inventory_supplier(check: Check) -> Rejection | None:
             return None  # nothing in the inventory to read: the answer is empty
         meter_point = device.meter_point
     if meter_point is None:
-        return Rejection("E4", f"a {user.role.label} reads only the inventory of its meter points")
+        return Rejection(
+            "E4", f"{user.role.with_article} reads only the inventory of its meter points"
+        )
     registered_role = REGISTERED_ROLE_FOR_FUEL.get((user.role, meter_point.fuel))
     if registered_role is not None and check.state.registrations.is_registered_from(
         meter_point, registered_role, user.user_id, check.now

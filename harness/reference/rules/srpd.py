@@ -49,7 +49,7 @@ def eligible_user(check: Check) -> Rejection | None:
     if registered_role is None:
         return Rejection(
             "E4",
-            f"a {user.role.label} is never registered for {meter_point.kind} {meter_point}",
+            f"{user.role.with_article} is never registered for {meter_point.kind} {meter_point}",
             requirement=limb,
         )
     data = check.state.registrations
