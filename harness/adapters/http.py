@@ -7,6 +7,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import httpx
@@ -32,7 +33,13 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
 from harness.duis.signing import sign
-from harness.errors import ConfigurationError, HarnessError, Inconclusive, NotApplicable
+from harness.errors import (
+    ConfigurationError,
+    HarnessError,
+    Inconclusive,
+    InvalidValue,
+    NotApplicable,
+)
 from harness.pki import Credential, TestPki
 from harness.settings import RunSettings
 
@@ -143,7 +150,7 @@ class DuisHttpAdapter:
                 self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
-            encode_request(request, certification_path=path),
+            _rewrite(encode_request(request, certification_path=path), fault),
             credential.private_key,
             credential.certificate,
         )
@@ -290,6 +297,27 @@ class DuisHttpAdapter:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
+    """A schema-valid request a DSP must refuse, written before it is signed."""
+    if fault is EnvelopeFault.OTHER_SCHEMA_VERSION:
+        return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
+    if fault is EnvelopeFault.INVERTED_PERIOD:
+        start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
+        end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
+        if start is None or end is None or end.start() < start.start():
+            raise InvalidValue("an inverted read log period needs an SRV with a ReadLogPeriod")
+        return b"".join(
+            (
+                unsigned[: start.start(1)],
+                end.group(1),
+                unsigned[start.end(1) : end.start(1)],
+                start.group(1),
+                unsigned[end.end(1) :],
+            )
+        )
+    return unsigned
 
 
 def _tamper(signed: bytes) -> bytes:

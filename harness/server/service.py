@@ -30,6 +30,7 @@ from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, InventoryRow, encode_answer
 from harness.duis.envelope import RequestEnvelope, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
+from harness.duis.names import SCHEMA_VERSION
 from harness.duis.requests import decode_request
 from harness.duis.schema import validate
 from harness.duis.signing import same_name, verify
@@ -44,6 +45,10 @@ from harness.server.journal import PROVISION, REQUEST, Identity, Journal, Journa
 DCC_ID = Eui64.parse("90-B3-D5-1F-30-00-00-02")
 # The SMETS1 Service Provider's identity for the XML signatures of its answers.
 S1SP_ID = Eui64.parse("90-B3-D5-1F-30-00-00-51")
+
+
+# The code of a signed, schema-valid request the DSP cannot act on (response_codes.yaml).
+INVALID_CONTENT = "E45"
 
 
 @dataclass(frozen=True)
@@ -144,10 +149,20 @@ class ServedDsp:
         rejection = self._check_signature(body, envelope.request_id)
         if rejection is not None:
             return rejection, envelope.service_reference_variant
+        # Signed by a known User, schema-valid, yet not a request the DSP can act on: a
+        # signed DUIS error names it (DUIS-schema-version, DUIS-request-content).
+        if envelope.schema_version.strip() != SCHEMA_VERSION:
+            return _invalid(
+                envelope.request_id,
+                f"schemaVersion {envelope.schema_version}: this DSP speaks DUIS {SCHEMA_VERSION}",
+                "DUIS-schema-version",
+            ), envelope.service_reference_variant
         try:
             request = decode_request(body, endpoint=endpoint)
         except HarnessError as exc:
-            raise RefusedMessage(str(exc)) from None
+            return _invalid(
+                envelope.request_id, str(exc), "DUIS-request-content"
+            ), envelope.service_reference_variant
         self.srv_of[request.request_id] = request.srv
         if request.command_variant != 5:
             self.requests[request.request_id] = (request, self.dsp.clock.now())
@@ -279,6 +294,12 @@ class ServedDsp:
 
 def _ids(cells: dict[str, CertificateId]) -> dict[str, dict[str, object]]:
     return {cell: {"serial": i.serial, "issuer": i.issuer} for cell, i in cells.items()}
+
+
+def _invalid(request_id: RequestId, detail: str, requirement: str) -> Response:
+    return Response(
+        request_id, INVALID_CONTENT, Outcome.REJECTED, requirement=requirement, detail=detail
+    )
 
 
 def _rejected(request_id: RequestId, detail: str) -> Response:
