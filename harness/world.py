@@ -27,13 +27,13 @@ from harness.adapters.provisioning import (
     SetTime,
 )
 from harness.capture import Capture
-from harness.catalogue.tables import service_request
+from harness.catalogue.tables import service_request, service_requests
 from harness.counters import shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint, make_mpan
-from harness.domain.parties import User, UserStatus
+from harness.domain.parties import DCC_ID, User, UserStatus
 from harness.domain.registration import Registration, load_registrations
 from harness.domain.requests import (
     CertificatePair,
@@ -417,7 +417,9 @@ class World:
         request_id: RequestId | None = None,
     ) -> ServiceRequest:
         originator = self.party(sender).user.user_id
-        target = self.device(device_name).device_id
+        # A non-device request is addressed to the DCC, the device named in its body.
+        non_device = service_request(srv).non_device if srv in service_requests() else False
+        target = DCC_ID if non_device else self.device(device_name).device_id
         return ServiceRequest(
             request_id=request_id
             or RequestId(originator, target, shared_counters().next(originator)),

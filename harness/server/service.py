@@ -18,6 +18,7 @@ from harness.adapters.wire import from_json
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
+from harness.domain.parties import DCC_ID
 from harness.domain.requests import (
     CANCELLATION_TIME,
     Endpoint,
@@ -42,7 +43,6 @@ from harness.reference.profiles import Profile
 from harness.server.journal import PROVISION, REQUEST, Identity, Journal, JournalFailure
 
 # The DCC's own User ID, as DCC Boxed uses for its response-signing credential.
-DCC_ID = Eui64.parse("90-B3-D5-1F-30-00-00-02")
 # The SMETS1 Service Provider's identity for the XML signatures of its answers.
 S1SP_ID = Eui64.parse("90-B3-D5-1F-30-00-00-51")
 
