@@ -70,6 +70,6 @@ Feature: DUIS authorisation checks — who may send what, to which device, how
       | Supplier-1 | ghost-1   | E19  |
 
   @req:DUIS-E2
-  Scenario: Read Inventory is open to every User Role and to no Registration Data check
+  Scenario: Read Inventory is open to a User Role that Registration Data does not hold
     When Analyst sends SRV 8.2 to "meter-1"
     Then the request is applied

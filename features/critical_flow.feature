@@ -58,7 +58,7 @@ Feature: The critical command flow — transform, sign, send signed, execute
   Scenario: An S1SP failure part-way through an update leaves both copies as they were
     Given the S1SP will fail part-way through its next certificate update
     When NO-A sends SRV 6.15.1 to "meter-s1" replacing the network operator certificates with those of NO-B
-    Then the outcome is "rejected by the S1SP with E21"
+    Then the outcome is "rejected by the S1SP with S1SP02"
     And the DSP and S1SP copies of the certificates for "meter-s1" agree
     And the network operator certificates held for "meter-s1" belong to NO-A
     When NO-A sends SRV 6.15.1 to "meter-s1" replacing the network operator certificates with those of NO-B

@@ -31,9 +31,9 @@ Feature: MP063 — a Supplier may only place the registered NO's certificates
       | NO-A  | applied                          | restores       | restores           |
       | NO-B  | rejected by the DSP with E062105 | risk           | guarded            |
 
-  @situation:supplier-placement @actor:supplier
-  Scenario Outline: A Supplier replaces the NO certificates on an ESME
-    Given a SMETS2 ESME "meter-1" serving MPAN 1200000000002
+  @req:SRV-6.15.1-role @situation:supplier-placement @actor:supplier
+  Scenario Outline: A Supplier replaces the DCC's NO certificates on an ESME
+    Given a DCC-controlled SMETS2 ESME "meter-1" serving MPAN 1200000000002
     And the supplier certificates held for "meter-1" belong to Supplier-1
     When Supplier-1 sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of <owner>
     Then the outcome depends on the profile:

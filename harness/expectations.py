@@ -122,7 +122,7 @@ class Expectation:
 
 
 _REJECTED = re.compile(
-    r"^rejected(?: by the (?P<by>DSP|S1SP|device))?(?: with (?P<code>[EIW]\d+))?$",
+    r"^rejected(?: by the (?P<by>DSP|S1SP|device))?(?: with (?P<code>(?:[EIW]|S1SP)\d+))?$",
     re.IGNORECASE,
 )
 _ALIASES = {

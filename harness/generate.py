@@ -68,6 +68,7 @@ class Table:
     serviceable: frozenset[str]
     registered_roles: dict[str, frozenset[str]]  # MPAN | MPRN -> roles registered there
     not_held: frozenset[str]
+    current_or_future: frozenset[str] = frozenset()  # roles a non-device SR limits so
 
     @property
     def stem(self) -> str:
@@ -173,6 +174,7 @@ def load_table(path: Path) -> Table:
     registered = _strings(document, "registered", path)
     serviceable = _strings(rules, "serviceable_statuses", path)
     not_held = tuple(str(r) for r in rules.get("not_held") or [])
+    current_or_future = tuple(str(r) for r in rules.get("current_or_future_only") or [])
     registered_raw = rules.get("registered_roles")
     if not isinstance(registered_raw, dict):
         raise ConfigurationError(f"{path}: rules.registered_roles must map MPAN/MPRN to roles")
@@ -180,7 +182,8 @@ def load_table(path: Path) -> Table:
         str(kind): frozenset(str(r) for r in roles_there or [])
         for kind, roles_there in registered_raw.items()
     }
-    _check("roles", [*roles, *not_held, *itertools.chain(*registered_roles.values())],
+    named_roles = [*roles, *not_held, *current_or_future]
+    _check("roles", [*named_roles, *itertools.chain(*registered_roles.values())],
            UserRole.parse, path)  # fmt: skip
     _check("devices", list(devices), DeviceType.parse, path)
     _check("generations", generations, Generation.parse, path)
@@ -206,6 +209,7 @@ def load_table(path: Path) -> Table:
         serviceable=frozenset(serviceable),
         registered_roles=registered_roles,
         not_held=frozenset(not_held),
+        current_or_future=frozenset(current_or_future),
     )
 
 
@@ -216,6 +220,15 @@ def decide(table: Table, case: Case) -> Group:
     limb = table.srvs[case.srv]
     if role not in variant.eligible_roles:
         return Group(1, "A User Role the SRV does not allow is refused", ("DUIS-E2",), "E2")
+    if variant.non_device and case.role in table.current_or_future:
+        if case.role not in table.registered_roles.get(case.kind, frozenset()):
+            return Group(9, "A Supplier reads the inventory of its own meter points only",
+                         ("SRV-8.2-eligibility",), "E4")  # fmt: skip
+        if case.registered != "Sender":
+            return Group(10, "A Supplier that is neither current nor future is refused",
+                         ("SRV-8.2-eligibility",), "E4")  # fmt: skip
+        return Group(11, "The registered Supplier reads the inventory",
+                     ("SRV-8.2-eligibility",), "applied")  # fmt: skip
     if variant.non_device or limb is None:
         return Group(8, "A non-device SR is open to every eligible role", ("DUIS-E2",), "applied")
     if DeviceType.parse(case.device_type) not in variant.device_types:

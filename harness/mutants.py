@@ -24,7 +24,7 @@ from harness.domain.requests import RequestBody
 from harness.domain.roles import UserRole
 from harness.domain.timeline import Interval, Period
 from harness.errors import UnknownName
-from harness.reference.context import Check, Policy, Rejection, Rule
+from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
 from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
 from harness.reference.ownership import OwnershipPolicy, SignedCommand
 from harness.reference.profiles import Profile
@@ -183,6 +183,41 @@ def _mp063_for_every_sender(inner: Rule, check: Check) -> Rejection | None:
     return inner(replace(check, state=state))
 
 
+def _supplier_places_no_anywhere(inner: Rule, check: Check) -> Rejection | None:
+    """The role rule without its DCC-control condition: a Supplier's 6.15.1 replaces the NO
+    cells of an ESME whoever holds them."""
+    device = check.device
+    if device is None or not device.dcc_controlled:
+        state = replace(check.state, dcc_released={})
+        if device is not None:
+            smi = {**state.smi, device.device_id: replace(device, dcc_controlled=True)}
+            state = replace(state, smi=smi)
+        return inner(replace(check, state=state))
+    return inner(replace(check, state=replace(check.state, dcc_released={})))
+
+
+def _dcc_control_per_device(inner: Rule, check: Check) -> Rejection | None:
+    """DCC control as one flag per device: a device any of whose cells was handed over is
+    no longer DCC-controlled at all."""
+    device = check.device
+    handover = check.request.srv == "6.21"
+    if handover and device is not None and check.state.dcc_released.get(device.device_id):
+        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
+    return inner(check)
+
+
+def _skipped(inner: Rule, check: Check) -> Rejection | None:
+    return None
+
+
+def _cancellation_as_execution_time(inner: Rule, check: Check) -> Rejection | None:
+    return inner(replace(check, recognise_cancellation=False))
+
+
+def _past_execution_as_given(profile: Profile) -> Profile:
+    return replace(profile, past_execution=PastExecution.AS_GIVEN)
+
+
 def _accept_any_signer(command: SignedCommand) -> Rejection | None:
     return None
 
@@ -272,6 +307,27 @@ MUTANTS: tuple[Mutant, ...] = (
         transform=_device_unchecked,
     ),
     Mutant(
+        "supplier-replaces-handed-over-no-cells",
+        "A Supplier's SRV 6.15.1 replaces the network operator certificates on an ESME "
+        "whoever holds them, not only while they are still the DCC's.",
+        ("SRV-6.15.1-role",),
+        transform=wrap_rule("SRV-6.15.1-role", _supplier_places_no_anywhere),
+    ),
+    Mutant(
+        "dcc-control-per-device",
+        "DCC control is one flag per device: handing over the supplier cells with SRV 6.21 "
+        "releases the network operator cells too, so their handover is refused.",
+        ("SRV-6.21-handover",),
+        transform=wrap_rule("SRV-6.21-handover", _dcc_control_per_device),
+    ),
+    Mutant(
+        "inventory-open-to-any-supplier",
+        "SRV 8.2 Read Inventory has no eligibility check: any Supplier reads the inventory of "
+        "any device, not only the current and future Suppliers of its meter point.",
+        ("SRV-8.2-eligibility",),
+        transform=wrap_rule("SRV-8.2-eligibility", _skipped),
+    ),
+    Mutant(
         "wrong-signer-accepted",
         "The DSP does not check that the signed pre-command (Command Variant 5) is signed "
         "with the sender's own digital-signing key.",
@@ -279,10 +335,34 @@ MUTANTS: tuple[Mutant, ...] = (
         faults=EngineFaults(skip_pre_command_signer_check=True),
     ),
     Mutant(
+        "signed-pre-command-unchecked-access",
+        "A signed pre-command (Command Variant 5) skips the User and web service checks: a "
+        "User suspended after its CV 4 completes the command, and a CV 5 sent to the "
+        "transform web service is executed.",
+        ("CRIT-precommand-access",),
+        faults=EngineFaults(skip_pre_command_access_checks=True),
+    ),
+    Mutant(
         "request-id-replay-accepted",
         "A RequestID counter the originator has already used is accepted again.",
         ("DUIS-request-id",),
         faults=EngineFaults(accept_replayed_request_id=True),
+    ),
+    Mutant(
+        "backdated-execution-time-honoured",
+        "An execution time already past is taken as given: a Supplier whose registration "
+        "ended sends a request backdated into its registration, passes SRPD 6.1(f) and the "
+        "DSP runs it now, while the current Supplier is refused the same request.",
+        ("SRPD-6.1f-past-execution",),
+        transform=_past_execution_as_given,
+    ),
+    Mutant(
+        "cancellation-judged-at-year-3000",
+        "A cancellation (ExecutionDateTime 3000-12-31) is judged by SRPD 6.1(f)(ii) as an "
+        "ordinary execution time, at the year 3000: a NO whose registration ends cannot "
+        "cancel its own pending command.",
+        ("DUIS-future-dated-cancellation", "SRPD-6.1f-ii"),
+        transform=wrap_rule("SRPD-6.1f", _cancellation_as_execution_time),
     ),
     Mutant(
         "e4-answered-as-e2",

@@ -125,7 +125,7 @@ PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("Period", f"{_INSTANT} to {_INSTANT}", _span("to")),
     ParameterType("Interval", f"{_INSTANT} until {_INSTANT}", _span("until")),
     ParameterType("Srv", r"\d+(?:\.\d+)+", service_request),
-    ParameterType("Code", r"[EIW]\d+", response_code),
+    ParameterType("Code", r"(?:[EIW]|S1SP)\d+", response_code),
     ParameterType("Role", _NAME, UserRole.parse),
     ParameterType("Generation", _NAME, Generation.parse),
     ParameterType("DeviceType", _NAME, DeviceType.parse),

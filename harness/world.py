@@ -28,13 +28,13 @@ from harness.adapters.provisioning import (
 )
 from harness.binding import Binding, Cast
 from harness.capture import Capture
-from harness.catalogue.tables import service_request
+from harness.catalogue.tables import service_request, service_requests
 from harness.counters import shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint, make_mpan
-from harness.domain.parties import User, UserStatus
+from harness.domain.parties import DCC_ID, User, UserStatus
 from harness.domain.registration import Registration, load_registrations
 from harness.domain.requests import (
     CertificatePair,
@@ -76,6 +76,14 @@ class Party:
     user: User
     credentials: dict[KeyUsage, Credential]
     xml_signing: Credential
+
+
+@dataclass(frozen=True)
+class PreCommandStep:
+    """What happens between the DSP's transform (CV 4) and the signed pre-command (CV 5)."""
+
+    suspend_sender: bool = False  # the sender is suspended before it signs
+    endpoint: str | None = None  # the web service the CV 5 is sent on (default: its own)
 
 
 @dataclass
@@ -380,7 +388,8 @@ class World:
     def _pair(self, owner: Party, role: RemotePartyRole) -> CertificatePair:
         if owner.user.role.remote_party_role is not role:
             raise InvalidValue(
-                f"{owner.name} is a {owner.user.role.label} and holds no {role.value} certificates"
+                f"{owner.name} is {owner.user.role.with_article} and holds no "
+                f"{role.value} certificates"
             )
         return self._own_pair(owner)
 
@@ -416,6 +425,7 @@ class World:
         execution: str | None = None,
         signer: str | None = None,
         alter_pre_command: bool = False,
+        pre_command: PreCommandStep | None = None,
     ) -> Attempt:
         """SRV 6.15.1, the whole critical flow."""
         self.ics.srv("6.15.1")
@@ -426,7 +436,9 @@ class World:
             certification_path=self._path(),
             execution_time=self._instant(execution),
         )
-        return self._critical(sender, device_name, "6.15.1", body, signer, alter_pre_command)
+        return self._critical(
+            sender, device_name, "6.15.1", body, signer, alter_pre_command, pre_command
+        )
 
     def send(
         self,
@@ -493,7 +505,9 @@ class World:
         request_id: RequestId | None = None,
     ) -> ServiceRequest:
         originator = self.party(sender).user.user_id
-        target = self.device(device_name).device_id
+        # A non-device request is addressed to the DCC, the device named in its body.
+        non_device = service_request(srv).non_device if srv in service_requests() else False
+        target = DCC_ID if non_device else self.device(device_name).device_id
         return ServiceRequest(
             request_id=request_id
             or RequestId(originator, target, shared_counters().next(originator)),
@@ -511,6 +525,7 @@ class World:
         body: RequestBody,
         signer: str | None,
         alter_pre_command: bool,
+        step: PreCommandStep | None = None,
     ) -> Attempt:
         key_holder = self.party(signer or sender)
         if self._bound() is not None and KeyUsage.DIGITAL_SIGNING not in key_holder.credentials:
@@ -519,6 +534,7 @@ class World:
                 "the pre-command",
                 group="a bound User's digitalSigning certificate not given",
             )
+        step = step or PreCommandStep()
         request = self._request(sender, device_name, srv, 4, body, None)
         attempt = Attempt(f"{sender} → SRV {srv} → {device_name}", request.request_id)
         transformed = self._exchange(attempt, request)
@@ -533,8 +549,15 @@ class World:
         )
         if alter_pre_command:
             pre_command = pre_command + b"|altered"
+        if step.suspend_sender:
+            party = self.party(sender)
+            self.adapter.provision(AddUser(replace(party.user, status=UserStatus.SUSPENDED)))
         signed = ServiceRequest(
-            request.request_id, srv, 5, SignedPreCommand(pre_command, signature), None
+            request.request_id,
+            srv,
+            5,
+            SignedPreCommand(pre_command, signature),
+            _endpoint(step.endpoint) if step.endpoint else None,
         )
         self._exchange(attempt, signed)
         return self._finish(attempt)

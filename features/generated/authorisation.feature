@@ -1751,126 +1751,6 @@ Feature: Generated — who may send which Service Request to which device
 
     Examples:
       | role | srv | device_type | generation | status                   | kind | meter_point   | registered | outcome |
-      | IS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1947214261082 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1973039232834 | Rival      | applied |
-      | IS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911031788714 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1943706305070 | Rival      | applied |
-      | IS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910662902208 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1957110847029 | Rival      | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911438102790 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1985789309766 | Rival      | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1993640469530 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1928886237312 | Rival      | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1993378945853 | Sender     | applied |
-      | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1931102160337 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1946600068767 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1975648315410 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1923235715622 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1977587369592 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1933490754743 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1918509903374 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1942855280799 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1936743411891 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1963976541679 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1970430608000 | Rival      | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1949397646674 | Sender     | applied |
-      | IS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1982779108456 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1940530838839 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1916923475523 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1920764024305 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1971781476883 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910562249544 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1951312626082 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1933422375039 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1983328930687 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1914041996881 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1981858032098 | Rival      | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1947890094427 | Sender     | applied |
-      | IS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1910802178063 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1971530777363 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1910966356534 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977601291334 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1922862904127 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1978069526593 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1911786057232 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1911308452506 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1945363776111 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1911317244484 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1960301091122 | Rival      | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1923722408749 | Sender     | applied |
-      | IS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1922516368267 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1939328223470 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1971411288860 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1917822090949 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1963484770801 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1954224411729 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910171579418 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1937675951752 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1999141232220 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1911445739375 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1945743544959 | Rival      | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1939239320558 | Sender     | applied |
-      | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1976230207845 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1911951214617 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1958600567445 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1911207959464 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1975730812315 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1989610204471 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1987353052215 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1962292268593 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1970756708633 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1921005223208 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1925790484992 | Rival      | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1961857462953 | Sender     | applied |
-      | ES   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1937343004746 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1991821004099 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1914954512440 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930812779998 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910733222659 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1916637325511 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1995146124709 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1987620628295 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911254963288 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1969456372335 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1940171983349 | Rival      | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1948287317396 | Sender     | applied |
-      | ES   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1984345147424 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1927161140286 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1943188934563 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977257604035 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1963142539546 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1940795652644 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1911571369119 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1982135713351 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1910264626724 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1984795829367 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1971075302466 | Rival      | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1991664568262 | Sender     | applied |
-      | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1912920615624 | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7109361934    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113894197    | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7627108204    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7114468270    | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7771912206    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7347342975    | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7103523316    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7306445503    | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7208475964    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7807320935    | Rival      | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7995951961    | Sender     | applied |
-      | GS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7544745565    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7905187803    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7921396542    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7168708111    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7384373041    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7558237403    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7103309575    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7360067456    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7530286869    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7671815823    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7369360280    | Rival      | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7111618357    | Sender     | applied |
-      | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7587767606    | Rival      | applied |
       | ED   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1922008025703 | Sender     | applied |
       | ED   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1924360617957 | Rival      | applied |
       | ED   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1976793697138 | Sender     | applied |
@@ -1954,102 +1834,6 @@ Feature: Generated — who may send which Service Request to which device
 
     Examples:
       | role | srv | device_type | generation | status                   | kind | meter_point   | outcome |
-      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113761773    | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7586906559    | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7109851614    | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7297617279    | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7295106991    | applied |
-      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7411613697    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7721849063    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7113891104    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7161091229    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110860739    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7860789057    | applied |
-      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7899602839    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7670863834    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7891834226    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7159048055    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7621363261    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7426293250    | applied |
-      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7198026834    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7630186820    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7543903989    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7871724221    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7303928813    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7104584557    | applied |
-      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7894992264    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7463604025    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7110894195    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7755761479    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7720611036    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7471147468    | applied |
-      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7739567616    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7549507270    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7109481525    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7986247277    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7898380185    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7789141995    | applied |
-      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7889358101    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7102016304    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7734523906    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7332678078    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7685319123    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7982870786    | applied |
-      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7402015723    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7624758432    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7436022576    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7541166883    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947748737    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7470403998    | applied |
-      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7234530832    | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1914650314523 | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1932628484266 | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1918847915461 | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1962671178476 | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1978269438088 | applied |
-      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910981281135 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1942691409915 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911507018699 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1976124234938 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910553495315 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1999428112402 | applied |
-      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1951574448726 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1980273550085 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1928299999533 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910112115425 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986196627962 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1981149165704 | applied |
-      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1910544084214 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1990633713058 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1914165391008 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1966347507270 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1975632371468 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1918462407875 | applied |
-      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989307325772 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1944299622981 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911312155909 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933458342226 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1957770382037 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1950649419874 | applied |
-      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910152219480 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911361037981 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910876456045 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1988355831274 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932497175331 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1922464108343 | applied |
-      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1957782652280 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1911505560200 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1945596260870 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931133498174 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959831176565 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1984523726082 | applied |
-      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1935832123226 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1961428781057 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1978699203591 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1931806920105 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1977946688889 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1911266517150 | applied |
-      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1913101466365 | applied |
       | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7656998127    | applied |
       | ED   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7953179408    | applied |
       | ED   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7773947469    | applied |
@@ -2266,3 +2050,254 @@ Feature: Generated — who may send which Service Request to which device
       | OU   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1970985243131 | applied |
       | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1987137765945 | applied |
       | OU   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1948461466600 | applied |
+
+  @req:SRV-8.2-eligibility
+  Scenario Outline: A Supplier reads the inventory of its own meter points only
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv | device_type | generation | status                   | kind | meter_point   | outcome                     |
+      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113761773    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7586906559    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7109851614    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7297617279    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7295106991    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7411613697    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7721849063    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7113891104    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7161091229    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7110860739    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7860789057    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7899602839    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7670863834    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7891834226    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7159048055    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7621363261    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7426293250    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7198026834    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7630186820    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7543903989    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7871724221    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7303928813    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7104584557    | rejected by the DSP with E4 |
+      | IS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7894992264    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7463604025    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7110894195    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7755761479    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7720611036    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7471147468    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7739567616    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7549507270    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7109481525    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7986247277    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7898380185    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7789141995    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7889358101    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7102016304    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7734523906    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7332678078    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7685319123    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7982870786    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7402015723    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7624758432    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7436022576    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7541166883    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7947748737    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7470403998    | rejected by the DSP with E4 |
+      | ES   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7234530832    | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1914650314523 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1932628484266 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1918847915461 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1962671178476 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1978269438088 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910981281135 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1942691409915 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911507018699 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1976124234938 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1910553495315 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1999428112402 | rejected by the DSP with E4 |
+      | GS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1951574448726 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1980273550085 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1928299999533 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1910112115425 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1986196627962 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1981149165704 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1910544084214 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1990633713058 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1914165391008 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1966347507270 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1975632371468 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1918462407875 | rejected by the DSP with E4 |
+      | GS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1989307325772 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1944299622981 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1911312155909 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1933458342226 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1957770382037 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1950649419874 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910152219480 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911361037981 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1910876456045 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1988355831274 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1932497175331 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1922464108343 | rejected by the DSP with E4 |
+      | GS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1957782652280 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1911505560200 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1945596260870 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1931133498174 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1959831176565 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1984523726082 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1935832123226 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1961428781057 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1978699203591 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1931806920105 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1977946688889 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1911266517150 | rejected by the DSP with E4 |
+      | GS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1913101466365 | rejected by the DSP with E4 |
+
+  @req:SRV-8.2-eligibility
+  Scenario Outline: A Supplier that is neither current nor future is refused
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    And <registered> is registered for <kind> <meter_point> from 2025-01-01
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv | device_type | generation | status                   | kind | meter_point   | registered | outcome                     |
+      | IS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1973039232834 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1943706305070 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1957110847029 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1985789309766 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1928886237312 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1931102160337 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1975648315410 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1977587369592 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1918509903374 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1936743411891 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1970430608000 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1982779108456 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1916923475523 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1971781476883 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1951312626082 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1983328930687 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1981858032098 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1910802178063 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1910966356534 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1922862904127 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1911786057232 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1945363776111 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1960301091122 | Rival      | rejected by the DSP with E4 |
+      | IS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1922516368267 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1971411288860 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1963484770801 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910171579418 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1999141232220 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1945743544959 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1976230207845 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1958600567445 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1975730812315 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1987353052215 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1970756708633 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1925790484992 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1937343004746 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1914954512440 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1910733222659 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1995146124709 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1911254963288 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1940171983349 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1984345147424 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1943188934563 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1963142539546 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1911571369119 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1910264626724 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1971075302466 | Rival      | rejected by the DSP with E4 |
+      | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1912920615624 | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7113894197    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7114468270    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7347342975    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7306445503    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7807320935    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7544745565    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7921396542    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7384373041    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7103309575    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7530286869    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7369360280    | Rival      | rejected by the DSP with E4 |
+      | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7587767606    | Rival      | rejected by the DSP with E4 |
+
+  @req:SRV-8.2-eligibility
+  Scenario Outline: The registered Supplier reads the inventory
+    Given Sender is a User in the role <role>
+    And Rival is a User in the role <role>
+    And a <generation> <device_type> "device" serving <kind> <meter_point> with status <status>
+    And <registered> is registered for <kind> <meter_point> from 2025-01-01
+    When Sender sends SRV <srv> to "device"
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | role | srv | device_type | generation | status                   | kind | meter_point   | registered | outcome |
+      | IS   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1947214261082 | Sender     | applied |
+      | IS   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1911031788714 | Sender     | applied |
+      | IS   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1910662902208 | Sender     | applied |
+      | IS   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1911438102790 | Sender     | applied |
+      | IS   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1993640469530 | Sender     | applied |
+      | IS   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1993378945853 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1946600068767 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1923235715622 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1933490754743 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1942855280799 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1963976541679 | Sender     | applied |
+      | IS   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1949397646674 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1940530838839 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1920764024305 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1910562249544 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1933422375039 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1914041996881 | Sender     | applied |
+      | IS   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1947890094427 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1971530777363 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977601291334 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1978069526593 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1911308452506 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1911317244484 | Sender     | applied |
+      | IS   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1923722408749 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS1     | Commissioned             | MPAN | 1939328223470 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS1     | InstalledNotCommissioned | MPAN | 1917822090949 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS1     | Suspended                | MPAN | 1954224411729 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS2     | Commissioned             | MPAN | 1937675951752 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS2     | InstalledNotCommissioned | MPAN | 1911445739375 | Sender     | applied |
+      | ES   | 8.2 | ESME        | SMETS2     | Suspended                | MPAN | 1939239320558 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS1     | Commissioned             | MPAN | 1911951214617 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS1     | InstalledNotCommissioned | MPAN | 1911207959464 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS1     | Suspended                | MPAN | 1989610204471 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS2     | Commissioned             | MPAN | 1962292268593 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS2     | InstalledNotCommissioned | MPAN | 1921005223208 | Sender     | applied |
+      | ES   | 8.2 | CHF         | SMETS2     | Suspended                | MPAN | 1961857462953 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS1     | Commissioned             | MPAN | 1991821004099 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS1     | InstalledNotCommissioned | MPAN | 1930812779998 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS1     | Suspended                | MPAN | 1916637325511 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS2     | Commissioned             | MPAN | 1987620628295 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS2     | InstalledNotCommissioned | MPAN | 1969456372335 | Sender     | applied |
+      | ES   | 8.2 | PPMID       | SMETS2     | Suspended                | MPAN | 1948287317396 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS1     | Commissioned             | MPAN | 1927161140286 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS1     | InstalledNotCommissioned | MPAN | 1977257604035 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS1     | Suspended                | MPAN | 1940795652644 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS2     | Commissioned             | MPAN | 1982135713351 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS2     | InstalledNotCommissioned | MPAN | 1984795829367 | Sender     | applied |
+      | ES   | 8.2 | IHD         | SMETS2     | Suspended                | MPAN | 1991664568262 | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS1     | Commissioned             | MPRN | 7109361934    | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS1     | InstalledNotCommissioned | MPRN | 7627108204    | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS1     | Suspended                | MPRN | 7771912206    | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS2     | Commissioned             | MPRN | 7103523316    | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS2     | InstalledNotCommissioned | MPRN | 7208475964    | Sender     | applied |
+      | GS   | 8.2 | GSME        | SMETS2     | Suspended                | MPRN | 7995951961    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS1     | Commissioned             | MPRN | 7905187803    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS1     | InstalledNotCommissioned | MPRN | 7168708111    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS1     | Suspended                | MPRN | 7558237403    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS2     | Commissioned             | MPRN | 7360067456    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS2     | InstalledNotCommissioned | MPRN | 7671815823    | Sender     | applied |
+      | GS   | 8.2 | GPF         | SMETS2     | Suspended                | MPRN | 7111618357    | Sender     | applied |

@@ -36,6 +36,9 @@ class EnvelopeFault(Enum):
     TAMPERED_SIGNATURE = "a tampered signature"
     UNKNOWN_SIGNER = "a certificate the DCC does not know"
     ANOTHER_USERS_KEY = "another User's key"
+    # Schema-valid requests the DSP must refuse with a signed DUIS error (DUIS-request-content)
+    OTHER_SCHEMA_VERSION = "the schema version 5.3"
+    INVERTED_PERIOD = "an inverted read log period"
 
 
 def envelope_fault(text: str) -> EnvelopeFault:

@@ -7,6 +7,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import httpx
@@ -23,6 +24,7 @@ from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
 from harness.domain.requests import (
     ALERTED_WHEN_FUTURE_DATED,
+    CANCELLATION_TIME,
     Outcome,
     RequestId,
     Response,
@@ -31,7 +33,13 @@ from harness.domain.requests import (
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.requests import encode_request
 from harness.duis.signing import sign
-from harness.errors import ConfigurationError, HarnessError, Inconclusive, NotApplicable
+from harness.errors import (
+    ConfigurationError,
+    HarnessError,
+    Inconclusive,
+    InvalidValue,
+    NotApplicable,
+)
 from harness.pki import Credential, TestPki
 from harness.settings import RunSettings
 
@@ -53,6 +61,7 @@ class DuisHttpAdapter:
         self.awaiting: dict[RequestId, datetime | None] = {}
         self.execution_times: dict[RequestId, datetime | None] = {}
         self.future_dated: set[RequestId] = set()  # execution time after the clock when sent
+        self.sent_srv: dict[RequestId, str] = {}
         self.clock: datetime | None = None
         self.last_raw: tuple[bytes, bytes] | None = None
         dsp = list(config.dsp_certificates) or self._fetch_certificates("dsp")
@@ -129,15 +138,19 @@ class DuisHttpAdapter:
     # -- Service Requests -----------------------------------------------------------
     def submit(self, request: ServiceRequest, fault: EnvelopeFault | None = None) -> Response:
         credential = self._signing_credential(request.sender, fault)
+        self.sent_srv[request.request_id] = request.srv
         if request.command_variant != 5:
             self.execution_times[request.request_id] = request.execution_time
             when = request.execution_time
             accepted_now = request.srv in ALERTED_WHEN_FUTURE_DATED
-            if when is not None and self.clock is not None and when > self.clock and accepted_now:
+            if when == CANCELLATION_TIME:
+                self._cancelled_by(request)
+                self.execution_times[request.request_id] = None  # it completes at once
+            elif accepted_now and when is not None and self.clock is not None and when > self.clock:
                 self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
-            encode_request(request, certification_path=path),
+            _rewrite(encode_request(request, certification_path=path), fault),
             credential.private_key,
             credential.certificate,
         )
@@ -164,6 +177,18 @@ class DuisHttpAdapter:
         if response.outcome is Outcome.ACKNOWLEDGED:
             self.awaiting[request.request_id] = self.execution_times.get(request.request_id)
         return response
+
+    def _cancelled_by(self, cancellation: ServiceRequest) -> None:
+        """A cancellation replaces the sender's pending command of the same SRV on the
+        device: no final answer is awaited for that one any more."""
+        for request_id in list(self.awaiting):
+            if (
+                self.sent_srv.get(request_id) == cancellation.srv
+                and request_id.originator == cancellation.request_id.originator
+                and request_id.target == cancellation.request_id.target
+            ):
+                del self.awaiting[request_id]
+                self.future_dated.discard(request_id)
 
     def _signing_credential(self, sender: Eui64, fault: EnvelopeFault | None) -> Credential:
         if fault is EnvelopeFault.UNKNOWN_SIGNER:
@@ -272,6 +297,27 @@ class DuisHttpAdapter:
 
     def close(self) -> None:
         self.client.close()
+
+
+def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
+    """A schema-valid request a DSP must refuse, written before it is signed."""
+    if fault is EnvelopeFault.OTHER_SCHEMA_VERSION:
+        return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
+    if fault is EnvelopeFault.INVERTED_PERIOD:
+        start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
+        end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
+        if start is None or end is None or end.start() < start.start():
+            raise InvalidValue("an inverted read log period needs an SRV with a ReadLogPeriod")
+        return b"".join(
+            (
+                unsigned[: start.start(1)],
+                end.group(1),
+                unsigned[start.end(1) : end.start(1)],
+                start.group(1),
+                unsigned[end.end(1) :],
+            )
+        )
+    return unsigned
 
 
 def _tamper(signed: bytes) -> bytes:

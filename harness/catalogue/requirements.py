@@ -15,6 +15,9 @@ from harness.catalogue.tables import response_codes
 from harness.errors import ConfigurationError
 
 SEVERITIES = ("blocker", "critical", "normal", "minor", "trivial")
+# fact: the rule is what a published source says (``basis`` quotes it);
+# model: the sources leave it open and the harness chose (``basis`` gives the reasoning).
+GRADES = ("fact", "model")
 
 
 class CatalogueError(ConfigurationError):
@@ -39,6 +42,8 @@ class Requirement:
     codes: tuple[str, ...] = ()
     testable: bool = True
     not_tested_because: str | None = None
+    grade: str | None = None
+    basis: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +146,7 @@ def _requirement(
         raise CatalogueError(f"{where}: 'not_tested_because' must be text")
     if not testable and not (reason and reason.strip()):
         raise CatalogueError(f"{where} is not testable but says nothing in 'not_tested_because'")
+    grade, basis = _grade(row, where)
     return Requirement(
         id=values["id"],
         document=values["document"],
@@ -151,7 +157,23 @@ def _requirement(
         codes=_codes(row.get("codes"), where),
         testable=testable,
         not_tested_because=reason.strip() if reason else None,
+        grade=grade,
+        basis=basis,
     )
+
+
+def _grade(row: dict[str, Any], where: str) -> tuple[str | None, str | None]:
+    grade, basis = row.get("grade"), row.get("basis")
+    if grade is None and basis is None:
+        return None, None
+    if grade not in GRADES:
+        raise CatalogueError(f"{where}: 'grade' must be one of {', '.join(GRADES)}")
+    if not isinstance(basis, str) or not basis.strip():
+        raise CatalogueError(
+            f"{where}: a graded requirement says why in 'basis' (the source quoted, or the "
+            "reasoning of the model)"
+        )
+    return grade, " ".join(basis.split())
 
 
 def _flag(value: Any, where: str) -> bool:

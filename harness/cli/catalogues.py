@@ -44,7 +44,7 @@ def command_requirements(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.catalogue)
     cited = coverage(read_features(args.features))
     table = Table(title=f"Requirements ({len(catalogue.requirements)})", show_lines=False)
-    for column in ("ID", "source", "title", "codes", "scenarios"):
+    for column in ("ID", "source", "grade", "title", "codes", "scenarios"):
         table.add_column(column, overflow="fold")
     for requirement in catalogue.requirements:
         count = len(cited.get(requirement.id, []))
@@ -52,6 +52,7 @@ def command_requirements(args: argparse.Namespace) -> int:
         table.add_row(
             requirement.id,
             f"{requirement.document} {requirement.clause}",
+            f"{requirement.grade}: {requirement.basis}" if requirement.grade else "",
             requirement.title,
             " ".join(requirement.codes),
             shown,

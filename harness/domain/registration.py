@@ -67,6 +67,14 @@ class RegistrationData:
     ) -> bool:
         return any(i.contains(moment) for i in self.intervals_for(meter_point, role, party))
 
+    def is_registered_from(
+        self, meter_point: MeterPoint, role: UserRole, party: Eui64, moment: datetime
+    ) -> bool:
+        """Is ``party`` registered at ``moment`` or at any time after it (current or future)?"""
+        return any(
+            i.end is None or i.end > moment for i in self.intervals_for(meter_point, role, party)
+        )
+
     def is_registered_throughout(
         self, meter_point: MeterPoint, role: UserRole, party: Eui64, period: Period
     ) -> bool:

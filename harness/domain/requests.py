@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import Enum
 
 from harness.domain.eui import Eui64
@@ -188,6 +188,12 @@ class ServiceRequest:
 # UpdateSecurityCredentialsDeviceAlertType: "returned by device alert triggered by execution
 # of Service Request 6.15.1 or 6.23"); the device (or the S1SP) accepts them at once.
 ALERTED_WHEN_FUTURE_DATED = frozenset({"6.15.1", "6.23"})
+
+# The execution time that cancels a pending future-dated command [fact]: every DCC
+# cancellation template (e.g. CS02bSupplierBySupplier_6.15.1_CANCELLATION) sends the command
+# again with ExecutionDateTime 3000-12-31T00:00:00.00Z. It replaces the sender's pending
+# command of the same SRV on the device, and is itself never run.
+CANCELLATION_TIME = datetime(3000, 12, 31, tzinfo=UTC)
 
 
 class Outcome(Enum):

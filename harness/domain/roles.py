@@ -32,6 +32,12 @@ class UserRole(Enum):
         return _LABELS[self]
 
     @property
+    def with_article(self) -> str:
+        """``an Import Supplier``, ``a Gas Supplier``: the label as a sentence names it."""
+        label = self.label
+        return f"{'an' if label[0].lower() in 'aeiou' else 'a'} {label}"
+
+    @property
     def is_supplier(self) -> bool:
         return self in (UserRole.IMPORT_SUPPLIER, UserRole.GAS_SUPPLIER)
 
@@ -91,7 +97,7 @@ class RemotePartyRole(Enum):
 
 
 _OU_CODES = {
-    RemotePartyRole.ROOT: "01",
+    RemotePartyRole.ROOT: "00",  # the DCC templates' root certificate: OU=00
     RemotePartyRole.RECOVERY: "01",
     RemotePartyRole.SUPPLIER: "02",
     RemotePartyRole.NETWORK_OPERATOR: "03",

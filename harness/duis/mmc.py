@@ -21,7 +21,7 @@ from harness.duis.names import SCHEMA_VERSION, SR_NS, sr
 RA_NS = "http://www.dccinterface.co.uk/ResponseAndAlert"
 
 # The S1SP Alert codes, by the engine's code for the refusal (response_codes.yaml).
-S1SP_ALERT_CODE = {"I0": "S1SP01", "E21": "E21"}
+S1SP_ALERT_CODE = {"I0": "S1SP01", "S1SP02": "S1SP02"}
 S1SP_ALERT_DCC_CODE = "N58"
 
 # StatusASN1/@ResponseCode: 0 is success; the number for "other" is the harness's choice.

@@ -19,7 +19,7 @@ from harness.domain.requests import (
 )
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
-from harness.reference.ownership import SignedCommand
+from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
 from harness.reference.profiles import Profile
 from harness.reference.state import DspState, PendingCommand, ScheduledCommand
 from harness.signing import signed_by
@@ -32,6 +32,12 @@ PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
 FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
 
+# The access checks a signed pre-command (Command Variant 5) passes before anything else
+# [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
+# title names "Service Request or Signed Pre-Command", so the User checks (E1, E3) and the
+# web service check (E13) reach a CV 5 as they reach the CV 4 it completes.
+SIGNED_PRE_COMMAND_CHECKS = ("DUIS-E1", "DUIS-E3", "DUIS-E13")
+
 
 def pre_command_for(request: ServiceRequest) -> bytes:
     """The GBCS payload the DSP returns for a critical request (a stable digest stands in
@@ -43,12 +49,13 @@ def pre_command_for(request: ServiceRequest) -> bytes:
 @dataclass(frozen=True)
 class EngineFaults:
     """Deliberate faults in the engine itself, for mutant DSPs only (``harness/mutants.py``).
-    Faults in rules are profile transformations; these three live in the engine's flow.
+    Faults in rules are profile transformations; these live in the engine's flow.
     Every flag is off in a conforming DSP."""
 
     accept_replayed_request_id: bool = False  # DUIS-request-id: no counter reuse check
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
+    skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
     # Not a rule broken: every code graded ``model`` is answered with another model code,
     # the outcome unchanged (a DSP build that numbers its private checks otherwise).
     remap_model_codes: bool = False
@@ -85,7 +92,7 @@ class ReferenceDsp:
             return self._reject(request, self._replay(request))
         used.add(request.request_id.counter)
 
-        check = Check(request, self.state, self.clock.now())
+        check = Check(request, self.state, self.clock.now(), self.profile.past_execution)
         rejection = self.profile.run(check)
         if rejection is not None:
             return self._reject(request, rejection)
@@ -119,6 +126,12 @@ class ReferenceDsp:
 
     # -- the critical flow ----------------------------------------------------------
     def _signed_pre_command(self, request: ServiceRequest) -> Response:
+        if not self.faults.skip_pre_command_access_checks:
+            access = Check(request, self.state, self.clock.now())
+            for requirement in SIGNED_PRE_COMMAND_CHECKS:
+                rejection = self.profile.apply(requirement, access)
+                if rejection is not None:
+                    return self._reject(request, rejection)
         pending = self.state.pending.get(request.request_id)
         if pending is None:
             used = self.state.used_counters.get(request.sender, set())
@@ -162,8 +175,20 @@ class ReferenceDsp:
             )
         del self.state.pending[request.request_id]
         original = pending.request
-        check = Check(original, self.state, self.clock.now())
+        check = Check(original, self.state, self.clock.now(), self.profile.past_execution)
         rejection = self._ownership(check, body)
+        device = check.device
+        in_dsp = self.profile.smets1_ownership_at is Smets1OwnershipAt.DSP
+        if rejection is not None and in_dsp and device and device.generation is Generation.SMETS1:
+            return self._reject(
+                request,
+                Rejection(
+                    "E51",
+                    "the DSP refused the signed pre-command: "
+                    + rejection.detail.split(": ", 1)[-1],
+                    requirement=rejection.requirement,
+                ),
+            )
         if rejection is not None:
             self._post(original, rejection)
         else:
@@ -199,12 +224,14 @@ class ReferenceDsp:
         check: Check,
         effect: Effect,
     ) -> None:
+        if check.cancels:
+            self._cancel(check)
+            return
         command = ScheduledCommand(
             due=check.evaluation_time,
             request=check.request,
             updates=dict(effect.updates),
             result_data=effect.data,
-            clears_dcc_control=effect.clears_dcc_control,
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
@@ -218,6 +245,22 @@ class ReferenceDsp:
         else:
             self._apply(command)
 
+    def _cancel(self, check: Check) -> None:
+        """A cancellation replaces the sender's pending future-dated command of the same
+        SRV on the same device (held by the DSP or the device): nothing of it runs."""
+        request = check.request
+        for pending in list(self.state.scheduled):
+            other = pending.request
+            if (other.srv, other.target, other.sender) == (
+                request.srv,
+                request.target,
+                request.sender,
+            ):
+                self.state.scheduled.remove(pending)
+        self.state.outbox.append(
+            Response(request.request_id, "I0", Outcome.COMPLETED, answered_by="device")
+        )
+
     def _apply(self, command: ScheduledCommand) -> None:
         request = command.request
         if command.updates:
@@ -230,15 +273,13 @@ class ReferenceDsp:
                 self._post(
                     request,
                     Rejection(
-                        "E21",
+                        "S1SP02",
                         f"the S1SP failed while applying the update ({exc}); neither copy changed",
                         requirement=CONSISTENCY,
                         answered_by="S1SP",
                     ),
                 )
                 return
-        if command.clears_dcc_control:
-            self.state.set_device(request.target, dcc_controlled=False)
         self.state.outbox.append(
             Response(
                 request.request_id,

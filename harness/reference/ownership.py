@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import Enum
 
 from harness.domain.certificates import OrgCertificate
 from harness.domain.requests import UpdateSecurityCredentialsKRP
@@ -23,6 +24,17 @@ class SignedCommand:
 
 
 OwnershipPolicy = Callable[[SignedCommand], Rejection | None]
+
+
+class Smets1OwnershipAt(Enum):
+    """Who checks a SMETS1 critical command's signer against the notified certificate (a
+    profile parameter: no public text settles it). ``S1SP``: the S1SP, after the DSP
+    acknowledged the signed pre-command (I99), answering with its own alert. ``DSP``: the
+    DSP, synchronously, refusing the signed pre-command (E51)."""
+
+    S1SP = "s1sp"
+    DSP = "dsp"
+
 
 # Who decides, and the requirement a refusal of theirs enforces.
 DEVICE_DECIDES = "SEC-OWNERSHIP-SMETS2"

@@ -1,9 +1,10 @@
 """Rule profiles: named, versioned tables of rules. Adding a profile touches this file only.
 
 A profile says which function stands under each requirement ID in the DSP's pipeline, which
-requests SRPD 6.1(f) reaches (``rdp_scope``) and what the S1SP accepts as proof of
-certificate ownership (``s1sp_ownership``). A *switch* (``+mp063-check``) adds rules on
-top of any profile.
+requests SRPD 6.1(f) reaches (``rdp_scope``), what an execution time already past means
+(``past_execution``), who checks a SMETS1 command's signer (``smets1_ownership_at``) and
+what the S1SP accepts as proof of certificate ownership (``s1sp_ownership``). A *switch*
+(``+mp063-check``) adds rules, or sets a parameter, on top of any profile.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from harness.domain.roles import RemotePartyRole
 from harness.errors import UnknownName
 from harness.reference import ownership
 from harness.reference.cells import Cell
-from harness.reference.context import Check, Policy, Rejection, Rule
+from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
 from harness.reference.rules import RULES, authorisation, bodies, device, dp107, srpd, stamp
 
 # The registering modules must be imported for RULES to be complete.
@@ -43,6 +44,7 @@ PIPELINE: tuple[str, ...] = (
     "SRV-6.21-handover",
     "SRV-6.23-cos",
     "SRV-6.24.2-device-certificate",
+    "SRV-8.2-eligibility",
 )
 
 
@@ -53,6 +55,8 @@ class Profile:
     summary: str
     requirement: str | None
     rdp_scope: Policy = srpd.baseline_scope
+    past_execution: PastExecution = PastExecution.NOW  # an execution time already past
+    smets1_ownership_at: ownership.Smets1OwnershipAt = ownership.Smets1OwnershipAt.S1SP
     s1sp_ownership: ownership.OwnershipPolicy = ownership.s1sp_owner_signed
     device_ownership: ownership.OwnershipPolicy = ownership.device_ownership
     pipeline: tuple[str, ...] = PIPELINE
@@ -209,6 +213,10 @@ def _with_mp063(profile: Profile) -> Profile:
     )
 
 
+def _smets1_ownership_in_dsp(profile: Profile) -> Profile:
+    return replace(profile, smets1_ownership_at=ownership.Smets1OwnershipAt.DSP)
+
+
 SWITCHES: dict[str, Switch] = {
     s.name: s
     for s in (
@@ -221,6 +229,13 @@ SWITCHES: dict[str, Switch] = {
                 "placed NO certificate must be the registered NO's)",
                 "DUIS response codes E061505 and E062105 for that validation",
             ),
+        ),
+        Switch(
+            "smets1-ownership-in-dsp",
+            "the DSP, not the S1SP, checks a SMETS1 command's signer, refusing the signed "
+            "pre-command at once (E51), e.g. baseline+smets1-ownership-in-dsp",
+            _smets1_ownership_in_dsp,
+            standard_on=(),
         ),
     )
 }

@@ -15,6 +15,7 @@ from harness.domain.eui import Eui64
 from harness.domain.parties import User
 from harness.domain.registration import RegistrationData
 from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.domain.roles import RemotePartyRole
 from harness.errors import UnknownName
 from harness.reference.cells import Cell, S1spStore
 
@@ -35,7 +36,6 @@ class ScheduledCommand:
     request: ServiceRequest
     updates: Mapping[Cell, OrgCertificate]
     result_data: tuple[tuple[str, str], ...] = ()
-    clears_dcc_control: bool = False
 
 
 @dataclass
@@ -53,6 +53,9 @@ class DspState:
     pending: dict[RequestId, PendingCommand] = field(default_factory=dict)
     scheduled: list[ScheduledCommand] = field(default_factory=list)
     outbox: list[Response] = field(default_factory=list)
+    # The remote party roles whose cells no longer hold the DCC's certificates, per device
+    # that was installed DCC-controlled (SRV-6.21-handover: DCC control is per cell).
+    dcc_released: dict[Eui64, set[RemotePartyRole]] = field(default_factory=dict)
 
     # -- provisioning -------------------------------------------------------------------
     def add_user(self, user: User) -> None:
@@ -96,16 +99,24 @@ class DspState:
 
     def install(self, device_id: Eui64, updates: Mapping[Cell, OrgCertificate]) -> None:
         """Place certificates. SMETS1: S1SP copy first, then the DSP copy, so a failing
-        S1SP leaves both copies as they were (it raises before the DSP copy changes)."""
+        S1SP leaves both copies as they were (it raises before the DSP copy changes).
+        A cell that receives a party's certificate no longer holds the DCC's."""
         device = self.device(device_id)
         for certificate in updates.values():
             self.publish(certificate)
         if device.generation is Generation.SMETS2:
             self.smets2_cells.setdefault(device_id, {}).update(updates)
-            return
-        ids = {cell: cert.id for cell, cert in updates.items()}
-        self.s1sp.replace(device_id, ids)
-        self.dsp_notified.setdefault(device_id, {}).update(ids)
+        else:
+            ids = {cell: cert.id for cell, cert in updates.items()}
+            self.s1sp.replace(device_id, ids)
+            self.dsp_notified.setdefault(device_id, {}).update(ids)
+        self.dcc_released.setdefault(device_id, set()).update(cell.role for cell in updates)
+
+    def dcc_controls(self, device_id: Eui64, role: RemotePartyRole) -> bool:
+        """Do ``role``'s cells of the device still hold the DCC's certificates? A device
+        installed DCC-controlled holds them in every cell until each is handed over."""
+        device = self.device(device_id)
+        return device.dcc_controlled and role not in self.dcc_released.get(device_id, set())
 
     def copies_agree(self, device_id: Eui64) -> bool:
         return self.dsp_notified.get(device_id, {}) == self.s1sp.notified(device_id)

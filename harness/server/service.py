@@ -18,11 +18,20 @@ from harness.adapters.wire import from_json
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
-from harness.domain.requests import Endpoint, Outcome, RequestId, Response, ServiceRequest
+from harness.domain.parties import DCC_ID
+from harness.domain.requests import (
+    CANCELLATION_TIME,
+    Endpoint,
+    Outcome,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, InventoryRow, encode_answer
 from harness.duis.envelope import RequestEnvelope, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
+from harness.duis.names import SCHEMA_VERSION
 from harness.duis.requests import decode_request
 from harness.duis.schema import validate
 from harness.duis.signing import same_name, verify
@@ -34,9 +43,12 @@ from harness.reference.profiles import Profile
 from harness.server.journal import PROVISION, REQUEST, Identity, Journal, JournalFailure
 
 # The DCC's own User ID, as DCC Boxed uses for its response-signing credential.
-DCC_ID = Eui64.parse("90-B3-D5-1F-30-00-00-02")
 # The SMETS1 Service Provider's identity for the XML signatures of its answers.
 S1SP_ID = Eui64.parse("90-B3-D5-1F-30-00-00-51")
+
+
+# The code of a signed, schema-valid request the DSP cannot act on (response_codes.yaml).
+INVALID_CONTENT = "E45"
 
 
 @dataclass(frozen=True)
@@ -140,10 +152,20 @@ class ServedDsp:
         rejection = self._check_signature(body, envelope.request_id)
         if rejection is not None:
             return rejection, envelope.service_reference_variant
+        # Signed by a known User, schema-valid, yet not a request the DSP can act on: a
+        # signed DUIS error names it (DUIS-schema-version, DUIS-request-content).
+        if envelope.schema_version.strip() != SCHEMA_VERSION:
+            return _invalid(
+                envelope.request_id,
+                f"schemaVersion {envelope.schema_version}: this DSP speaks DUIS {SCHEMA_VERSION}",
+                "DUIS-schema-version",
+            ), envelope.service_reference_variant
         try:
             request = decode_request(body, endpoint=endpoint)
         except HarnessError as exc:
-            raise RefusedMessage(str(exc)) from None
+            return _invalid(
+                envelope.request_id, str(exc), "DUIS-request-content"
+            ), envelope.service_reference_variant
         self.srv_of[request.request_id] = request.srv
         if request.command_variant != 5:
             self.requests[request.request_id] = (request, self.dsp.clock.now())
@@ -231,7 +253,10 @@ class ServedDsp:
             srv=srv,
             device_id=response.request_id.target,
             generation=device.generation if device is not None else None,
-            future_dated=execution is not None and arrived is not None and execution > arrived,
+            # a cancellation (3000-12-31) completes at once: its answer is not an alert
+            future_dated=execution is not None
+            and arrived is not None
+            and arrived < execution != CANCELLATION_TIME,
             inventory=inventory,
             explain=self.explain,
         )
@@ -272,6 +297,12 @@ class ServedDsp:
 
 def _ids(cells: dict[str, CertificateId]) -> dict[str, dict[str, object]]:
     return {cell: {"serial": i.serial, "issuer": i.issuer} for cell, i in cells.items()}
+
+
+def _invalid(request_id: RequestId, detail: str, requirement: str) -> Response:
+    return Response(
+        request_id, INVALID_CONTENT, Outcome.REJECTED, requirement=requirement, detail=detail
+    )
 
 
 def _rejected(request_id: RequestId, detail: str) -> Response:

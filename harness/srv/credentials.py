@@ -154,7 +154,7 @@ def _handover_effect(body: RequestHandover, target: Eui64, state: DspState) -> E
     for role, pair in zip(_HANDED_OVER, (body.supplier, body.network_operator), strict=True):
         if pair is not None:
             updates |= certificate_updates(role, pair)
-    return Effect(updates=updates, clears_dcc_control=True)
+    return Effect(updates=updates)
 
 
 def _handover_sample(rng: random.Random, cast: Samples) -> RequestHandover:

@@ -75,12 +75,11 @@ class Samples(Protocol):
 
 @dataclass(frozen=True)
 class Effect:
-    """What an accepted request does when it runs: certificates placed, data returned,
-    DCC control released."""
+    """What an accepted request does when it runs: certificates placed (a cell that
+    receives them leaves DCC control), data returned."""
 
     updates: Mapping[Cell, OrgCertificate] = field(default_factory=dict)
     data: tuple[tuple[str, str], ...] = ()
-    clears_dcc_control: bool = False
 
 
 class ResponseBodySpec(Protocol):

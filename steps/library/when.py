@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from harness.adapters.base import envelope_fault
 from harness.parameters import split_span
-from harness.world import World
+from harness.world import PreCommandStep, World
 from steps.library.registry import when
 
 _KRP = (
@@ -51,6 +51,28 @@ def krp_other_signer(
 )
 def krp_altered(world: World, party: str, device: str, remote_role: str, owner: str) -> None:
     world.send_krp(party, device, remote_role, owner, alter_pre_command=True)
+
+
+@when(
+    _KRP + ", being suspended before it signs the pre-command",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, being suspended before it signs the pre-command",
+)
+def krp_suspended(world: World, party: str, device: str, remote_role: str, owner: str) -> None:
+    world.send_krp(
+        party, device, remote_role, owner, pre_command=PreCommandStep(suspend_sender=True)
+    )
+
+
+@when(
+    _KRP + ", sending the signed pre-command on the {endpoint:Endpoint} web service",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, sending the signed pre-command on the transform web service",
+)
+def krp_pre_command_endpoint(
+    world: World, party: str, device: str, remote_role: str, owner: str, endpoint: str
+) -> None:
+    world.send_krp(party, device, remote_role, owner, pre_command=PreCommandStep(endpoint=endpoint))
 
 
 @when(
@@ -161,6 +183,18 @@ def orphan_signed(world: World, party: str, device: str) -> None:
 )
 def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fault: str) -> None:
     world.send(party, srv, device, fault=envelope_fault(fault))
+
+
+@when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" for the period {period:Period} '
+    "signed with {fault:EnvelopeFault}",
+    example='Supplier-1 sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31 '
+    "signed with an inverted read log period",
+)
+def send_period_with_envelope_fault(
+    world: World, party: str, srv: str, device: str, period: str, fault: str
+) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"), fault=envelope_fault(fault))
 
 
 @when(

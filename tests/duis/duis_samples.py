@@ -294,7 +294,7 @@ def reference_run(pki: TestPki) -> ReferenceRun:
         raise S1spFailure(f"injected at step {step}")
 
     run.dsp.state.s1sp.fault_hook = fail
-    run.critical("NO-A", "faulty", run.krp("NO-A"))  # E21 from the S1SP
+    run.critical("NO-A", "faulty", run.krp("NO-A"))  # S1SP02 from the S1SP
     run.dsp.state.s1sp.fault_hook = None
     run.dsp.advance_to(START + timedelta(hours=3))
     run.collect_outbox()

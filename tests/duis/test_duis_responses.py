@@ -79,7 +79,7 @@ def test_every_reference_answer_validates_and_reads_from_standard_elements(
         ("E53", Outcome.REJECTED, "DSP"),
         ("I0", Outcome.REJECTED, "device"),
         ("I0", Outcome.REJECTED, "S1SP"),
-        ("E21", Outcome.REJECTED, "S1SP"),
+        ("S1SP02", Outcome.REJECTED, "S1SP"),
     }, "the run should draw every kind of answer the reference DSP gives"
     checked = 0
     for srv, response in run.responses:

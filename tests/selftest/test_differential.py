@@ -120,6 +120,6 @@ def test_held_certificates_are_compared_too() -> None:
     world, reported = _differential(mutant_dsp("dsp-s1sp-copies-updated-separately", profile))
     world.inject_s1sp_fault()
     world.send_krp("NO-A", "meter-1", "NetworkOperator", "NO-B")
-    assert reported == []  # both answer E21 from the S1SP
+    assert reported == []  # both answer S1SP02 from the S1SP
     world.adapter.held_certificates(world.device("meter-1").device_id)
     assert [d.where.split(" (")[1] for d in reported] == ["DSP copy)"]

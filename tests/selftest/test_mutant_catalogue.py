@@ -22,7 +22,7 @@ from harness.mutants import (
 )
 from harness.reference.dsp import CONFORMING, ReferenceDsp
 from harness.reference.profiles import profile_names, resolve
-from harness.world import World
+from harness.world import PreCommandStep, World
 
 REQUIRED = {
     "rdp-check-on-smets2-critical",
@@ -167,7 +167,53 @@ def _no_places_another_nos_certificate(world: World) -> str:
     return _outcome(world)
 
 
+def _suspended_before_signing(world: World) -> str:
+    _cast(world, ("NO-A", "ED"))
+    world.add_device("m", "ESME", "SMETS2", MPAN)
+    world.place_certificates("m", "NetworkOperator", "NO-A")
+    world.send_krp("NO-A", "m", "NetworkOperator", "NO-A", pre_command=PreCommandStep(True))
+    return _outcome(world)
+
+
+def _supplier_replaces_no_cells(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"), ("NO-A", "ED"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.place_certificates("m", "Supplier", "Supplier-1")
+    world.place_certificates("m", "NetworkOperator", "NO-A")
+    world.send_krp("Supplier-1", "m", "NetworkOperator", "NO-A")
+    return _outcome(world)
+
+
+def _two_handovers(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"), ("NO-A", "ED"))
+    world.add_device("m", "ESME", "SMETS1", MPAN, dcc_controlled=True)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.send("Supplier-1", "6.21", "m", certificates_of="Supplier-1")
+    world.send("Supplier-1", "6.21", "m", certificates_of="NO-A")
+    return _outcome(world)
+
+
+def _unregistered_supplier_reads_inventory(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"))
+    world.add_device("m", "ESME", "SMETS2", MPAN)
+    world.send("Supplier-1", "8.2", "m")
+    return _outcome(world)
+
+
 PROBES: dict[str, tuple[str, Probe]] = {
+    "signed-pre-command-unchecked-access": ("baseline", _suspended_before_signing),
+    "supplier-replaces-handed-over-no-cells": ("baseline", _supplier_replaces_no_cells),
+    "dcc-control-per-device": ("baseline", _two_handovers),
+    "inventory-open-to-any-supplier": ("baseline", _unregistered_supplier_reads_inventory),
+    "backdated-execution-time-honoured": (
+        "baseline",
+        _supplier_read("2025-01-01", "2026-05-15 10:00", execution="2026-05-15 09:30"),
+    ),
+    "cancellation-judged-at-year-3000": (
+        "baseline",
+        _supplier_read("2025-01-01", "2026-06-01", execution="3000-12-31"),
+    ),
     "rdp-check-on-smets2-critical": ("baseline", _krp_by_non_owner("SMETS2")),
     "rdp-check-skipped-smets1-critical": ("baseline", _krp_by_non_owner("SMETS1")),
     "smets1-ownership-unchecked": ("baseline", _krp_by_non_owner("SMETS1")),

@@ -185,20 +185,22 @@ def test_non_owner_is_refused_by_device_or_s1sp(
 
 
 def test_supplier_is_checked_against_the_supplier_cell(scene: Scene) -> None:
-    """A supplier placing NO certificates signs as supplier: the supplier cell decides."""
+    """A supplier placing NO certificates (while the NO cells are the DCC's) signs as
+    supplier: the supplier cell decides."""
     scene.party("SUP-B", "IS")
     scene.register("SUP-B", MPAN_A)
-    ok = scene.critical("SUP-A", "esme2", scene.krp("NO-A", generation=1))
-    assert ok.final is not None
-    assert ok.final.outcome is Outcome.COMPLETED
-    refused = scene.critical("SUP-B", "esme2", scene.krp("NO-A", generation=2))
+    scene.place("dcc", "SUP-A")
+    refused = scene.critical("SUP-B", "dcc", scene.krp("NO-A", generation=2))
     assert refused.final is not None
     assert (refused.final.answered_by, refused.final.requirement) == (
         "device",
         "SEC-OWNERSHIP-SMETS2",
     )
-    assert scene.held("esme2", SUPPLIER_CELL) == scene.cert_id("SUP-A")
-    assert scene.held("esme2") == scene.cert_id("NO-A", generation=1)
+    ok = scene.critical("SUP-A", "dcc", scene.krp("NO-A", generation=1))
+    assert ok.final is not None
+    assert ok.final.outcome is Outcome.COMPLETED
+    assert scene.held("dcc", SUPPLIER_CELL) == scene.cert_id("SUP-A")
+    assert scene.held("dcc") == scene.cert_id("NO-A", generation=1)
 
 
 def test_new_owner_takes_over_after_an_update(scene: Scene) -> None:

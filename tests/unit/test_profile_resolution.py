@@ -163,10 +163,16 @@ def test_registered_path_is_for_the_registered_network_operator_only() -> None:
     and the S1SP must still check that signature against the supplier cell."""
     scene = _deadlocked("dp107-registered-path")
     scene.register("SUP-B", MPAN_A)  # registered, but SUP-A owns the supplier cell
-    outcome = _krp_outcome("SUP-B", "esme1", "NO-A")(scene)
+    # A Supplier places NO certificates only while the NO cells are the DCC's.
+    scene.device("esme1-dcc", "ESME", "SMETS1", dcc_controlled=True)
+    scene.place("esme1-dcc", "SUP-A")
+    outcome = _krp_outcome("SUP-B", "esme1-dcc", "NO-A")(scene)
     assert outcome == "S1SP I0", f"a supplier not owning the supplier cell got: {outcome}"
-    assert scene.held("esme1", SUPPLIER_CELL) == scene.cert_id("SUP-A")
-    assert scene.held("esme1") == scene.cert_id("NO-B")
+    assert scene.held("esme1-dcc", SUPPLIER_CELL) == scene.cert_id("SUP-A")
+    assert scene.held("esme1-dcc") is None
+    assert _krp_outcome("SUP-B", "esme1", "NO-A")(scene) == "DSP E061501", (
+        "NO-B's own certificates are not the DCC's: no Supplier replaces them"
+    )
 
 
 def test_registered_path_still_needs_registration_at_the_execution_time() -> None:
@@ -198,6 +204,8 @@ def _supplier_and_two_nos(profile: str) -> Scene:
     scene.device("esme1", "ESME", "SMETS1")
     scene.place("esme1", "NO-A")
     scene.place("esme1", "SUP-A")
+    scene.device("esme1-dcc", "ESME", "SMETS1", dcc_controlled=True)  # NO cells: the DCC's
+    scene.place("esme1-dcc", "SUP-A")
     return scene
 
 
@@ -212,7 +220,7 @@ def test_mp063_stops_suppliers_but_leaves_the_dp107_hazard_open(
     registered NO sending another NO's certificates is accepted with or without it (the
     check only reads Suppliers' requests), and afterwards the registered NO is locked out."""
     scene = _supplier_and_two_nos(profile)
-    assert _krp_outcome("SUP-A", "esme1", "NO-B")(scene) == supplier_outcome
+    assert _krp_outcome("SUP-A", "esme1-dcc", "NO-B")(scene) == supplier_outcome
     scene = _supplier_and_two_nos(profile)
     assert _krp_outcome("NO-A", "esme1", "NO-B")(scene) == "applied"
     assert scene.held("esme1") == scene.cert_id("NO-B", generation=1)

@@ -255,9 +255,15 @@ ROWS: tuple[Row, ...] = (
     ),
     Row(
         "SRV-6.15.1-role",
-        "supplier places NO certificates on an ESME",
-        krp("SUP-A", "esme2", "NO-A", generation=1),
+        "supplier places NO certificates on an ESME whose NO cells are the DCC's",
+        krp("SUP-A", "dcc", "NO-A", generation=1),
         ACCEPT,
+    ),
+    Row(
+        "SRV-6.15.1-role",
+        "supplier replaces a NO's own certificates on an ESME",
+        krp("SUP-A", "esme2", "NO-A", generation=1),
+        ("E061501", "SRV-6.15.1-role"),
     ),
     Row(
         "SRV-6.15.1-role",
@@ -395,18 +401,30 @@ ROWS: tuple[Row, ...] = (
         ACCEPT,
         OWNER_TO_REGISTERED,
     ),
+    Row(
+        "SRV-8.2-eligibility",
+        "the registered Supplier reads the inventory",
+        read_inventory("SUP-A", "esme2"),
+        ACCEPT,
+    ),
+    Row(
+        "SRV-8.2-eligibility",
+        "a Supplier never registered for the meter point",
+        read_inventory("GS-A", "esme2"),
+        ("E4", "SRV-8.2-eligibility"),
+    ),
     # -- the MP063 switch ----------------------------------------------------------------
     Row(
         "MP063-check",
         "supplier places the registered NO's certificates (6.15.1)",
-        krp("SUP-A", "esme2", "NO-A", generation=1),
+        krp("SUP-A", "dcc", "NO-A", generation=1),
         ACCEPT,
         MP063,
     ),
     Row(
         "MP063-check",
         "supplier places an unregistered NO's certificates (6.15.1)",
-        krp("SUP-A", "esme2", "NO-B"),
+        krp("SUP-A", "dcc", "NO-B"),
         ("E061505", "MP063-check"),
         MP063,
     ),
@@ -501,7 +519,7 @@ def test_mp063_rule_is_off_without_the_switch() -> None:
     """The same supplier request MP063 rejects is accepted under plain baseline."""
     for profile, rejected in (("baseline", False), (MP063, True)):
         scene = standard_cast(Scene(profile))
-        response = scene.submit(krp("SUP-A", "esme2", "NO-B")(scene))
+        response = scene.submit(krp("SUP-A", "dcc", "NO-B")(scene))
         assert response.is_error is rejected, f"{profile}: {response.code} {response.detail}"
 
 

@@ -53,7 +53,7 @@ def test_s1sp_failure_mid_update_leaves_both_copies_old_then_retry_lands(
     assert hook.fired == 1, "the fault was never reached"
     assert flow.final is not None
     assert (flow.final.code, flow.final.answered_by, flow.final.requirement) == (
-        "E21",
+        "S1SP02",
         "S1SP",
         "DSP-S1SP-consistency",
     )
@@ -81,7 +81,7 @@ def test_s1sp_failure_at_a_future_execution_time() -> None:
     scene.state.s1sp.fault_hook = FailOnce(1)
     scene.advance("2026-03-02 00:00")
     finals = scene.finals(flow.request.request_id)
-    assert [(r.code, r.answered_by) for r in finals] == [("E21", "S1SP")]
+    assert [(r.code, r.answered_by) for r in finals] == [("S1SP02", "S1SP")]
     assert scene.copies("meter") == (old, old)
 
 

@@ -7,17 +7,20 @@ from harness.domain.devices import DeviceType, Generation
 from harness.domain.meterpoint import Fuel
 from harness.domain.requests import (
     CertificatePair,
+    ReadInventory,
     RequestHandover,
     UpdateSecurityCredentialsCoS,
     UpdateSecurityCredentialsKRP,
 )
-from harness.domain.roles import RemotePartyRole, UserRole
+from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, RemotePartyRole, UserRole
+from harness.domain.timeline import format_instant
 from harness.errors import InvalidValue
 from harness.reference.context import Check, Rejection
 from harness.reference.rules import rule
 from harness.srv.retrieval import RetrieveDeviceSecurityCredentialsDevice
 
-# Which remote party cells a sender may replace with 6.15.1, by sender and device [model].
+# Where a Supplier's 6.15.1 may replace the network operator cells (SRV-6.15.1-role): on an
+# ESME whose network operator cells still hold the DCC's certificates (see docs/rules.md).
 SUPPLIER_MAY_PLACE_NO_ON = frozenset({DeviceType.ESME})
 
 
@@ -52,18 +55,26 @@ def krp_role(check: Check) -> Rejection | None:
         return None
     own = user.role.remote_party_role
     target = body.remote_party_role
-    allowed = target is own or (
+    if target is own:
+        return None
+    if (
         user.role.is_supplier
         and target is RemotePartyRole.NETWORK_OPERATOR
         and device.device_type in SUPPLIER_MAY_PLACE_NO_ON
-    )
-    if not allowed:
+    ):
+        if check.state.dcc_controls(device.device_id, target):
+            return None
         return Rejection(
             "E061501",
-            f"a {user.role.label} may not replace the {target.value} certificates "
-            f"on a {device.device_type.value}",
+            f"{user.role.with_article} may replace the {target.value} certificates on a "
+            f"{device.device_type.value} only while they are the DCC's; those of "
+            f"{device.device_id} have been handed over",
         )
-    return None
+    return Rejection(
+        "E061501",
+        f"{user.role.with_article} may not replace the {target.value} certificates "
+        f"on a {device.device_type.value}",
+    )
 
 
 @rule("SRV-6.15.1-certificates")
@@ -95,13 +106,18 @@ def handover(check: Check) -> Rejection | None:
     body, device = check.request.body, check.device
     if not isinstance(body, RequestHandover) or device is None:
         return None
-    if not device.dcc_controlled:
-        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
     for pair, role in (
         (body.supplier, RemotePartyRole.SUPPLIER),
         (body.network_operator, RemotePartyRole.NETWORK_OPERATOR),
     ):
-        problem = _pair_problem(pair, role) if pair is not None else None
+        if pair is None:
+            continue
+        if not check.state.dcc_controls(device.device_id, role):
+            return Rejection(
+                "E062101",
+                f"the {role.value} cells of device {device.device_id} are not DCC-controlled",
+            )
+        problem = _pair_problem(pair, role)
         if problem:
             return Rejection("E061504", f"{role.value}: {problem}")
     return None
@@ -134,6 +150,46 @@ def device_certificate(check: Check) -> Rejection | None:
             f"a {device.generation.value} device holds no device certificate",
         )
     return None
+
+
+# The roles SRV 8.2 limits to current and future Suppliers of the meter point asked about
+# (DUIS request matrix: "Read Inventory (Current and Future Suppliers may use this Service
+# Request)"); the matrix says nothing to limit the other eligible roles.
+INVENTORY_SUPPLIER_ROLES = frozenset(
+    {UserRole.IMPORT_SUPPLIER, UserRole.EXPORT_SUPPLIER, UserRole.GAS_SUPPLIER}
+)
+
+
+@rule("SRV-8.2-eligibility")
+def inventory_supplier(check: Check) -> Rejection | None:
+    """A Supplier reads the inventory of a meter point only while it is, or will be, its
+    registered Supplier. The meter point is the one the body asks by: its MPxN, or the
+    MPxN of the Device ID it names."""
+    body, user = check.request.body, check.user
+    if not isinstance(body, ReadInventory) or user is None:
+        return None
+    if user.role not in INVENTORY_SUPPLIER_ROLES:
+        return None
+    meter_point = body.meter_point
+    if body.device_id is not None:
+        device = check.state.smi.get(body.device_id)
+        if device is None:
+            return None  # nothing in the inventory to read: the answer is empty
+        meter_point = device.meter_point
+    if meter_point is None:
+        return Rejection(
+            "E4", f"{user.role.with_article} reads only the inventory of its meter points"
+        )
+    registered_role = REGISTERED_ROLE_FOR_FUEL.get((user.role, meter_point.fuel))
+    if registered_role is not None and check.state.registrations.is_registered_from(
+        meter_point, registered_role, user.user_id, check.now
+    ):
+        return None
+    return Rejection(
+        "E4",
+        f"{user.name} is neither the current nor a future {user.role.label} for "
+        f"{meter_point.kind} {meter_point} at {format_instant(check.now)}",
+    )
 
 
 def _placed_no_certificates(check: Check) -> tuple[CertificatePair, str] | None:

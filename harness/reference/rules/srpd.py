@@ -49,7 +49,7 @@ def eligible_user(check: Check) -> Rejection | None:
     if registered_role is None:
         return Rejection(
             "E4",
-            f"a {user.role.label} is never registered for {meter_point.kind} {meter_point}",
+            f"{user.role.with_article} is never registered for {meter_point.kind} {meter_point}",
             requirement=limb,
         )
     data = check.state.registrations
@@ -58,10 +58,16 @@ def eligible_user(check: Check) -> Rejection | None:
             return None
         when = f"for all of {format_instant(period.start)} to {format_instant(period.end)}"
     else:
-        moment = execution or check.now
+        moment = check.evaluation_time
         if data.is_registered_at(meter_point, registered_role, user.user_id, moment):
             return None
         label = "the execution time" if execution else "the time of the check"
+        if check.cancels:
+            label = "the time of the check (a cancellation)"
+        elif execution is not None and moment != execution:
+            label = (
+                f"the time of the check (its execution time {format_instant(execution)} is past)"
+            )
         when = f"at {label} {format_instant(moment)}"
     return Rejection(
         "E4",
