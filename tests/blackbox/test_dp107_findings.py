@@ -37,7 +37,7 @@ def test_summary_states_the_deadlock_and_what_lifts_it(tmp_path: Path) -> None:
         "The registered NO cannot replace a certificate it does not own"
         in findings["dp107-registered-path"]
     )
-    assert "lifts the deadlock" in findings["dp107-owner-to-registered"]
+    assert "restores the correct certificate in" in findings["dp107-owner-to-registered"]
     assert (
         "The owner of the wrong certificate is not the registered NO"
         in findings["dp107-owner-to-registered"]
