@@ -31,14 +31,15 @@ def test_remapped_model_codes_are_deviations_and_fail_only_under_strict_codes(
         code, said, verdicts = _run(url, tmp_path / "lenient")
         strict, _, strict_verdicts = _run(url, tmp_path / "strict", "--strict-codes")
     assert code == 0, said[-2000:]
-    assert verdicts, said[-2000:]
-    assert set(verdicts) == {"deviation"}, verdicts
+    executed = [v for v in verdicts if v != "not applicable"]  # e.g. a profile-restricted one
+    assert executed, said[-2000:]
+    assert set(executed) == {"deviation"}, verdicts
     assert "deviation(s)" in said
     junit = (tmp_path / "lenient" / "j.xml").read_text()
     assert "deviation: code differs from the model" in junit
     assert "<failure" not in junit
     assert strict == 1
-    assert set(strict_verdicts) == {"deviation"}
+    assert set(strict_verdicts) - {"not applicable"} == {"deviation"}
     assert "<failure" in (tmp_path / "strict" / "j.xml").read_text()
 
 
