@@ -20,7 +20,7 @@ from harness.generate import (
     planned,
     stale,
 )
-from harness.reference.profiles import PROFILES
+from harness.reference.profiles import PROFILES, standard_profiles
 from harness.reference.rules import RULES
 from harness.settings import DEFAULT_FEATURES
 from tests.blackbox.cli import results, run_cli
@@ -171,5 +171,5 @@ def test_every_generated_scenario_passes_under_every_profile(tmp_path: Path) -> 
     )
     assert done.returncode == 0, done.stdout[-3000:]
     found = results(tmp_path / "r")
-    assert len(found) == 4 * load_table(TABLE).size()
+    assert len(found) == len(standard_profiles()) * load_table(TABLE).size()
     assert {r["status"] for r in found} == {"passed"}
