@@ -43,7 +43,8 @@ def test_a_served_mutant_is_killed_over_http(tmp_path: Path) -> None:
         )
     assert done.returncode == 1, done.stdout[-2000:] + done.stderr[-2000:]
     verdicts = {r["name"]: r["status"] for r in results(tmp_path)}
-    assert verdicts == dict.fromkeys(REPLAY, "failed")
+    executed = {name: status for name, status in verdicts.items() if status != "skipped"}
+    assert executed == dict.fromkeys(REPLAY, "failed")  # scenarios not applicable here aside
 
 
 def test_the_http_selftest_serves_each_mutant_and_kills_it(tmp_path: Path) -> None:
@@ -101,5 +102,5 @@ def test_a_differential_run_attaches_where_the_target_departs(tmp_path: Path) ->
     # Where the mutant behaves like the reference, there is nothing to show.
     for name, result in by_name.items():
         if name not in failed:
-            assert result["status"] == "passed"
+            assert result["status"] in ("passed", "skipped")  # skipped: not applicable
             assert _departures(result) == [], name
