@@ -14,7 +14,7 @@ import httpx
 from cryptography import x509
 
 from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
-from harness.adapters.http_client import capabilities_from, client_for
+from harness.adapters.http_client import capabilities_from, certificates_in, client_for
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
@@ -95,13 +95,7 @@ class DuisHttpAdapter:
         return capabilities_from(self._get("/test-control/capabilities"), self.name)
 
     def _fetch_certificates(self, who: str) -> list[x509.Certificate]:
-        answer = self._get(f"/test-control/{who}-certificate")
-        if answer.status_code != 200:
-            return []
-        try:
-            return list(x509.load_pem_x509_certificates(answer.content))
-        except ValueError:
-            return []
+        return certificates_in(self._get(f"/test-control/{who}-certificate"))
 
     def _s1sp_certificates(self) -> list[x509.Certificate]:
         return self._fetch_certificates("s1sp")

@@ -88,7 +88,11 @@ def preflight(target: str, config_path: Path | None, *, unverified: bool = False
 
 def _certificates_at(client: httpx.Client, path: str) -> list[x509.Certificate]:
     """The PEM certificates a test-control path offers (none when it offers nothing)."""
-    answer = client.get(path)
+    return certificates_in(client.get(path))
+
+
+def certificates_in(answer: httpx.Response) -> list[x509.Certificate]:
+    """The PEM certificates an answer carries (none unless it is a 200 holding PEM)."""
     if answer.status_code != 200:
         return []
     try:
