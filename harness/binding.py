@@ -43,7 +43,6 @@ makes the scenario not applicable, naming the missing fact, when it does not.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -61,6 +60,7 @@ from harness.adapters.provisioning import (
     SetTime,
 )
 from harness.adapters.target_config import load_certificate, load_private_key
+from harness.config_file import config_section
 from harness.domain.certificates import KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
@@ -342,14 +342,11 @@ def load_binding(path: Path | None) -> Binding | None:
     """The ``[binding]`` of a target configuration file; None when it has none."""
     if path is None:
         return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"config {path}: {exc}") from None
-    if "binding" not in data:
+    section = config_section(path, "binding")
+    if section is None:
         return None
     try:
-        return parse_binding(data["binding"], path.resolve().parent)
+        return parse_binding(section, path.resolve().parent)
     except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None
 

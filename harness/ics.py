@@ -16,11 +16,11 @@ or a capability the statement does not claim is not applicable, with the reason.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 from harness.catalogue.tables import service_requests
+from harness.config_file import config_section
 from harness.domain.devices import DeviceType, Generation
 from harness.errors import ConfigurationError, HarnessError, NotApplicable
 from harness.reference.profiles import resolve
@@ -109,13 +109,10 @@ def load_ics(path: Path | None) -> Ics | None:
     """The ``[ics]`` of a target configuration file; None when it has none."""
     if path is None:
         return None
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigurationError(f"config {path}: {exc}") from None
-    if "ics" not in data:
+    section = config_section(path, "ics")
+    if section is None:
         return None
     try:
-        return parse_ics(data["ics"])
+        return parse_ics(section)
     except ConfigurationError as exc:
         raise ConfigurationError(f"config {path}: {exc}") from None
