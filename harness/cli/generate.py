@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from harness.generate import DEFAULT_OUT, DEFAULT_TABLES, cases, generate, load_table, stale
+from harness.decision_table import cases, load_table
+from harness.generate import DEFAULT_OUT, DEFAULT_TABLES, generate, stale
 from harness.running.verdicts import EXIT_BAD_INPUT
 
 

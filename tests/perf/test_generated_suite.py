@@ -8,15 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from harness.decision_table import Case, cases, decide, load_table
 from harness.errors import ConfigurationError
 from harness.features import read_features
 from harness.generate import (
     DEFAULT_OUT,
     DEFAULT_TABLES,
-    Case,
-    cases,
-    decide,
-    load_table,
     planned,
     stale,
 )
