@@ -33,6 +33,7 @@ METER_POINT = PARAMETER_TYPES["MeterPoint"]
 WHEN = PARAMETER_TYPES["When"]
 INTERVAL = PARAMETER_TYPES["Interval"]
 PERIOD = PARAMETER_TYPES["Period"]
+BACK_TO_FRONT = PARAMETER_TYPES["BackToFrontPeriod"]
 SRV = PARAMETER_TYPES["Srv"]
 REGISTRATION_END = PARAMETER_TYPES["RegistrationEnd"]
 
@@ -199,12 +200,11 @@ class _Model:
         ranged = _ranged(srv)
         if ranged is None:
             return
-        asked = step.one(PERIOD) is not None
+        asked = step.one(PERIOD) is not None or step.one(BACK_TO_FRONT) is not None
         if asked and not ranged:
             self.say(
                 step.line,
-                f"SRV {srv} has no requested date range; drop 'for the period …' "
-                "(it would be ignored)",
+                f"SRV {srv} has no requested date range; drop the period (it would be ignored)",
             )
         if ranged and not asked:
             self.say(

@@ -76,6 +76,7 @@ class ScenarioExchange(ScenarioCast):
         *,
         execution: str | None = None,
         period: tuple[str, str] | None = None,
+        back_to_front: bool = False,
         command_variant: int | None = None,
         endpoint: str | None = None,
         meter_point: str | None = None,
@@ -83,13 +84,18 @@ class ScenarioExchange(ScenarioCast):
         fault: EnvelopeFault | None = None,
         options: dict[str, str] | None = None,
     ) -> Attempt:
-        """Any SRV in scope; ``options`` carries what only that SRV's steps say."""
+        """Any SRV in scope; ``options`` carries what only that SRV's steps say;
+        ``back_to_front``: the period ends before it starts, on purpose."""
         variant = service_request(srv)
         self.ics.srv(srv)
         args = BodyArgs(
             device=device_name,
             execution_time=self._instant(execution),
-            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
+            period=Period(
+                parse_instant(period[0]), parse_instant(period[1]), back_to_front=back_to_front
+            )
+            if period
+            else None,
             meter_point=meter_point,
             certificates_of=certificates_of,
             options=tuple(sorted((options or {}).items())),

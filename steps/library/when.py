@@ -112,6 +112,16 @@ def send_period_future(
 
 
 @when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with the read-log period from '
+    "{period:BackToFrontPeriod}, back to front on purpose",
+    example='Supplier-1 sends SRV 4.8.1 to "meter-1" with the read-log period from '
+    "2026-05-31 to 2026-05-01, back to front on purpose",
+)
+def send_back_to_front(world: World, party: str, srv: str, device: str, period: str) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"), back_to_front=True)
+
+
+@when(
     '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with Command Variant {variant:Digits}',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1" with Command Variant 4',
 )

@@ -104,6 +104,26 @@ CASES = {
         12,
         "SRV 4.8.1 needs a requested date range",
     ),
+    "a period back to front by accident": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-02-02 to 2026-02-01\n',
+        12,
+        "2026-02-01 is before 2026-02-02; to send it back to front on purpose, write",
+    ),
+    "a period 'back to front on purpose' that is not": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.8.1 to "meter-1" with the read-log period from 2026-02-01 to '
+        "2026-02-02, back to front on purpose\n",
+        12,
+        "the period 2026-02-01 to 2026-02-02 is not back to front",
+    ),
+    "a back-to-front period on an SRV that has none": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.1.1 to "meter-1" with the read-log period from 2026-02-02 to '
+        "2026-02-01, back to front on purpose\n",
+        12,
+        "SRV 4.1.1 has no requested date range",
+    ),
     "ending a registration nobody holds": (
         "And the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01\n",
         11,
