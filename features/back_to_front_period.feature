@@ -28,3 +28,4 @@ Feature: A read-log period sent back to front on purpose is refused with a signe
     When Supplier-1 sends SRV 4.8.1 to "meter-1" with the read-log period from 2026-05-31 to 2026-05-01, back to front on purpose
     And Supplier-1 sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31
     Then the request is applied
+    And the read reports 1440 log entries of "meter-1"

@@ -19,7 +19,7 @@ from harness.domain.meterpoint import Fuel, MeterPoint
 from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError
-from harness.parameters import NOBODY, PARAMETER_TYPES, ParameterType, split_span
+from harness.parameters import DCC_HOLDER, NOBODY, PARAMETER_TYPES, ParameterType, split_span
 
 NEW_USER = PARAMETER_TYPES["NewUser"]
 PARTY = PARAMETER_TYPES["Party"]
@@ -280,6 +280,6 @@ def read_world(path: str, steps: Sequence[Typed]) -> list[tuple[int, str]]:
         elif step.parties:
             for row in step.rows:
                 name = " ".join(row.get(step.parties, "").split())
-                if name != NOBODY:
+                if name not in (NOBODY, DCC_HOLDER):
                     model.party(step.line, name)
     return model.problems

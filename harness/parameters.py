@@ -237,6 +237,7 @@ OUTCOME_TABLE = TableType(
     whole=_outcome_rows,
 )
 NOBODY = "nobody"  # a holder column's word for cells that hold no certificate
+DCC_HOLDER = "the DCC"  # a holder column's words for cells still DCC-controlled (reads only)
 HOLDERS_TABLE = TableType(
     "holder",
     required=("profile", "holder"),

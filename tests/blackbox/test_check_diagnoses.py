@@ -231,3 +231,19 @@ def test_a_targets_message_speaks_the_scenarios_names(tmp_path: Path) -> None:
     done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "device meter-9 [" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_what_a_read_reports_can_fail(tmp_path: Path) -> None:
+    """``the read reports that … holds …`` is judged from the read's answer, not assumed."""
+    folder = _feature(
+        tmp_path,
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        "And NO-A is registered for MPAN 1200000000002 from 2025-01-01\n"
+        'And the network operator certificates held for "meter-1" belong to NO-B\n'
+        'When NO-A sends SRV 6.24.1 to "meter-1"\n'
+        'Then the read reports that "meter-1" holds "NO-A"\'s certificate in the network '
+        "operator cell\n",
+    )
+    done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the read reports NO-B's certificate" in done.stdout + done.stderr
