@@ -174,6 +174,8 @@ class ScenarioExchange(ScenarioCast):
         transformed = self._exchange(attempt, request)
         if transformed.outcome is not Outcome.TRANSFORMED or transformed.pre_command is None:
             return self._finish(attempt)
+        if step.sign_at is not None:  # the User signs and sends it later
+            self.reach_time(step.sign_at)
         key_holder = self.party(signer or sender)
         if KeyUsage.DIGITAL_SIGNING not in key_holder.credentials:
             raise InvalidValue(f"{key_holder.name} holds no digital-signing key")

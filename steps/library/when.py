@@ -76,6 +76,17 @@ def krp_pre_command_endpoint(
 
 
 @when(
+    _KRP + ", signing the pre-command when the time reaches {when:Clock}",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, signing the pre-command when the time reaches 2026-03-01 16:00",
+)
+def krp_signed_later(
+    world: World, party: str, device: str, remote_role: str, owner: str, when: str
+) -> None:
+    world.send_krp(party, device, remote_role, owner, pre_command=PreCommandStep(sign_at=when))
+
+
+@when(
     '{party:Party} sends SRV {srv:Srv} to "{device:Device}"',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1"',
 )

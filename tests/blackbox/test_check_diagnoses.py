@@ -137,6 +137,13 @@ CASES = {
         "NO-B and NO-A (line 11) are both registered as ED for MPAN 1200000000002 "
         "from 2026-06-01 00:00",
     ),
+    "a pre-command signed before the time it is sent": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+        "with those of NO-A, signing the pre-command when the time reaches 2026-02-01\n",
+        12,
+        "the time goes back to 2026-02-01 00:00 from 2026-03-01 10:00 (set at line 5)",
+    ),
     "time going backwards": (
         "When the time reaches 2026-02-01\n",
         11,
