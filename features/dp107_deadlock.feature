@@ -18,6 +18,7 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     And the network operator certificates held for "meter-1" belong to NO-B
 
   @req:SRV-6.24.1-reported-holder
+  @situation:deadlock-registered-no @actor:registered-no @effect:stuck
   Scenario: The registered NO finds out first, by a read, whose certificate the meter holds
     When NO-A sends SRV 6.24.1 to "meter-1"
     Then the read reports that "meter-1" holds "NO-B"'s certificate in the network operator cell
