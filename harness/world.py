@@ -159,13 +159,13 @@ class World(ScenarioExchange):
         read from the answer's MMC ``RemotePartyDetails`` (in process, the same facts)."""
         role = RemotePartyRole.parse(remote_role)
         holder = " ".join(holder.split())
-        wanted = f"{holder}'s certificates" if holder not in (NOBODY, DCC_HOLDER) else holder
-        if holder == NOBODY:
-            wanted = "no certificate"
-        if holder == DCC_HOLDER:
-            wanted = "the DCC's certificates (still DCC-controlled)"
-        what = f"the read to report {wanted} in {device_name}'s {remote_role} cells"
-        reports = credential_reports(self._read_answer("6.24.1", device_name, what, by_profile))
+        wanted = {
+            NOBODY: "no certificate",
+            DCC_HOLDER: "the DCC's certificates (still DCC-controlled)",
+        }.get(holder, f"{holder}'s certificates")
+        claim = f"report {wanted} in {device_name}'s {remote_role} cells"
+        what = f"the read to {claim}"
+        reports = credential_reports(self._read_answer("6.24.1", device_name, claim, by_profile))
         expected = self._expected_reports(holder, role)
         for cell, want in expected.items():
             got = reports.get(cell)
@@ -184,15 +184,17 @@ class World(ScenarioExchange):
 
     def expect_read_reports_register(self, device_name: str) -> None:
         """The last request, a 4.1.1, reports an active import register value."""
-        what = f"the read to report {device_name}'s active import register"
-        value = dict(self._read_answer("4.1.1", device_name, what)).get(IMPORT_REGISTER)
+        claim = f"report {device_name}'s active import register"
+        what = f"the read to {claim}"
+        value = dict(self._read_answer("4.1.1", device_name, claim)).get(IMPORT_REGISTER)
         if value is None or not value.lstrip("-").isdigit():
             raise NonConformance(f"expected {what}; it reports {value or 'none'}")
 
     def expect_read_reports_entries(self, device_name: str, count: int) -> None:
         """The last request, a 4.8.1, reports ``count`` profile data log entries."""
-        what = f"the read to report {count} log entries of {device_name}"
-        entries = dict(self._read_answer("4.8.1", device_name, what)).get(PROFILE_ENTRIES)
+        claim = f"report {count} log entries of {device_name}"
+        what = f"the read to {claim}"
+        entries = dict(self._read_answer("4.8.1", device_name, claim)).get(PROFILE_ENTRIES)
         if entries != str(count):
             raise NonConformance(f"expected {what}; it reports {entries or 'none'}")
 
@@ -231,11 +233,13 @@ class World(ScenarioExchange):
         )
 
     def _read_answer(
-        self, srv: str, device_name: str, what: str, by_profile: bool = False
+        self, srv: str, device_name: str, claim: str, by_profile: bool = False
     ) -> tuple[tuple[str, str], ...]:
         """The data of the last request's final answer: that request must be SRV ``srv``
         to ``device_name``, answered in full (a refusal or no answer yet is the target's
-        non-conformance; an answer inside a SMETS2 GBCS payload cannot be read)."""
+        non-conformance; an answer inside a SMETS2 GBCS payload cannot be read).
+        ``claim``: what the scenario says the read reports ("report …")."""
+        what = f"the read to {claim}"
         attempt = self.last_attempt()
         request = attempt.exchanges[0][0]
         if request.srv != srv or request.request_id.target != self.device(device_name).device_id:
@@ -245,7 +249,8 @@ class World(ScenarioExchange):
             )
         if self.recording.expected is None:  # what the read reports is the scenario's outcome
             self.recording.expect(
-                StatedOutcome("completed", what[len("the read to ") :]), by_profile=by_profile
+                StatedOutcome("completed", f"applied; the read should {claim}"),
+                by_profile=by_profile,
             )
         observed = self._observe()
         responses = attempt.responses()
