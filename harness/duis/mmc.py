@@ -14,7 +14,7 @@ from datetime import datetime
 from lxml import etree
 
 from harness.domain.eui import Eui64
-from harness.domain.reports import IMPORT_REGISTER, PROFILE_ENTRIES, credential_reports
+from harness.domain.reports import IMPORT_REGISTER, PROFILE_ENTRIES, CredentialReport
 from harness.domain.requests import ALERTED_WHEN_FUTURE_DATED, Outcome
 from harness.duis.lexical import write_datetime
 from harness.duis.names import SCHEMA_VERSION, SR_NS, sr
@@ -86,10 +86,11 @@ def _retrieve_credentials(body: etree._Element, p: Smets1Payload) -> None:
     """One ``RemotePartyDetails`` per cell: its role, usage, and whose certificate it holds
     (``ExistingRemotePartyID``) with the certificate's hash (``ExistingCertificateHash``)."""
     rsp = _rsp(body, "RetrieveDeviceSecurityCredentialsKRPRsp", p)
-    for report in credential_reports(p.data).values():
-        role, _, usage = report.cell.partition("/")
+    for cell, value in p.data:
+        role, _, usage = cell.partition("/")
         if role not in ROLE_SPELLING or usage not in USAGE_SPELLING:
-            continue
+            continue  # not a remote party cell the MMC names
+        report = CredentialReport.from_pair((cell, value))
         details = _sub(rsp, "RemotePartyDetails")
         _sub(details, "RemotePartyRole", ROLE_SPELLING[role])
         _status(details, p.outcome)
@@ -114,7 +115,8 @@ MAX_LOG_ENTRIES = 19056
 def _profile_data(body: etree._Element, p: Smets1Payload) -> None:
     """One ``LogEntry`` per half-hourly value the device reports."""
     rsp = _rsp(body, "ReadActiveImportProfileDataRsp", p)
-    count = min(int(dict(p.data).get(PROFILE_ENTRIES, "0")), MAX_LOG_ENTRIES)
+    reported = dict(p.data).get(PROFILE_ENTRIES, "0")
+    count = min(int(reported), MAX_LOG_ENTRIES) if reported.isdigit() else 0
     for _ in range(count):
         _sub(_sub(_sub(rsp, "LogEntry"), "Electricity"), "PrimaryValue", "0")
 
