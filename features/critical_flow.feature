@@ -41,6 +41,7 @@ Feature: The critical command flow — transform, sign, send signed, execute
   Scenario: A RequestID counter is never accepted twice
     When NO-A sends SRV 4.1.1 to "meter-s1"
     Then the request is applied
+    And the read reports the active import register of "meter-s1"
     When the same request is sent again
     Then the request is rejected by the DSP with E44
 

@@ -70,3 +70,19 @@ Feature: DCC control is per remote party cell
       | generation |
       | SMETS1     |
       | SMETS2     |
+
+  @req:SRV-6.24.1-reported-holder
+  Scenario Outline: A read tells a cell still DCC-controlled from one handed over and from an empty one
+    Given a DCC-controlled <generation> ESME "meter-2" serving MPAN 1200000000002
+    And a <generation> ESME "meter-3" serving MPAN 1200000000002
+    When Supplier-1 sends SRV 6.21 to "meter-2" with the certificates of Supplier-1
+    And Supplier-1 sends SRV 6.24.1 to "meter-2"
+    Then the read reports that "meter-2" holds "Supplier-1"'s certificate in the supplier cell
+    And the read reports that "meter-2" is still DCC-controlled in the network operator cell
+    When Supplier-1 sends SRV 6.24.1 to "meter-3"
+    Then the read reports that "meter-3" holds no certificate in the network operator cell
+
+    Examples:
+      | generation |
+      | SMETS1     |
+      | SMETS2     |

@@ -17,15 +17,16 @@ Feature: DP107 candidate C across a change of Network Operator
       | NO-B  | 2026-07-01 |            |
     And the network operator certificates held for "meter-1" belong to NO-A
 
-  @req:SRPD-6.1f-ii
+  @req:SRPD-6.1f-ii @situation:change-of-no @actor:losing-no @timing:future-dated
   Scenario: A hand-over executing before the gaining NO's registration starts is refused
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-06-30 12:00
     Then the outcome depends on the profile:
-      | profile                   | outcome                          |
-      | dp107-owner-to-registered | rejected by the DSP with E061504 |
-      | any other profile         | pending                          |
+      | profile                   | outcome                          | effect  |
+      | dp107-owner-to-registered | rejected by the DSP with E061504 | guarded |
+      | any other profile         | pending                          | risk    |
 
   @profile:dp107-owner-to-registered @req:SRPD-6.1f-ii
+  @situation:change-of-no @actor:losing-no @timing:future-dated @effect:restores
   Scenario: A hand-over executing after the gaining NO's registration starts lands
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-B, to take effect at 2026-07-15
     Then the request is pending

@@ -17,6 +17,31 @@ Feature: DP107 — a wrong Network Operator certificate held by proxy for a SMET
     And NO-A is registered for MPAN 1200000000002 from 2025-01-01
     And the network operator certificates held for "meter-1" belong to NO-B
 
+  @req:SRV-6.24.1-reported-holder
+  @situation:deadlock-registered-no @actor:registered-no @effect:stuck
+  Scenario: The registered NO finds out first, by a read, whose certificate the meter holds
+    When NO-A sends SRV 6.24.1 to "meter-1"
+    Then the read reports that "meter-1" holds "NO-B"'s certificate in the network operator cell
+    And the read reports that "meter-1" holds no certificate in the supplier cell
+
+  @req:SRV-6.24.1-reported-holder @req:SEC-OWNERSHIP-SMETS1
+  @situation:deadlock-registered-no @actor:registered-no
+  Scenario: The registered NO reads the wrong certificate, tries to replace it, and reads again
+    When NO-A sends SRV 6.24.1 to "meter-1"
+    Then the read reports that "meter-1" holds "NO-B"'s certificate in the network operator cell
+    When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A
+    Then the outcome depends on the profile:
+      | profile                   | outcome              | effect   |
+      | baseline                  | rejected by the S1SP | stuck    |
+      | dp107-owner-path          | rejected by the S1SP | stuck    |
+      | dp107-registered-path     | applied              | restores |
+      | dp107-owner-to-registered | rejected by the S1SP | stuck    |
+    When NO-A sends SRV 6.24.1 to "meter-1"
+    Then the read reports whose certificate "meter-1" holds in the network operator cell, depending on the profile:
+      | profile               | holder |
+      | dp107-registered-path | NO-A   |
+      | any other profile     | NO-B   |
+
   @req:SEC-OWNERSHIP-SMETS1 @situation:deadlock-registered-no @actor:registered-no
   Scenario: The registered NO cannot replace a certificate it does not own
     When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates with those of NO-A

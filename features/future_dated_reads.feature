@@ -21,6 +21,7 @@ Feature: Future-dated reads with a requested date range
     Then the request is pending
     When the time reaches 2026-07-02
     Then the request is applied
+    And the read reports 1440 log entries of "meter-1"
 
   Scenario: A period reaching into the next NO's registration is refused, future-dated or not
     When NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-06-15 to 2026-07-15, to take effect at 2026-06-20

@@ -27,8 +27,10 @@ SITUATIONS: Mapping[str, str] = {
     "gas": "a gas meter point (MPRN, Gas Transporter certificates)",
     "smets2-contrast": "the same situation on a SMETS2 meter",
     "supplier-placement": "a Supplier places a NO certificate",
+    "change-of-supplier": "a change of supplier (SRV 6.23) on a SMETS1 meter holding a wrong "
+    "NO certificate",
 }
-CONTRASTS = ("smets2-contrast",)
+CONTRASTS = ("smets2-contrast", "change-of-supplier")
 """Situations shown for comparison, not problems an option has to solve."""
 ACTORS: Mapping[str, str] = {
     "registered-no": "the registered NO",

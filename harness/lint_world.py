@@ -19,7 +19,7 @@ from harness.domain.meterpoint import Fuel, MeterPoint
 from harness.domain.roles import REGISTERED_ROLE_FOR_FUEL, UserRole
 from harness.domain.timeline import parse_instant
 from harness.errors import HarnessError
-from harness.parameters import NOBODY, PARAMETER_TYPES, ParameterType, split_span
+from harness.parameters import DCC_HOLDER, NOBODY, PARAMETER_TYPES, ParameterType, split_span
 
 NEW_USER = PARAMETER_TYPES["NewUser"]
 PARTY = PARAMETER_TYPES["Party"]
@@ -33,6 +33,7 @@ METER_POINT = PARAMETER_TYPES["MeterPoint"]
 WHEN = PARAMETER_TYPES["When"]
 INTERVAL = PARAMETER_TYPES["Interval"]
 PERIOD = PARAMETER_TYPES["Period"]
+BACK_TO_FRONT = PARAMETER_TYPES["BackToFrontPeriod"]
 SRV = PARAMETER_TYPES["Srv"]
 REGISTRATION_END = PARAMETER_TYPES["RegistrationEnd"]
 
@@ -199,12 +200,11 @@ class _Model:
         ranged = _ranged(srv)
         if ranged is None:
             return
-        asked = step.one(PERIOD) is not None
+        asked = step.one(PERIOD) is not None or step.one(BACK_TO_FRONT) is not None
         if asked and not ranged:
             self.say(
                 step.line,
-                f"SRV {srv} has no requested date range; drop 'for the period …' "
-                "(it would be ignored)",
+                f"SRV {srv} has no requested date range; drop the period (it would be ignored)",
             )
         if ranged and not asked:
             self.say(
@@ -280,6 +280,6 @@ def read_world(path: str, steps: Sequence[Typed]) -> list[tuple[int, str]]:
         elif step.parties:
             for row in step.rows:
                 name = " ".join(row.get(step.parties, "").split())
-                if name != NOBODY:
+                if name not in (NOBODY, DCC_HOLDER):
                     model.party(step.line, name)
     return model.problems

@@ -75,9 +75,25 @@ def _span(separator: str) -> ValueCheck:
     def check(text: str) -> None:
         start, end = split_span(text, separator)
         if parse_instant(end) < parse_instant(start):
-            raise InvalidValue(f"{end} is before {start}")
+            hint = ""
+            if separator == "to":
+                hint = (
+                    f"; to send it back to front on purpose, write 'with the read-log period "
+                    f"from {start} to {end}, back to front on purpose'"
+                )
+            raise InvalidValue(f"{end} is before {start}{hint}")
 
     return check
+
+
+def _back_to_front(text: str) -> None:
+    """A period written back to front on purpose: it must end before it starts."""
+    start, end = split_span(text, "to")
+    if not parse_instant(end) < parse_instant(start):
+        raise InvalidValue(
+            f"the period {start} to {end} is not back to front; write 'for the period "
+            f"{start} to {end}' (or swap the dates if it is meant to be inverted)"
+        )
 
 
 def _endpoint(text: str) -> None:
@@ -124,6 +140,8 @@ PARAMETER_TYPES: dict[str, ParameterType] = _types(
     ParameterType("When", _INSTANT, parse_instant),
     ParameterType("Period", f"{_INSTANT} to {_INSTANT}", _span("to")),
     ParameterType("Interval", f"{_INSTANT} until {_INSTANT}", _span("until")),
+    # a requested range sent ending before it starts, on purpose (to test the DSP's answer)
+    ParameterType("BackToFrontPeriod", f"{_INSTANT} to {_INSTANT}", _back_to_front),
     ParameterType("Srv", r"\d+(?:\.\d+)+", service_request),
     ParameterType("Code", r"(?:[EIW]|S1SP)\d+", response_code),
     ParameterType("Role", _NAME, UserRole.parse),
@@ -219,6 +237,7 @@ OUTCOME_TABLE = TableType(
     whole=_outcome_rows,
 )
 NOBODY = "nobody"  # a holder column's word for cells that hold no certificate
+DCC_HOLDER = "the DCC"  # a holder column's words for cells still DCC-controlled (reads only)
 HOLDERS_TABLE = TableType(
     "holder",
     required=("profile", "holder"),

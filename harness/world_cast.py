@@ -69,6 +69,7 @@ class PreCommandStep:
 
     suspend_sender: bool = False  # the sender is suspended before it signs
     endpoint: str | None = None  # the web service the CV 5 is sent on (default: its own)
+    sign_at: str | None = None  # the time reaches this before the CV 5 is signed and sent
 
 
 @dataclass

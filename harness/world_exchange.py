@@ -76,6 +76,7 @@ class ScenarioExchange(ScenarioCast):
         *,
         execution: str | None = None,
         period: tuple[str, str] | None = None,
+        back_to_front: bool = False,
         command_variant: int | None = None,
         endpoint: str | None = None,
         meter_point: str | None = None,
@@ -83,13 +84,18 @@ class ScenarioExchange(ScenarioCast):
         fault: EnvelopeFault | None = None,
         options: dict[str, str] | None = None,
     ) -> Attempt:
-        """Any SRV in scope; ``options`` carries what only that SRV's steps say."""
+        """Any SRV in scope; ``options`` carries what only that SRV's steps say;
+        ``back_to_front``: the period ends before it starts, on purpose."""
         variant = service_request(srv)
         self.ics.srv(srv)
         args = BodyArgs(
             device=device_name,
             execution_time=self._instant(execution),
-            period=Period(parse_instant(period[0]), parse_instant(period[1])) if period else None,
+            period=Period(
+                parse_instant(period[0]), parse_instant(period[1]), back_to_front=back_to_front
+            )
+            if period
+            else None,
             meter_point=meter_point,
             certificates_of=certificates_of,
             options=tuple(sorted((options or {}).items())),
@@ -168,6 +174,8 @@ class ScenarioExchange(ScenarioCast):
         transformed = self._exchange(attempt, request)
         if transformed.outcome is not Outcome.TRANSFORMED or transformed.pre_command is None:
             return self._finish(attempt)
+        if step.sign_at is not None:  # the User signs and sends it later
+            self.reach_time(step.sign_at)
         key_holder = self.party(signer or sender)
         if KeyUsage.DIGITAL_SIGNING not in key_holder.credentials:
             raise InvalidValue(f"{key_holder.name} holds no digital-signing key")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from harness.errors import InvalidValue
@@ -61,16 +61,25 @@ class Interval:
 
 @dataclass(frozen=True)
 class Period:
-    """A requested closed range [start, end], e.g. a ``ReadLogPeriod``."""
+    """A requested closed range [start, end], e.g. a ``ReadLogPeriod``.
+
+    ``back_to_front``: a range sent ending before it starts on purpose, to see a DSP refuse
+    it; only such a period may be inverted, and it must be."""
 
     start: datetime
     end: datetime
+    back_to_front: bool = field(default=False, kw_only=True)
 
     def __post_init__(self) -> None:
-        if self.end < self.start:
+        if self.end < self.start and not self.back_to_front:
             raise InvalidValue(
                 f"period ends ({format_instant(self.end)}) before it starts "
                 f"({format_instant(self.start)})"
+            )
+        if self.back_to_front and not self.end < self.start:
+            raise InvalidValue(
+                f"period {format_instant(self.start)} to {format_instant(self.end)} is not "
+                "back to front"
             )
 
 

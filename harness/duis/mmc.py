@@ -14,6 +14,7 @@ from datetime import datetime
 from lxml import etree
 
 from harness.domain.eui import Eui64
+from harness.domain.reports import IMPORT_REGISTER, PROFILE_ENTRIES, CredentialReport
 from harness.domain.requests import ALERTED_WHEN_FUTURE_DATED, Outcome
 from harness.duis.lexical import write_datetime
 from harness.duis.names import SCHEMA_VERSION, SR_NS, sr
@@ -28,8 +29,8 @@ S1SP_ALERT_DCC_CODE = "N58"
 _ASN1_OTHER = "127"
 
 # MMC spellings of the key usages in the engine's cell names.
-_USAGE = {"digitalSigning": "DigitalSigning", "keyAgreement": "KeyAgreement"}
-_ROLE = {
+USAGE_SPELLING = {"digitalSigning": "DigitalSigning", "keyAgreement": "KeyAgreement"}
+ROLE_SPELLING = {
     "Supplier": "Supplier",
     "NetworkOperator": "NetworkOperator",
     "AccessControlBroker": "ACB",
@@ -82,26 +83,42 @@ def _credentials(name: str) -> Callable[[etree._Element, Smets1Payload], None]:
 
 
 def _retrieve_credentials(body: etree._Element, p: Smets1Payload) -> None:
+    """One ``RemotePartyDetails`` per cell: its role, usage, and whose certificate it holds
+    (``ExistingRemotePartyID``) with the certificate's hash (``ExistingCertificateHash``)."""
     rsp = _rsp(body, "RetrieveDeviceSecurityCredentialsKRPRsp", p)
-    for cell, _certificate in p.data:
+    for cell, value in p.data:
         role, _, usage = cell.partition("/")
-        if role not in _ROLE or usage not in _USAGE:
-            continue
+        if role not in ROLE_SPELLING or usage not in USAGE_SPELLING:
+            continue  # not a remote party cell the MMC names
+        report = CredentialReport.from_pair((cell, value))
         details = _sub(rsp, "RemotePartyDetails")
-        _sub(details, "RemotePartyRole", _ROLE[role])
+        _sub(details, "RemotePartyRole", ROLE_SPELLING[role])
         _status(details, p.outcome)
-        _sub(details, "CertificateUsage", _USAGE[usage])
+        _sub(details, "CertificateUsage", USAGE_SPELLING[usage])
+        if report.remote_party is not None:
+            _sub(details, "ExistingRemotePartyID", str(report.remote_party))
+        if report.certificate_hash is not None:
+            _sub(details, "ExistingCertificateHash", report.certificate_hash)
 
 
 def _import_registers(body: etree._Element, p: Smets1Payload) -> None:
     rsp = _rsp(body, "ReadInstantaneousImportRegistersRsp", p)
-    value = dict(p.data).get("ImportRegister", "0")
+    value = dict(p.data).get(IMPORT_REGISTER, "0")
     register = _sub(_sub(rsp, "Electricity"), "ActiveImportRegister")
     _sub(register, "Value", value)
 
 
+# The most LogEntry elements one MMC 4.8.1 answer carries (the XSD's maxOccurs).
+MAX_LOG_ENTRIES = 19056
+
+
 def _profile_data(body: etree._Element, p: Smets1Payload) -> None:
-    _rsp(body, "ReadActiveImportProfileDataRsp", p)
+    """One ``LogEntry`` per half-hourly value the device reports."""
+    rsp = _rsp(body, "ReadActiveImportProfileDataRsp", p)
+    reported = dict(p.data).get(PROFILE_ENTRIES, "0")
+    count = min(int(reported), MAX_LOG_ENTRIES) if reported.isdigit() else 0
+    for _ in range(count):
+        _sub(_sub(_sub(rsp, "LogEntry"), "Electricity"), "PrimaryValue", "0")
 
 
 def _rsp(body: etree._Element, name: str, p: Smets1Payload) -> etree._Element:

@@ -4,13 +4,18 @@ whether an execution outcome is present yet."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lxml import etree
 
+from harness.domain.eui import Eui64
+from harness.domain.reports import IMPORT_REGISTER, PROFILE_ENTRIES, CredentialReport
 from harness.domain.requests import Outcome
 from harness.duis.errors import CannotDecode
-from harness.duis.mmc import FUTURE_DATED_ALERT_SRVS, RA_NS, ra
+from harness.duis.mmc import FUTURE_DATED_ALERT_SRVS, RA_NS, ROLE_SPELLING, USAGE_SPELLING, ra
 from harness.duis.names import sr
 from harness.duis.tree import Node
+from harness.errors import InvalidValue
 
 # The MMC answers whose outcome arrives later (a future-dated command's device alert)
 # when they carry no execution outcome.
@@ -40,7 +45,48 @@ def smets1_outcome(signed: Node) -> tuple[Outcome, tuple[tuple[str, str], ...]]:
     name = etree.QName(answer).localname
     if name in _DEFERRABLE and not _has_execution_outcome(answer):
         return Outcome.SCHEDULED, _values(answer)
-    return Outcome.COMPLETED, _values(answer)
+    reader = _DATA_READERS.get(name)
+    return Outcome.COMPLETED, reader(answer) if reader is not None else _values(answer)
+
+
+# -- what a read reports, in the form the reference writes it (harness/domain/reports.py) --
+_ROLE_CELL = {mmc: engine for engine, mmc in ROLE_SPELLING.items()}
+_USAGE_CELL = {mmc: engine for engine, mmc in USAGE_SPELLING.items()}
+
+
+def _credentials_read(answer: etree._Element) -> tuple[tuple[str, str], ...]:
+    reports = []
+    for details in answer.iter(ra("RemotePartyDetails")):
+        role = _ROLE_CELL.get(details.findtext(ra("RemotePartyRole"), "").strip())
+        usage = _USAGE_CELL.get(details.findtext(ra("CertificateUsage"), "").strip())
+        if role is None or usage is None:
+            continue
+        party = details.findtext(ra("ExistingRemotePartyID"), "").strip()
+        digest = details.findtext(ra("ExistingCertificateHash"), "").strip()
+        try:
+            report = CredentialReport(
+                f"{role}/{usage}", Eui64.parse(party) if party else None, digest or None
+            )
+        except InvalidValue as exc:
+            raise CannotDecode(f"RemotePartyDetails/ExistingRemotePartyID: {exc}") from None
+        reports.append(report.pair())
+    return tuple(reports)
+
+
+def _registers_read(answer: etree._Element) -> tuple[tuple[str, str], ...]:
+    value = answer.findtext(f"{ra('Electricity')}/{ra('ActiveImportRegister')}/{ra('Value')}")
+    return () if value is None else ((IMPORT_REGISTER, value.strip()),)
+
+
+def _profile_read(answer: etree._Element) -> tuple[tuple[str, str], ...]:
+    return ((PROFILE_ENTRIES, str(len(answer.findall(ra("LogEntry"))))),)
+
+
+_DATA_READERS: dict[str, Callable[[etree._Element], tuple[tuple[str, str], ...]]] = {
+    "RetrieveDeviceSecurityCredentialsKRPRsp": _credentials_read,
+    "ReadInstantaneousImportRegistersRsp": _registers_read,
+    "ReadActiveImportProfileDataRsp": _profile_read,
+}
 
 
 def _alert_outcome(body: Node) -> tuple[Outcome, tuple[tuple[str, str], ...]]:

@@ -17,6 +17,7 @@ from harness.domain.requests import (
     ServiceRequest,
     SignedPreCommand,
 )
+from harness.domain.timeline import Period, format_instant
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
 from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
@@ -30,7 +31,11 @@ from harness.srv.spec import Effect
 REPLAY = "DUIS-request-id"
 PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
-FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
+# Values a request's schema allows but the DSP cannot act on (a ReadLogPeriod ending before
+# it starts): the served DSP refuses them when it decodes the DUIS, with the same code.
+CONTENT = "DUIS-request-content"
+INVALID_CONTENT = "E45"
+FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, CONTENT)
 
 # The access checks a signed pre-command (Command Variant 5) passes before anything else
 # [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
@@ -87,6 +92,9 @@ class ReferenceDsp:
     def submit(self, request: ServiceRequest) -> Response:
         if request.command_variant == 5:
             return self._signed_pre_command(request)
+        period = request.requested_period
+        if period is not None and period.back_to_front:
+            return self._reject(request, _back_to_front(period))
         used = self.state.used_counters.setdefault(request.sender, set())
         if request.request_id.counter in used and not self.faults.accept_replayed_request_id:
             return self._reject(request, self._replay(request))
@@ -314,6 +322,15 @@ class ReferenceDsp:
 
     def _post(self, request: ServiceRequest, rejection: Rejection) -> None:
         self.state.outbox.append(self._reject(request, rejection))
+
+
+def _back_to_front(period: Period) -> Rejection:
+    return Rejection(
+        INVALID_CONTENT,
+        f"ReadLogPeriod ends ({format_instant(period.end)}) before it starts "
+        f"({format_instant(period.start)})",
+        requirement=CONTENT,
+    )
 
 
 def remapped_model_code(code: str) -> str:

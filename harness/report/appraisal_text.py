@@ -17,6 +17,7 @@ SITUATION_NAMES = {
     "gas": "Gas",
     "smets2-contrast": "SMETS2 contrast",
     "supplier-placement": "A Supplier places a NO certificate",
+    "change-of-supplier": "Change of supplier (SMETS1)",
 }
 
 

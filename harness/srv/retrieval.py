@@ -14,6 +14,8 @@ from harness.domain.certificates import KeyUsage
 from harness.domain.choices import parse_choice
 from harness.domain.devices import Generation
 from harness.domain.eui import Eui64
+from harness.domain.parties import DCC_ID
+from harness.domain.reports import CredentialReport, certificate_hash
 from harness.domain.requests import RequestBody, RetrieveDeviceSecurityCredentials
 from harness.domain.roles import RemotePartyRole
 from harness.duis.errors import CannotDecode, DuisSchemaError
@@ -52,15 +54,18 @@ def _krp_decode(node: Node) -> RetrieveDeviceSecurityCredentials:
 
 
 def _krp_effect(body: RetrieveDeviceSecurityCredentials, target: Eui64, state: DspState) -> Effect:
+    """Whose certificate each cell holds (its owner and hash, as MMC's RemotePartyDetails
+    report them), the DCC's ID for a cell still DCC-controlled; an empty cell is left out."""
     if target not in state.smi:
         return Effect()
-    return Effect(
-        data=tuple(
-            (str(cell), str(cert.id))
-            for cell in READABLE_CELLS
-            if (cert := state.current_certificate(target, cell)) is not None
-        )
-    )
+    reports = []
+    for cell in READABLE_CELLS:
+        cert = state.current_certificate(target, cell)
+        if cert is not None:
+            reports.append(CredentialReport(str(cell), cert.owner, certificate_hash(cert.der)))
+        elif state.dcc_controls(target, cell.role):
+            reports.append(CredentialReport(str(cell), DCC_ID))
+    return Effect(data=tuple(r.pair() for r in reports))
 
 
 def _krp_sample(rng: random.Random, cast: Samples) -> RetrieveDeviceSecurityCredentials:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.expectations import parse_expectation
-from harness.parameters import HOLDERS_TABLE, NOBODY, OUTCOME_TABLE
+from harness.parameters import DCC_HOLDER, HOLDERS_TABLE, NOBODY, OUTCOME_TABLE
 from harness.world import World
 from steps.library.registry import Table, then
 
@@ -91,3 +91,62 @@ def holder_per_profile(world: World, remote_role: str, device: str, table: Table
 )
 def copies_agree(world: World, device: str) -> None:
     world.expect_copies_agree(device)
+
+
+@then(
+    'the read reports that "{device:Device}" holds "{party:Party}"\'s certificate in the '
+    "{remote_role:RemoteRole} cell",
+    example='the read reports that "meter-1" holds "NO-B"\'s certificate in the network '
+    "operator cell",
+)
+def read_reports_holder(world: World, device: str, party: str, remote_role: str) -> None:
+    world.expect_read_reports_holder(device, remote_role, party)
+
+
+@then(
+    'the read reports that "{device:Device}" holds no certificate in the '
+    "{remote_role:RemoteRole} cell",
+    example='the read reports that "meter-1" holds no certificate in the supplier cell',
+)
+def read_reports_nobody(world: World, device: str, remote_role: str) -> None:
+    world.expect_read_reports_holder(device, remote_role, NOBODY)
+
+
+@then(
+    'the read reports that "{device:Device}" is still DCC-controlled in the '
+    "{remote_role:RemoteRole} cell",
+    example='the read reports that "meter-2" is still DCC-controlled in the network operator cell',
+)
+def read_reports_dcc(world: World, device: str, remote_role: str) -> None:
+    world.expect_read_reports_holder(device, remote_role, DCC_HOLDER)
+
+
+@then(
+    'the read reports whose certificate "{device:Device}" holds in the '
+    "{remote_role:RemoteRole} cell, depending on the profile:",
+    example='the read reports whose certificate "meter-1" holds in the network operator cell, '
+    "depending on the profile: (table: profile | holder; holder is a party, nobody or the DCC)",
+    table=HOLDERS_TABLE,
+)
+def read_reports_holder_per_profile(
+    world: World, device: str, remote_role: str, table: Table
+) -> None:
+    world.expect_read_reports_holder_per_profile(
+        device, remote_role, [(row["profile"], row["holder"]) for row in table]
+    )
+
+
+@then(
+    'the read reports the active import register of "{device:Device}"',
+    example='the read reports the active import register of "meter-1"',
+)
+def read_reports_register(world: World, device: str) -> None:
+    world.expect_read_reports_register(device)
+
+
+@then(
+    'the read reports {count:Digits} log entries of "{device:Device}"',
+    example='the read reports 1440 log entries of "meter-1"',
+)
+def read_reports_entries(world: World, device: str, count: str) -> None:
+    world.expect_read_reports_entries(device, int(count))

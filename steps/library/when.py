@@ -76,6 +76,17 @@ def krp_pre_command_endpoint(
 
 
 @when(
+    _KRP + ", signing the pre-command when the time reaches {when:Clock}",
+    example='NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+    "with those of NO-A, signing the pre-command when the time reaches 2026-03-01 16:00",
+)
+def krp_signed_later(
+    world: World, party: str, device: str, remote_role: str, owner: str, when: str
+) -> None:
+    world.send_krp(party, device, remote_role, owner, pre_command=PreCommandStep(sign_at=when))
+
+
+@when(
     '{party:Party} sends SRV {srv:Srv} to "{device:Device}"',
     example='Supplier-1 sends SRV 4.1.1 to "meter-1"',
 )
@@ -109,6 +120,16 @@ def send_period_future(
     world: World, party: str, srv: str, device: str, period: str, when: str
 ) -> None:
     world.send(party, srv, device, period=split_span(period, "to"), execution=when)
+
+
+@when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" with the read-log period from '
+    "{period:BackToFrontPeriod}, back to front on purpose",
+    example='Supplier-1 sends SRV 4.8.1 to "meter-1" with the read-log period from '
+    "2026-05-31 to 2026-05-01, back to front on purpose",
+)
+def send_back_to_front(world: World, party: str, srv: str, device: str, period: str) -> None:
+    world.send(party, srv, device, period=split_span(period, "to"), back_to_front=True)
 
 
 @when(

@@ -104,6 +104,26 @@ CASES = {
         12,
         "SRV 4.8.1 needs a requested date range",
     ),
+    "a period back to front by accident": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.8.1 to "meter-1" for the period 2026-02-02 to 2026-02-01\n',
+        12,
+        "2026-02-01 is before 2026-02-02; to send it back to front on purpose, write",
+    ),
+    "a period 'back to front on purpose' that is not": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.8.1 to "meter-1" with the read-log period from 2026-02-01 to '
+        "2026-02-02, back to front on purpose\n",
+        12,
+        "the period 2026-02-01 to 2026-02-02 is not back to front",
+    ),
+    "a back-to-front period on an SRV that has none": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 4.1.1 to "meter-1" with the read-log period from 2026-02-02 to '
+        "2026-02-01, back to front on purpose\n",
+        12,
+        "SRV 4.1.1 has no requested date range",
+    ),
     "ending a registration nobody holds": (
         "And the registration of NO-A for MPAN 1200000000002 is corrected to end at 2026-07-01\n",
         11,
@@ -116,6 +136,13 @@ CASES = {
         13,
         "NO-B and NO-A (line 11) are both registered as ED for MPAN 1200000000002 "
         "from 2026-06-01 00:00",
+    ),
+    "a pre-command signed before the time it is sent": (
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        'When NO-A sends SRV 6.15.1 to "meter-1" replacing the network operator certificates '
+        "with those of NO-A, signing the pre-command when the time reaches 2026-02-01\n",
+        12,
+        "the time goes back to 2026-02-01 00:00 from 2026-03-01 10:00 (set at line 5)",
     ),
     "time going backwards": (
         "When the time reaches 2026-02-01\n",
@@ -211,3 +238,19 @@ def test_a_targets_message_speaks_the_scenarios_names(tmp_path: Path) -> None:
     done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
     assert done.returncode == 1, done.stdout + done.stderr
     assert "device meter-9 [" in done.stdout + done.stderr, done.stdout + done.stderr
+
+
+def test_what_a_read_reports_can_fail(tmp_path: Path) -> None:
+    """``the read reports that … holds …`` is judged from the read's answer, not assumed."""
+    folder = _feature(
+        tmp_path,
+        'And a SMETS1 ESME "meter-1" serving MPAN 1200000000002\n'
+        "And NO-A is registered for MPAN 1200000000002 from 2025-01-01\n"
+        'And the network operator certificates held for "meter-1" belong to NO-B\n'
+        'When NO-A sends SRV 6.24.1 to "meter-1"\n'
+        'Then the read reports that "meter-1" holds "NO-A"\'s certificate in the network '
+        "operator cell\n",
+    )
+    done = run_cli("run", "--features", folder, "--results", tmp_path / "r")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the read reports NO-B's certificate" in done.stdout + done.stderr
