@@ -357,6 +357,13 @@ MUTANTS: tuple[Mutant, ...] = (
         transform=_past_execution_as_given,
     ),
     Mutant(
+        "future-dated-never-rechecked",
+        "A future-dated command the DSP holds is judged on receipt only: when it falls due it "
+        "runs even if the sender's registration was corrected to end before its execution time.",
+        ("DUIS-future-dated-recheck", "SRPD-6.1f-ii", "SRPD-6.1f-i"),
+        faults=EngineFaults(skip_recheck_when_due=True),
+    ),
+    Mutant(
         "cancellation-judged-at-year-3000",
         "A cancellation (ExecutionDateTime 3000-12-31) is judged by SRPD 6.1(f)(ii) as an "
         "ordinary execution time, at the year 3000: a NO whose registration ends cannot "

@@ -18,7 +18,13 @@ from harness.adapters.http_client import capabilities_from, certificates_in, cli
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
-from harness.adapters.trust import ASYNCHRONOUS, SYNCHRONOUS, ResponseTrust, check_names
+from harness.adapters.trust import (
+    ASYNCHRONOUS,
+    SYNCHRONOUS,
+    WHEN_DUE,
+    ResponseTrust,
+    check_names,
+)
 from harness.adapters.wire import to_json
 from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
@@ -60,7 +66,8 @@ class DuisHttpAdapter:
         self.signers: dict[Eui64, Credential] = dict(config.signers)
         self.awaiting: dict[RequestId, datetime | None] = {}
         self.execution_times: dict[RequestId, datetime | None] = {}
-        self.future_dated: set[RequestId] = set()  # execution time after the clock when sent
+        self.future_dated: set[RequestId] = set()  # accepted by the device now, run later
+        self.held: set[RequestId] = set()  # execution time after the clock when sent
         self.sent_srv: dict[RequestId, str] = {}
         self.clock: datetime | None = None
         self.last_raw: tuple[bytes, bytes] | None = None
@@ -140,8 +147,10 @@ class DuisHttpAdapter:
             if when == CANCELLATION_TIME:
                 self._cancelled_by(request)
                 self.execution_times[request.request_id] = None  # it completes at once
-            elif accepted_now and when is not None and self.clock is not None and when > self.clock:
-                self.future_dated.add(request.request_id)
+            elif when is not None and self.clock is not None and when > self.clock:
+                self.held.add(request.request_id)
+                if accepted_now:
+                    self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
             _rewrite(encode_request(request, certification_path=path), fault),
@@ -236,10 +245,11 @@ class DuisHttpAdapter:
                 )
             if final:
                 del self.awaiting[request_id]
-        return [self._read_async(raw) for raw in self.receiver.raw(request_id)]
+        leg = self._leg(request_id)
+        return [self._read_async(raw, leg) for raw in self.receiver.raw(request_id)]
 
     def _enough(self, request_id: RequestId, raws: list[bytes], *, final: bool) -> bool:
-        read = [self._read_cached(raw) for raw in raws]
+        read = [self._read_cached(raw, self._leg(request_id)) for raw in raws]
         if any(isinstance(r, HarnessError) for r in read):
             return True  # collect reports it
         responses = [r for r in read if isinstance(r, Response)]
@@ -252,16 +262,19 @@ class DuisHttpAdapter:
         wanted = 2 if request_id in self.future_dated else 1
         return sum(r.outcome is Outcome.IN_GBCS for r in responses) >= wanted
 
-    def _read_cached(self, raw: bytes) -> Response | HarnessError:
+    def _leg(self, request_id: RequestId) -> str:
+        return WHEN_DUE if request_id in self.held else ASYNCHRONOUS
+
+    def _read_cached(self, raw: bytes, leg: str) -> Response | HarnessError:
         if raw not in self._read_cache:
             try:
-                self._read_cache[raw] = self.trust.read(raw, ASYNCHRONOUS)
+                self._read_cache[raw] = self.trust.read(raw, leg)
             except HarnessError as exc:
                 self._read_cache[raw] = exc
         return self._read_cache[raw]
 
-    def _read_async(self, raw: bytes) -> Response:
-        read = self._read_cached(raw)
+    def _read_async(self, raw: bytes, leg: str) -> Response:
+        read = self._read_cached(raw, leg)
         if isinstance(read, HarnessError):
             raise read
         return read

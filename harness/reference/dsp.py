@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from harness.catalogue.tables import response_codes
@@ -11,12 +11,12 @@ from harness.domain.certificates import KeyUsage
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
 from harness.domain.requests import (
-    ALERTED_WHEN_FUTURE_DATED,
     Outcome,
     Response,
     ServiceRequest,
     SignedPreCommand,
 )
+from harness.domain.timeline import format_instant
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
 from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
@@ -30,13 +30,26 @@ from harness.srv.spec import Effect
 REPLAY = "DUIS-request-id"
 PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
-FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY)
+RECHECK = "DUIS-future-dated-recheck"
+FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, RECHECK)
 
 # The access checks a signed pre-command (Command Variant 5) passes before anything else
 # [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
 # title names "Service Request or Signed Pre-Command", so the User checks (E1, E3) and the
 # web service check (E13) reach a CV 5 as they reach the CV 4 it completes.
 SIGNED_PRE_COMMAND_CHECKS = ("DUIS-E1", "DUIS-E3", "DUIS-E13")
+
+# The checks a command the DSP holds for its execution time passes again when it falls due
+# (``DUIS-future-dated-recheck``) [model]: SRPD 6.1(f)(ii) asks whether the sender "is or
+# will be" an Eligible User at the execution time; on receipt the DSP can judge "will be"
+# only against the Registration Data it holds then, which may change before that time (a
+# corrected registration, a change of supplier notified later). When the time comes, "will
+# be" is "is": the DSP judges the sender again at the execution time, with the User and
+# device checks that decide whether anyone may act on the device at all. A failing check
+# ends the command with that check's code as its final response; nothing of it runs.
+# Commands the device holds (a future-dated 6.15.1 or 6.23, accepted by the device or the
+# S1SP when sent) are out of the DSP's hands and not checked again.
+RECHECKED_WHEN_DUE = ("DUIS-E1", "DUIS-E3", "DUIS-E19", "DUIS-E5", "SRPD-6.1f")
 
 
 def pre_command_for(request: ServiceRequest) -> bytes:
@@ -56,6 +69,7 @@ class EngineFaults:
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
     skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
+    skip_recheck_when_due: bool = False  # DUIS-future-dated-recheck: judged on receipt only
     # Not a rule broken: every code graded ``model`` is answered with another model code,
     # the outcome unchanged (a DSP build that numbers its private checks otherwise).
     remap_model_codes: bool = False
@@ -119,7 +133,11 @@ class ReferenceDsp:
         due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
         for command in due:
             self.state.scheduled.remove(command)
-            self._apply(command)
+            rejection = self._recheck(command)
+            if rejection is None:
+                self._apply(command)
+            else:
+                self._post(command.request, rejection)
 
     def responses_for(self, request_id: object) -> list[Response]:
         return [r for r in self.state.outbox if r.request_id == request_id]
@@ -235,7 +253,7 @@ class ReferenceDsp:
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
-            if check.request.srv in ALERTED_WHEN_FUTURE_DATED:
+            if command.held_by_device:
                 # The device (or the S1SP for it) accepts the future-dated command now and
                 # reports how it went once it has run.
                 accepted = Response(
@@ -244,6 +262,20 @@ class ReferenceDsp:
                 self.state.outbox.append(accepted)
         else:
             self._apply(command)
+
+    def _recheck(self, command: ScheduledCommand) -> Rejection | None:
+        """The access checks a command held by the DSP passes again when it falls due,
+        judged at its execution time against what the DSP holds then (``RECHECKED_WHEN_DUE``).
+        The rejection cites the check that failed; its detail says when."""
+        if command.held_by_device or self.faults.skip_recheck_when_due:
+            return None
+        check = Check(command.request, self.state, command.due, self.profile.past_execution)
+        for requirement in RECHECKED_WHEN_DUE:
+            rejection = self.profile.apply(requirement, check)
+            if rejection is not None:
+                detail = f"when it fell due at {format_instant(command.due)}: {rejection.detail}"
+                return replace(rejection, detail=detail)
+        return None
 
     def _cancel(self, check: Check) -> None:
         """A cancellation replaces the sender's pending future-dated command of the same

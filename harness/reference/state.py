@@ -14,7 +14,12 @@ from harness.domain.devices import Device, Generation
 from harness.domain.eui import Eui64
 from harness.domain.parties import User
 from harness.domain.registration import RegistrationData
-from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.domain.requests import (
+    ALERTED_WHEN_FUTURE_DATED,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import RemotePartyRole
 from harness.errors import UnknownName
 from harness.reference.cells import Cell, S1spStore
@@ -36,6 +41,12 @@ class ScheduledCommand:
     request: ServiceRequest
     updates: Mapping[Cell, OrgCertificate]
     result_data: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def held_by_device(self) -> bool:
+        """A future-dated 6.15.1 or 6.23 is accepted by the device (or the S1SP for it) when
+        sent and runs there; any other future-dated command the DSP holds until it is due."""
+        return self.request.srv in ALERTED_WHEN_FUTURE_DATED
 
 
 @dataclass

@@ -201,7 +201,18 @@ def _unregistered_supplier_reads_inventory(world: World) -> str:
     return _outcome(world)
 
 
+def _registration_corrected_before_due(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.send("Supplier-1", "4.1.1", "m", execution="2026-06-30 12:00")
+    world.end_registration("Supplier-1", MPAN, "2026-06-15")
+    world.reach_time("2026-06-30 12:00")
+    return _outcome(world)
+
+
 PROBES: dict[str, tuple[str, Probe]] = {
+    "future-dated-never-rechecked": ("baseline", _registration_corrected_before_due),
     "signed-pre-command-unchecked-access": ("baseline", _suspended_before_signing),
     "supplier-replaces-handed-over-no-cells": ("baseline", _supplier_replaces_no_cells),
     "dcc-control-per-device": ("baseline", _two_handovers),
