@@ -364,6 +364,13 @@ MUTANTS: tuple[Mutant, ...] = (
         faults=EngineFaults(skip_recheck_when_due=True),
     ),
     Mutant(
+        "future-dated-never-timed-out",
+        "A future-dated command the DSP holds waits for its device however long it stays out "
+        "of reach, and runs days late instead of timing out with E30.",
+        ("DUIS-future-dated-timeout",),
+        faults=EngineFaults(never_time_out=True),
+    ),
+    Mutant(
         "cancellation-judged-at-year-3000",
         "A cancellation (ExecutionDateTime 3000-12-31) is judged by SRPD 6.1(f)(ii) as an "
         "ordinary execution time, at the year 3000: a NO whose registration ends cannot "

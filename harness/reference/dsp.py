@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from harness.catalogue.tables import response_codes
 from harness.domain.certificates import KeyUsage
@@ -31,7 +31,8 @@ REPLAY = "DUIS-request-id"
 PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
 RECHECK = "DUIS-future-dated-recheck"
-FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, RECHECK)
+TIMEOUT = "DUIS-future-dated-timeout"
+FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, RECHECK, TIMEOUT)
 
 # The access checks a signed pre-command (Command Variant 5) passes before anything else
 # [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
@@ -50,6 +51,12 @@ SIGNED_PRE_COMMAND_CHECKS = ("DUIS-E1", "DUIS-E3", "DUIS-E13")
 # Commands the device holds (a future-dated 6.15.1 or 6.23, accepted by the device or the
 # S1SP when sent) are out of the DSP's hands and not checked again.
 RECHECKED_WHEN_DUE = ("DUIS-E1", "DUIS-E3", "DUIS-E19", "DUIS-E5", "SRPD-6.1f")
+
+# How long after its execution time the DSP keeps trying to reach the device of a command it
+# holds before it gives up with E30 ("Future-dated request timed out", DUIS §3.5)
+# (``DUIS-future-dated-timeout``) [model: no public text gives the period; the scenarios use
+# an outage of an hour, well inside it, and of ten days, well beyond it].
+FUTURE_DATED_TIMEOUT = timedelta(hours=24)
 
 
 def pre_command_for(request: ServiceRequest) -> bytes:
@@ -70,6 +77,7 @@ class EngineFaults:
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
     skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
     skip_recheck_when_due: bool = False  # DUIS-future-dated-recheck: judged on receipt only
+    never_time_out: bool = False  # DUIS-future-dated-timeout: a held command waits forever
     # Not a rule broken: every code graded ``model`` is answered with another model code,
     # the outcome unchanged (a DSP build that numbers its private checks otherwise).
     remap_model_codes: bool = False
@@ -132,8 +140,12 @@ class ReferenceDsp:
         now = self.clock.now()
         due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
         for command in due:
-            self.state.scheduled.remove(command)
             rejection = self._recheck(command)
+            if rejection is None and not command.held_by_device:
+                rejection = self._undeliverable(command, now)
+                if rejection is None and self._waiting(command, now):
+                    continue  # the device cannot be reached yet: the DSP tries again
+            self.state.scheduled.remove(command)
             if rejection is None:
                 self._apply(command)
             else:
@@ -276,6 +288,28 @@ class ReferenceDsp:
                 detail = f"when it fell due at {format_instant(command.due)}: {rejection.detail}"
                 return replace(rejection, detail=detail)
         return None
+
+    def _waiting(self, command: ScheduledCommand, now: datetime) -> bool:
+        """Is a held command that has fallen due still waiting for its device?"""
+        reachable = self.state.reachable_from(command.request.target, command.due)
+        return reachable is None or reachable > now
+
+    def _undeliverable(self, command: ScheduledCommand, now: datetime) -> Rejection | None:
+        """E30 for a held command its device could not be reached for within
+        ``FUTURE_DATED_TIMEOUT`` of its execution time, once that time-out has passed."""
+        if self.faults.never_time_out:
+            return None
+        give_up = command.due + FUTURE_DATED_TIMEOUT
+        reachable = self.state.reachable_from(command.request.target, command.due)
+        if (reachable is not None and reachable <= give_up) or now < give_up:
+            return None
+        return Rejection(
+            "E30",
+            f"device {command.request.target} could not be reached from the execution time "
+            f"{format_instant(command.due)} until the time-out at {format_instant(give_up)}; "
+            "the command was not run",
+            requirement=TIMEOUT,
+        )
 
     def _cancel(self, check: Check) -> None:
         """A cancellation replaces the sender's pending future-dated command of the same

@@ -211,7 +211,18 @@ def _registration_corrected_before_due(world: World) -> str:
     return _outcome(world)
 
 
+def _device_out_of_reach_for_days(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.cut_off_device("m", "2026-06-30", "2026-07-10")
+    world.send("Supplier-1", "4.1.1", "m", execution="2026-06-30 12:00")
+    world.reach_time("2026-07-10")
+    return _outcome(world)
+
+
 PROBES: dict[str, tuple[str, Probe]] = {
+    "future-dated-never-timed-out": ("baseline", _device_out_of_reach_for_days),
     "future-dated-never-rechecked": ("baseline", _registration_corrected_before_due),
     "signed-pre-command-unchecked-access": ("baseline", _suspended_before_signing),
     "supplier-replaces-handed-over-no-cells": ("baseline", _supplier_replaces_no_cells),
