@@ -8,7 +8,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 from cryptography import x509
@@ -310,6 +310,8 @@ def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
     """A schema-valid request a DSP must refuse, written before it is signed."""
     if fault is EnvelopeFault.OTHER_SCHEMA_VERSION:
         return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
+    if fault is EnvelopeFault.MIDNIGHT_AS_24:
+        return _midnight_as_24(unsigned)
     if fault is EnvelopeFault.INVERTED_PERIOD:
         start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
         end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
@@ -325,6 +327,19 @@ def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
             )
         )
     return unsigned
+
+
+def _midnight_as_24(unsigned: bytes) -> bytes:
+    """The execution time, a midnight, written as 24:00:00 of the day before: the same
+    instant in a form xs:dateTime allows (XSD 1.0 section 3.2.7)."""
+    found = re.search(
+        rb"<sr:ExecutionDateTime>(\d{4}-\d{2}-\d{2})T00:00:00Z</sr:ExecutionDateTime>", unsigned
+    )
+    if found is None:
+        raise InvalidValue("an execution time written as 24:00 needs an execution time at midnight")
+    day = date.fromisoformat(found.group(1).decode()) - timedelta(days=1)
+    written = f"{day.isoformat()}T24:00:00Z".encode()
+    return unsigned[: found.start(1)] + written + unsigned[found.end(1) + len(b"T00:00:00Z") :]
 
 
 def _tamper(signed: bytes) -> bytes:
