@@ -169,10 +169,8 @@ def _check_validity(certificate: x509.Certificate, at: datetime) -> None:
     start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
     if start <= at <= end:
         return
-    if at > end:
-        when = f"expired on {_instant(end)}"
-    else:
-        when = f"is not valid before {_instant(start)}"
+    expired = f"expired on {_instant(end)}"
+    when = expired if at > end else f"is not valid before {_instant(start)}"
     raise SignatureInvalid(
         f"the signer's certificate ({_whose(certificate)}, serial {certificate.serial_number}) "
         f"{when}; the signature was checked at {_instant(at)}"
