@@ -17,7 +17,7 @@ from harness.domain.requests import RequestBody
 from harness.domain.roles import UserRole
 from harness.domain.timeline import Interval, Period
 from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
-from harness.reference.ownership import OwnershipPolicy, SignedCommand
+from harness.reference.ownership import OwnershipPolicy, SignedCommand, Smets1OwnershipAt
 from harness.reference.profiles import Profile
 from harness.reference.rules import RULES
 from harness.srv import registry
@@ -208,3 +208,11 @@ def smets1_fix_on_smets2(profile: Profile) -> Profile:
         return None if s1sp(command) is None else device(command)
 
     return replace(profile, device_ownership=ownership)
+
+
+def smets1_ownership_elsewhere(profile: Profile) -> Profile:
+    """The SMETS1 signer checked by the other party than the profile says (the DSP at once
+    instead of the S1SP after the I99, or the other way round)."""
+    at = profile.smets1_ownership_at
+    other = Smets1OwnershipAt.S1SP if at is Smets1OwnershipAt.DSP else Smets1OwnershipAt.DSP
+    return replace(profile, smets1_ownership_at=other)

@@ -36,6 +36,7 @@ from harness.mutant_faults import (
     scope_without_smets1_critical,
     skipped,
     smets1_fix_on_smets2,
+    smets1_ownership_elsewhere,
     supplier_places_no_anywhere,
     unchanged,
     wrap_rule,
@@ -218,6 +219,21 @@ MUTANTS: tuple[Mutant, ...] = (
         faults=EngineFaults(dsp_copy_before_s1sp=True),
     ),
     Mutant(
+        "s1sp-failure-answered-e21",
+        "An S1SP that fails part-way through an update is reported as E21 (no response from "
+        "the device) from the DSP, not as the S1SP's own alert.",
+        ("DSP-S1SP-consistency",),
+        faults=EngineFaults(s1sp_failure_as_e21=True),
+    ),
+    Mutant(
+        "smets1-ownership-checked-elsewhere",
+        "A SMETS1 command's signer is checked by the other party than the profile says: the "
+        "DSP refuses the signed pre-command at once (E51) where the S1SP should refuse it "
+        "after the I99, and the other way round under +smets1-ownership-in-dsp.",
+        ("SEC-OWNERSHIP-SMETS1-checker", "SEC-OWNERSHIP-SMETS1"),
+        transform=smets1_ownership_elsewhere,
+    ),
+    Mutant(
         "dp107-fix-applied-to-smets2",
         "The DP107 relaxation of the S1SP ownership check is applied to SMETS2 devices too: "
         "the registered NO replaces a SMETS2 device's NO certificate it does not own.",
@@ -259,7 +275,27 @@ CODE_MUTANTS: tuple[Mutant, ...] = (
     ),
 )
 
-_BY_NAME = {m.name: m for m in (*MUTANTS, *CODE_MUTANTS)}
+# -- wire mutants: faults in the DUIS envelope of the served DSP -----------------------------
+# Killed over DUIS only (``selftest --target-mode http``, which adds them to its catalogue):
+# in process there is no envelope, so the in-process selftest leaves them out.
+WIRE_MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "schema-version-not-checked",
+        "A signed request declaring another DUIS schema version than 5.4 (5.3, 6.0) is read "
+        "as a 5.4 request and acted on.",
+        ("DUIS-schema-version",),
+        faults=EngineFaults(accept_any_schema_version=True),
+    ),
+    Mutant(
+        "bare-400-for-content",
+        "A signed, schema-valid request the DSP cannot act on (a time of 24:00, an inverted "
+        "read log period) is refused with a bare HTTP 400, not a signed DUIS error (E45).",
+        ("DUIS-request-content",),
+        faults=EngineFaults(bare_refusal_of_content=True),
+    ),
+)
+
+_BY_NAME = {m.name: m for m in (*MUTANTS, *CODE_MUTANTS, *WIRE_MUTANTS)}
 
 
 def mutant_names() -> list[str]:

@@ -44,6 +44,7 @@ from harness.errors import (
     HarnessError,
     Inconclusive,
     InvalidValue,
+    NonConformance,
     NotApplicable,
 )
 from harness.pki import Credential, TestPki
@@ -163,6 +164,12 @@ class DuisHttpAdapter:
         assert endpoint is not None
         try:
             answer = self._post(endpoint.value, body)
+            if answer.status_code == 400 and fault in SIGNED_SCHEMA_VALID:
+                raise NonConformance(
+                    f"the DSP refused a signed, schema-valid request ({fault.value}) with a bare "
+                    f"HTTP 400 on {endpoint.value}, not a signed DUIS error response: "
+                    f"{answer.text[:200]!r}"
+                )
             if answer.status_code != 200:
                 raise Inconclusive(
                     f"target answered HTTP {answer.status_code} on {endpoint.value}: "
@@ -304,6 +311,17 @@ class DuisHttpAdapter:
 
     def close(self) -> None:
         self.client.close()
+
+
+# Faults that leave a request signed by its sender and valid against the DUIS 5.4 XSD: the DSP
+# can name it, so it answers in DUIS (DUIS-schema-version, DUIS-request-content).
+SIGNED_SCHEMA_VALID = frozenset(
+    {
+        EnvelopeFault.OTHER_SCHEMA_VERSION,
+        EnvelopeFault.INVERTED_PERIOD,
+        EnvelopeFault.MIDNIGHT_AS_24,
+    }
+)
 
 
 def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:

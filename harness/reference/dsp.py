@@ -78,6 +78,10 @@ class EngineFaults:
     skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
     skip_recheck_when_due: bool = False  # DUIS-future-dated-recheck: judged on receipt only
     never_time_out: bool = False  # DUIS-future-dated-timeout: a held command waits forever
+    s1sp_failure_as_e21: bool = False  # DSP-S1SP-consistency: "no response from device"
+    # Read by the served DUIS envelope (harness/server/service.py), so they show over DUIS only.
+    accept_any_schema_version: bool = False  # DUIS-schema-version: 5.3 or 6.0 read as 5.4
+    bare_refusal_of_content: bool = False  # DUIS-request-content: HTTP 400, not a signed E45
     # Not a rule broken: every code graded ``model`` is answered with another model code,
     # the outcome unchanged (a DSP build that numbers its private checks otherwise).
     remap_model_codes: bool = False
@@ -336,6 +340,11 @@ class ReferenceDsp:
             try:
                 self.state.install(request.target, command.updates)
             except S1spFailure as exc:
+                if self.faults.s1sp_failure_as_e21:
+                    self._post(
+                        request, Rejection("E21", f"no response ({exc})", requirement=CONSISTENCY)
+                    )
+                    return
                 self._post(
                     request,
                     Rejection(
