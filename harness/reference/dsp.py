@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 
 from harness.catalogue.tables import response_codes
 from harness.domain.certificates import KeyUsage
@@ -16,7 +16,7 @@ from harness.domain.requests import (
     ServiceRequest,
     SignedPreCommand,
 )
-from harness.domain.timeline import format_instant
+from harness.reference import when_due
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
 from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
@@ -30,33 +30,13 @@ from harness.srv.spec import Effect
 REPLAY = "DUIS-request-id"
 PRE_COMMAND = "CRIT-precommand"
 CONSISTENCY = "DSP-S1SP-consistency"
-RECHECK = "DUIS-future-dated-recheck"
-TIMEOUT = "DUIS-future-dated-timeout"
-FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, RECHECK, TIMEOUT)
+FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, when_due.RECHECK, when_due.TIMEOUT)
 
 # The access checks a signed pre-command (Command Variant 5) passes before anything else
 # [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
 # title names "Service Request or Signed Pre-Command", so the User checks (E1, E3) and the
 # web service check (E13) reach a CV 5 as they reach the CV 4 it completes.
 SIGNED_PRE_COMMAND_CHECKS = ("DUIS-E1", "DUIS-E3", "DUIS-E13")
-
-# The checks a command the DSP holds for its execution time passes again when it falls due
-# (``DUIS-future-dated-recheck``) [model]: SRPD 6.1(f)(ii) asks whether the sender "is or
-# will be" an Eligible User at the execution time; on receipt the DSP can judge "will be"
-# only against the Registration Data it holds then, which may change before that time (a
-# corrected registration, a change of supplier notified later). When the time comes, "will
-# be" is "is": the DSP judges the sender again at the execution time, with the User and
-# device checks that decide whether anyone may act on the device at all. A failing check
-# ends the command with that check's code as its final response; nothing of it runs.
-# Commands the device holds (a future-dated 6.15.1 or 6.23, accepted by the device or the
-# S1SP when sent) are out of the DSP's hands and not checked again.
-RECHECKED_WHEN_DUE = ("DUIS-E1", "DUIS-E3", "DUIS-E19", "DUIS-E5", "SRPD-6.1f")
-
-# How long after its execution time the DSP keeps trying to reach the device of a command it
-# holds before it gives up with E30 ("Future-dated request timed out", DUIS §3.5)
-# (``DUIS-future-dated-timeout``) [model: no public text gives the period; the scenarios use
-# an outage of an hour, well inside it, and of ten days, well beyond it].
-FUTURE_DATED_TIMEOUT = timedelta(hours=24)
 
 
 def pre_command_for(request: ServiceRequest) -> bytes:
@@ -143,11 +123,15 @@ class ReferenceDsp:
     def run_due(self) -> None:
         now = self.clock.now()
         due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
+        faults = self.faults
         for command in due:
-            rejection = self._recheck(command)
-            if rejection is None and not command.held_by_device:
-                rejection = self._undeliverable(command, now)
-                if rejection is None and self._waiting(command, now):
+            rejection = None
+            if not command.held_by_device:
+                if not faults.skip_recheck_when_due:
+                    rejection = when_due.recheck(command, self.profile, self.state)
+                if rejection is None and not faults.never_time_out:
+                    rejection = when_due.timed_out(command, self.state, now)
+                if rejection is None and when_due.waiting(command, self.state, now):
                     continue  # the device cannot be reached yet: the DSP tries again
             self.state.scheduled.remove(command)
             if rejection is None:
@@ -278,42 +262,6 @@ class ReferenceDsp:
                 self.state.outbox.append(accepted)
         else:
             self._apply(command)
-
-    def _recheck(self, command: ScheduledCommand) -> Rejection | None:
-        """The access checks a command held by the DSP passes again when it falls due,
-        judged at its execution time against what the DSP holds then (``RECHECKED_WHEN_DUE``).
-        The rejection cites the check that failed; its detail says when."""
-        if command.held_by_device or self.faults.skip_recheck_when_due:
-            return None
-        check = Check(command.request, self.state, command.due, self.profile.past_execution)
-        for requirement in RECHECKED_WHEN_DUE:
-            rejection = self.profile.apply(requirement, check)
-            if rejection is not None:
-                detail = f"when it fell due at {format_instant(command.due)}: {rejection.detail}"
-                return replace(rejection, detail=detail)
-        return None
-
-    def _waiting(self, command: ScheduledCommand, now: datetime) -> bool:
-        """Is a held command that has fallen due still waiting for its device?"""
-        reachable = self.state.reachable_from(command.request.target, command.due)
-        return reachable is None or reachable > now
-
-    def _undeliverable(self, command: ScheduledCommand, now: datetime) -> Rejection | None:
-        """E30 for a held command its device could not be reached for within
-        ``FUTURE_DATED_TIMEOUT`` of its execution time, once that time-out has passed."""
-        if self.faults.never_time_out:
-            return None
-        give_up = command.due + FUTURE_DATED_TIMEOUT
-        reachable = self.state.reachable_from(command.request.target, command.due)
-        if (reachable is not None and reachable <= give_up) or now < give_up:
-            return None
-        return Rejection(
-            "E30",
-            f"device {command.request.target} could not be reached from the execution time "
-            f"{format_instant(command.due)} until the time-out at {format_instant(give_up)}; "
-            "the command was not run",
-            requirement=TIMEOUT,
-        )
 
     def _cancel(self, check: Check) -> None:
         """A cancellation replaces the sender's pending future-dated command of the same

@@ -12,9 +12,10 @@ from harness.adapters.wire import from_json, to_json
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
 from harness.domain.timeline import Interval
-from harness.reference.dsp import FUTURE_DATED_TIMEOUT, TIMEOUT, ReferenceDsp
+from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import resolve
 from harness.reference.state import DspState
+from harness.reference.when_due import FUTURE_DATED_TIMEOUT, TIMEOUT
 from harness.world import World
 
 MPAN = "1200000000002"
