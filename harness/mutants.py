@@ -6,6 +6,7 @@ requirement ID is wrapped, so the mutant composes with every profile and switch)
 in the engine's own flow (RequestID replay, the pre-command signer, the order in which the
 DSP and S1SP copies are written) is an ``EngineFaults`` flag of the ``ReferenceDsp``.
 
+The faults themselves are built in ``harness/mutant_faults.py``.
 ``dsp-conformance selftest`` runs the scenarios against the reference and every mutant and
 reports which scenarios catch (kill) each one; ``DSP_CONFORMANCE_MUTANT`` (read by
 ``harness/runtime.py``) and ``dsp-conformance serve --mutant NAME`` select one.
@@ -13,31 +14,37 @@ reports which scenarios catch (kill) each one; ``DSP_CONFORMANCE_MUTANT`` (read 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import timedelta
 
 from harness.domain.clock import Clock, ManualClock
-from harness.domain.devices import Generation
-from harness.domain.registration import RegistrationData
-from harness.domain.requests import RequestBody
-from harness.domain.roles import UserRole
-from harness.domain.timeline import Interval, Period
 from harness.errors import UnknownName
-from harness.reference.context import Check, PastExecution, Policy, Rejection, Rule
+from harness.mutant_faults import (
+    ProfileTransform,
+    cancellation_as_execution_time,
+    dcc_control_per_device,
+    device_unchecked,
+    e4_as_e2,
+    end_inclusive,
+    future_registrations_ignored,
+    mp063_for_every_sender,
+    open_ended_expired,
+    past_execution_as_given,
+    range_start_only,
+    receipt_time,
+    s1sp_unchecked,
+    scope_smets2_critical_too,
+    scope_without_smets1_critical,
+    skipped,
+    smets1_fix_on_smets2,
+    smets1_ownership_elsewhere,
+    supplier_places_no_anywhere,
+    unchanged,
+    wrap_rule,
+)
 from harness.reference.dsp import CONFORMING, EngineFaults, ReferenceDsp
-from harness.reference.ownership import OwnershipPolicy, SignedCommand
 from harness.reference.profiles import Profile
-from harness.reference.rules import RULES
-from harness.srv import registry
-
-ProfileTransform = Callable[[Profile], Profile]
 
 BASELINE = ("baseline",)
-
-
-def unchanged(profile: Profile) -> Profile:
-    return profile
 
 
 @dataclass(frozen=True)
@@ -60,187 +67,6 @@ class Mutant:
         return replace(self.transform(profile), name=profile.name)
 
 
-# -- building blocks ------------------------------------------------------------------------
-def _rule_under(profile: Profile, requirement: str) -> Rule:
-    return profile.overrides.get(requirement) or RULES[requirement]
-
-
-def wrap_rule(
-    requirement: str, wrapper: Callable[[Rule, Check], Rejection | None]
-) -> ProfileTransform:
-    """Stand ``wrapper(original rule, check)`` under ``requirement`` in any profile."""
-
-    def transform(profile: Profile) -> Profile:
-        inner = _rule_under(profile, requirement)
-
-        def mutated(check: Check) -> Rejection | None:
-            return wrapper(inner, check)
-
-        return replace(profile, overrides={**profile.overrides, requirement: mutated})
-
-    return transform
-
-
-def _with_registrations(check: Check, keep: Callable[[Interval], Interval | None]) -> Check:
-    """The check as seen through altered Registration Data (the real data is untouched)."""
-    entries = []
-    for entry in check.state.registrations.entries:
-        interval = keep(entry.interval)
-        if interval is not None:
-            entries.append(replace(entry, interval=interval))
-    state = replace(check.state, registrations=RegistrationData(entries))
-    return replace(check, state=state)
-
-
-def _without_execution_time(body: RequestBody) -> RequestBody:
-    without: RequestBody = registry.for_body(body).without_execution_time(body)
-    return without
-
-
-def _smets_critical(check: Check, generation: Generation) -> bool:
-    variant, device = check.variant, check.device
-    return (
-        variant is not None
-        and device is not None
-        and variant.critical
-        and device.generation is generation
-    )
-
-
-# -- rule faults ----------------------------------------------------------------------------
-def _scope_smets2_critical_too(profile: Profile) -> Profile:
-    inner: Policy = profile.rdp_scope
-
-    def scope(check: Check) -> bool:
-        return _smets_critical(check, Generation.SMETS2) or inner(check)
-
-    return replace(profile, rdp_scope=scope)
-
-
-def _scope_without_smets1_critical(profile: Profile) -> Profile:
-    inner: Policy = profile.rdp_scope
-
-    def scope(check: Check) -> bool:
-        return not _smets_critical(check, Generation.SMETS1) and inner(check)
-
-    return replace(profile, rdp_scope=scope)
-
-
-def _range_start_only(inner: Rule, check: Check) -> Rejection | None:
-    body, period = check.request.body, check.request.requested_period
-    if period is None:
-        return inner(check)
-    start_only = registry.for_body(body).with_period(body, Period(period.start, period.start))
-    return inner(replace(check, request=replace(check.request, body=start_only)))
-
-
-def _receipt_time(inner: Rule, check: Check) -> Rejection | None:
-    request = check.request
-    if request.execution_time is None:
-        return inner(check)
-    at_receipt = replace(request, body=_without_execution_time(request.body))
-    rejection = inner(replace(check, request=at_receipt))
-    if rejection is not None and rejection.requirement == "SRPD-6.1f-iii":
-        rejection = replace(rejection, requirement="SRPD-6.1f-ii")  # the limb it claims
-    return rejection
-
-
-def _future_registrations_ignored(inner: Rule, check: Check) -> Rejection | None:
-    def begun(interval: Interval) -> Interval | None:
-        return interval if interval.start is None or interval.start <= check.now else None
-
-    return inner(_with_registrations(check, begun))
-
-
-def _open_ended_expired(inner: Rule, check: Check) -> Rejection | None:
-    return inner(_with_registrations(check, lambda i: i if i.end is not None else None))
-
-
-def _end_inclusive(inner: Rule, check: Check) -> Rejection | None:
-    def inclusive(interval: Interval) -> Interval:
-        if interval.end is None:
-            return interval
-        return Interval(interval.start, interval.end + timedelta(microseconds=1))
-
-    return inner(_with_registrations(check, inclusive))
-
-
-def _e4_as_e2(inner: Rule, check: Check) -> Rejection | None:
-    rejection = inner(check)
-    if rejection is not None and rejection.code == "E4":
-        return replace(rejection, code="E2")
-    return rejection
-
-
-def _mp063_for_every_sender(inner: Rule, check: Check) -> Rejection | None:
-    """MP063 as written, then again for a NO's request as if a Supplier had sent it."""
-    rejection = inner(check)
-    user = check.user
-    if rejection is not None or user is None or not user.role.is_network_operator:
-        return rejection
-    as_supplier = replace(user, role=UserRole.IMPORT_SUPPLIER)
-    state = replace(check.state, users={**check.state.users, user.user_id: as_supplier})
-    return inner(replace(check, state=state))
-
-
-def _supplier_places_no_anywhere(inner: Rule, check: Check) -> Rejection | None:
-    """The role rule without its DCC-control condition: a Supplier's 6.15.1 replaces the NO
-    cells of an ESME whoever holds them."""
-    device = check.device
-    if device is None or not device.dcc_controlled:
-        state = replace(check.state, dcc_released={})
-        if device is not None:
-            smi = {**state.smi, device.device_id: replace(device, dcc_controlled=True)}
-            state = replace(state, smi=smi)
-        return inner(replace(check, state=state))
-    return inner(replace(check, state=replace(check.state, dcc_released={})))
-
-
-def _dcc_control_per_device(inner: Rule, check: Check) -> Rejection | None:
-    """DCC control as one flag per device: a device any of whose cells was handed over is
-    no longer DCC-controlled at all."""
-    device = check.device
-    handover = check.request.srv == "6.21"
-    if handover and device is not None and check.state.dcc_released.get(device.device_id):
-        return Rejection("E062101", f"device {device.device_id} is not DCC-controlled")
-    return inner(check)
-
-
-def _skipped(inner: Rule, check: Check) -> Rejection | None:
-    return None
-
-
-def _cancellation_as_execution_time(inner: Rule, check: Check) -> Rejection | None:
-    return inner(replace(check, recognise_cancellation=False))
-
-
-def _past_execution_as_given(profile: Profile) -> Profile:
-    return replace(profile, past_execution=PastExecution.AS_GIVEN)
-
-
-def _accept_any_signer(command: SignedCommand) -> Rejection | None:
-    return None
-
-
-def _s1sp_unchecked(profile: Profile) -> Profile:
-    return replace(profile, s1sp_ownership=_accept_any_signer)
-
-
-def _device_unchecked(profile: Profile) -> Profile:
-    return replace(profile, device_ownership=_accept_any_signer)
-
-
-def _smets1_fix_on_smets2(profile: Profile) -> Profile:
-    """The device accepts whatever the profile's S1SP accepts (its DP107 relaxation)."""
-    s1sp: OwnershipPolicy = profile.s1sp_ownership
-    device: OwnershipPolicy = profile.device_ownership
-
-    def ownership(command: SignedCommand) -> Rejection | None:
-        return None if s1sp(command) is None else device(command)
-
-    return replace(profile, device_ownership=ownership)
-
-
 # -- the catalogue --------------------------------------------------------------------------
 MUTANTS: tuple[Mutant, ...] = (
     Mutant(
@@ -248,84 +74,84 @@ MUTANTS: tuple[Mutant, ...] = (
         "SRPD 6.1(f) is applied to SMETS2 Critical Service Requests too, so the owner of a "
         "SMETS2 device's certificate who is not the registered party is refused with E4.",
         ("SRPD-6.1f-scope", "DP107-smets2-contrast"),
-        transform=_scope_smets2_critical_too,
+        transform=scope_smets2_critical_too,
     ),
     Mutant(
         "rdp-check-skipped-smets1-critical",
         "SRPD 6.1(f) is skipped for SMETS1 Critical Service Requests: a NO that owns the "
         "notified certificate but is not the registered NO gets through.",
         ("SRPD-6.1f-scope", "DP107-deadlock"),
-        transform=_scope_without_smets1_critical,
+        transform=scope_without_smets1_critical,
     ),
     Mutant(
         "range-start-only",
         "A requested date range is checked against the Registration Data at its start only, "
         "not at every instant within it.",
         ("SRPD-6.1f-i",),
-        transform=wrap_rule("SRPD-6.1f", _range_start_only),
+        transform=wrap_rule("SRPD-6.1f", range_start_only),
     ),
     Mutant(
         "receipt-time-not-execution-time",
         "A future-dated request is judged against the Registration Data at the time it is "
         "received, not at its execution time.",
         ("SRPD-6.1f-ii", "SRPD-6.1f-will-be"),
-        transform=wrap_rule("SRPD-6.1f", _receipt_time),
+        transform=wrap_rule("SRPD-6.1f", receipt_time),
     ),
     Mutant(
         "future-registrations-ignored",
         "'Is or will be' loses 'will be': a registration that has not begun yet counts for "
         "nothing, even for an execution time or range inside it.",
         ("SRPD-6.1f-will-be", "SRPD-6.1f-ii"),
-        transform=wrap_rule("SRPD-6.1f", _future_registrations_ignored),
+        transform=wrap_rule("SRPD-6.1f", future_registrations_ignored),
     ),
     Mutant(
         "open-ended-registration-expired",
         "A registration with no end date is treated as expired, so the currently registered "
         "party is refused.",
         ("SRPD-6.1f-iii", "SRPD-6.1f-ii", "SRPD-6.1f-i"),
-        transform=wrap_rule("SRPD-6.1f", _open_ended_expired),
+        transform=wrap_rule("SRPD-6.1f", open_ended_expired),
     ),
     Mutant(
         "registration-end-inclusive",
         "The end of a registration is treated as inclusive: the losing party still counts "
         "at the very instant its registration ends.",
         ("SRPD-6.1f-ii", "SRPD-6.1f-i"),
-        transform=wrap_rule("SRPD-6.1f", _end_inclusive),
+        transform=wrap_rule("SRPD-6.1f", end_inclusive),
     ),
     Mutant(
         "smets1-ownership-unchecked",
         "The S1SP executes a SMETS1 critical command without checking that its signer owns "
         "the notified certificate.",
         ("SEC-OWNERSHIP-SMETS1", "DP107-deadlock"),
-        transform=_s1sp_unchecked,
+        transform=s1sp_unchecked,
     ),
     Mutant(
         "smets2-ownership-unchecked",
         "The SMETS2 device executes a critical command without checking that its signer "
         "owns the certificate in the trust anchor cell.",
         ("SEC-OWNERSHIP-SMETS2", "DP107-smets2-contrast"),
-        transform=_device_unchecked,
+        transform=device_unchecked,
     ),
     Mutant(
         "supplier-replaces-handed-over-no-cells",
         "A Supplier's SRV 6.15.1 replaces the network operator certificates on an ESME "
         "whoever holds them, not only while they are still the DCC's.",
         ("SRV-6.15.1-role",),
-        transform=wrap_rule("SRV-6.15.1-role", _supplier_places_no_anywhere),
+        transform=wrap_rule("SRV-6.15.1-role", supplier_places_no_anywhere),
     ),
     Mutant(
         "dcc-control-per-device",
         "DCC control is one flag per device: handing over the supplier cells with SRV 6.21 "
         "releases the network operator cells too, so their handover is refused.",
         ("SRV-6.21-handover",),
-        transform=wrap_rule("SRV-6.21-handover", _dcc_control_per_device),
+        transform=wrap_rule("SRV-6.21-handover", dcc_control_per_device),
     ),
     Mutant(
         "inventory-open-to-any-supplier",
         "SRV 8.2 Read Inventory has no eligibility check: any Supplier reads the inventory of "
         "any device, not only the current and future Suppliers of its meter point.",
         ("SRV-8.2-eligibility",),
-        transform=wrap_rule("SRV-8.2-eligibility", _skipped),
+        transform=wrap_rule("SRV-8.2-eligibility", skipped),
     ),
     Mutant(
         "wrong-signer-accepted",
@@ -354,7 +180,21 @@ MUTANTS: tuple[Mutant, ...] = (
         "ended sends a request backdated into its registration, passes SRPD 6.1(f) and the "
         "DSP runs it now, while the current Supplier is refused the same request.",
         ("SRPD-6.1f-past-execution",),
-        transform=_past_execution_as_given,
+        transform=past_execution_as_given,
+    ),
+    Mutant(
+        "future-dated-never-rechecked",
+        "A future-dated command the DSP holds is judged on receipt only: when it falls due it "
+        "runs even if the sender's registration was corrected to end before its execution time.",
+        ("DUIS-future-dated-recheck", "SRPD-6.1f-ii", "SRPD-6.1f-i"),
+        faults=EngineFaults(skip_recheck_when_due=True),
+    ),
+    Mutant(
+        "future-dated-never-timed-out",
+        "A future-dated command the DSP holds waits for its device however long it stays out "
+        "of reach, and runs days late instead of timing out with E30.",
+        ("DUIS-future-dated-timeout",),
+        faults=EngineFaults(never_time_out=True),
     ),
     Mutant(
         "cancellation-judged-at-year-3000",
@@ -362,14 +202,14 @@ MUTANTS: tuple[Mutant, ...] = (
         "ordinary execution time, at the year 3000: a NO whose registration ends cannot "
         "cancel its own pending command.",
         ("DUIS-future-dated-cancellation", "SRPD-6.1f-ii"),
-        transform=wrap_rule("SRPD-6.1f", _cancellation_as_execution_time),
+        transform=wrap_rule("SRPD-6.1f", cancellation_as_execution_time),
     ),
     Mutant(
         "e4-answered-as-e2",
         "A Registration Data refusal is answered with E2 (role not allowed this SRV) "
         "instead of E4 (not authorised for the device at the required date and time).",
         ("SRPD-6.1f-i", "SRPD-6.1f-ii", "SRPD-6.1f-iii"),
-        transform=wrap_rule("SRPD-6.1f", _e4_as_e2),
+        transform=wrap_rule("SRPD-6.1f", e4_as_e2),
     ),
     Mutant(
         "dsp-s1sp-copies-updated-separately",
@@ -379,11 +219,26 @@ MUTANTS: tuple[Mutant, ...] = (
         faults=EngineFaults(dsp_copy_before_s1sp=True),
     ),
     Mutant(
+        "s1sp-failure-answered-e21",
+        "An S1SP that fails part-way through an update is reported as E21 (no response from "
+        "the device) from the DSP, not as the S1SP's own alert.",
+        ("DSP-S1SP-consistency",),
+        faults=EngineFaults(s1sp_failure_as_e21=True),
+    ),
+    Mutant(
+        "smets1-ownership-checked-elsewhere",
+        "A SMETS1 command's signer is checked by the other party than the profile says: the "
+        "DSP refuses the signed pre-command at once (E51) where the S1SP should refuse it "
+        "after the I99, and the other way round under +smets1-ownership-in-dsp.",
+        ("SEC-OWNERSHIP-SMETS1-checker", "SEC-OWNERSHIP-SMETS1"),
+        transform=smets1_ownership_elsewhere,
+    ),
+    Mutant(
         "dp107-fix-applied-to-smets2",
         "The DP107 relaxation of the S1SP ownership check is applied to SMETS2 devices too: "
         "the registered NO replaces a SMETS2 device's NO certificate it does not own.",
         ("DP107-registered-path", "DP107-smets2-contrast", "SEC-OWNERSHIP-SMETS2"),
-        transform=_smets1_fix_on_smets2,
+        transform=smets1_fix_on_smets2,
         profiles=("dp107-registered-path",),
         why="only dp107-registered-path relaxes an ownership check; dp107-owner-path waives "
         "the RDP check, which SMETS2 critical SRs never get, so there it is equivalent",
@@ -393,7 +248,7 @@ MUTANTS: tuple[Mutant, ...] = (
         "The MP063 check is applied to a Network Operator's own SRV 6.15.1, not only to "
         "Suppliers' requests: the check is silently widened.",
         ("MP063-check", "DP107-hazard"),
-        transform=wrap_rule("MP063-check", _mp063_for_every_sender),
+        transform=wrap_rule("MP063-check", mp063_for_every_sender),
         profiles=("baseline+mp063-check",),
         why="the MP063 check exists only under the +mp063-check switch",
     ),
@@ -420,7 +275,27 @@ CODE_MUTANTS: tuple[Mutant, ...] = (
     ),
 )
 
-_BY_NAME = {m.name: m for m in (*MUTANTS, *CODE_MUTANTS)}
+# -- wire mutants: faults in the DUIS envelope of the served DSP -----------------------------
+# Killed over DUIS only (``selftest --target-mode http``, which adds them to its catalogue):
+# in process there is no envelope, so the in-process selftest leaves them out.
+WIRE_MUTANTS: tuple[Mutant, ...] = (
+    Mutant(
+        "schema-version-not-checked",
+        "A signed request declaring another DUIS schema version than 5.4 (5.3, 6.0) is read "
+        "as a 5.4 request and acted on.",
+        ("DUIS-schema-version",),
+        faults=EngineFaults(accept_any_schema_version=True),
+    ),
+    Mutant(
+        "bare-400-for-content",
+        "A signed, schema-valid request the DSP cannot act on (a time of 24:00, an inverted "
+        "read log period) is refused with a bare HTTP 400, not a signed DUIS error (E45).",
+        ("DUIS-request-content",),
+        faults=EngineFaults(bare_refusal_of_content=True),
+    ),
+)
+
+_BY_NAME = {m.name: m for m in (*MUTANTS, *CODE_MUTANTS, *WIRE_MUTANTS)}
 
 
 def mutant_names() -> list[str]:

@@ -20,6 +20,7 @@ from harness.adapters.base import Adapter
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
+    CutOffDevice,
     InjectS1spFault,
     PlaceCertificates,
     PublishCertificate,
@@ -370,6 +371,16 @@ class ScenarioCast:
     def inject_s1sp_fault(self) -> None:
         self.require("inject_faults")
         self.adapter.provision(InjectS1spFault())
+
+    def cut_off_device(self, device_name: str, start: str, end: str | None) -> None:
+        """The DSP cannot reach the device from ``start`` until ``end`` (a WAN outage)."""
+        self.require("inject_faults")
+        device = self.device(device_name)
+        self.adapter.provision(
+            CutOffDevice(
+                device.device_id, parse_instant(start), parse_instant(end) if end else None
+            )
+        )
 
     # -- the parties' certificates ----------------------------------------------------
     def _pair(self, owner: Party, role: RemotePartyRole) -> CertificatePair:

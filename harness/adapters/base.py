@@ -39,6 +39,7 @@ class EnvelopeFault(Enum):
     # Schema-valid requests the DSP must refuse with a signed DUIS error (DUIS-request-content)
     OTHER_SCHEMA_VERSION = "the schema version 5.3"
     INVERTED_PERIOD = "an inverted read log period"
+    MIDNIGHT_AS_24 = "its midnight written as 24:00"  # the previous day's T24:00:00Z
 
 
 def envelope_fault(text: str) -> EnvelopeFault:

@@ -8,7 +8,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import httpx
 from cryptography import x509
@@ -18,7 +18,13 @@ from harness.adapters.http_client import capabilities_from, certificates_in, cli
 from harness.adapters.provisioning import AddUser, Provision, SetTime
 from harness.adapters.receiver import Receiver, shared_receiver
 from harness.adapters.target_config import TargetConfig, load_target_config
-from harness.adapters.trust import ASYNCHRONOUS, SYNCHRONOUS, ResponseTrust, check_names
+from harness.adapters.trust import (
+    ASYNCHRONOUS,
+    SYNCHRONOUS,
+    WHEN_DUE,
+    ResponseTrust,
+    check_names,
+)
 from harness.adapters.wire import to_json
 from harness.domain.certificates import CertificateId, KeyUsage
 from harness.domain.eui import Eui64
@@ -38,6 +44,7 @@ from harness.errors import (
     HarnessError,
     Inconclusive,
     InvalidValue,
+    NonConformance,
     NotApplicable,
 )
 from harness.pki import Credential, TestPki
@@ -60,7 +67,8 @@ class DuisHttpAdapter:
         self.signers: dict[Eui64, Credential] = dict(config.signers)
         self.awaiting: dict[RequestId, datetime | None] = {}
         self.execution_times: dict[RequestId, datetime | None] = {}
-        self.future_dated: set[RequestId] = set()  # execution time after the clock when sent
+        self.future_dated: set[RequestId] = set()  # accepted by the device now, run later
+        self.held: set[RequestId] = set()  # execution time after the clock when sent
         self.sent_srv: dict[RequestId, str] = {}
         self.clock: datetime | None = None
         self.last_raw: tuple[bytes, bytes] | None = None
@@ -140,8 +148,10 @@ class DuisHttpAdapter:
             if when == CANCELLATION_TIME:
                 self._cancelled_by(request)
                 self.execution_times[request.request_id] = None  # it completes at once
-            elif accepted_now and when is not None and self.clock is not None and when > self.clock:
-                self.future_dated.add(request.request_id)
+            elif when is not None and self.clock is not None and when > self.clock:
+                self.held.add(request.request_id)
+                if accepted_now:
+                    self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
         body = sign(
             _rewrite(encode_request(request, certification_path=path), fault),
@@ -154,6 +164,12 @@ class DuisHttpAdapter:
         assert endpoint is not None
         try:
             answer = self._post(endpoint.value, body)
+            if answer.status_code == 400 and fault in SIGNED_SCHEMA_VALID:
+                raise NonConformance(
+                    f"the DSP refused a signed, schema-valid request ({fault.value}) with a bare "
+                    f"HTTP 400 on {endpoint.value}, not a signed DUIS error response: "
+                    f"{answer.text[:200]!r}"
+                )
             if answer.status_code != 200:
                 raise Inconclusive(
                     f"target answered HTTP {answer.status_code} on {endpoint.value}: "
@@ -236,10 +252,11 @@ class DuisHttpAdapter:
                 )
             if final:
                 del self.awaiting[request_id]
-        return [self._read_async(raw) for raw in self.receiver.raw(request_id)]
+        leg = self._leg(request_id)
+        return [self._read_async(raw, leg) for raw in self.receiver.raw(request_id)]
 
     def _enough(self, request_id: RequestId, raws: list[bytes], *, final: bool) -> bool:
-        read = [self._read_cached(raw) for raw in raws]
+        read = [self._read_cached(raw, self._leg(request_id)) for raw in raws]
         if any(isinstance(r, HarnessError) for r in read):
             return True  # collect reports it
         responses = [r for r in read if isinstance(r, Response)]
@@ -252,16 +269,19 @@ class DuisHttpAdapter:
         wanted = 2 if request_id in self.future_dated else 1
         return sum(r.outcome is Outcome.IN_GBCS for r in responses) >= wanted
 
-    def _read_cached(self, raw: bytes) -> Response | HarnessError:
+    def _leg(self, request_id: RequestId) -> str:
+        return WHEN_DUE if request_id in self.held else ASYNCHRONOUS
+
+    def _read_cached(self, raw: bytes, leg: str) -> Response | HarnessError:
         if raw not in self._read_cache:
             try:
-                self._read_cache[raw] = self.trust.read(raw, ASYNCHRONOUS)
+                self._read_cache[raw] = self.trust.read(raw, leg)
             except HarnessError as exc:
                 self._read_cache[raw] = exc
         return self._read_cache[raw]
 
-    def _read_async(self, raw: bytes) -> Response:
-        read = self._read_cached(raw)
+    def _read_async(self, raw: bytes, leg: str) -> Response:
+        read = self._read_cached(raw, leg)
         if isinstance(read, HarnessError):
             raise read
         return read
@@ -293,10 +313,23 @@ class DuisHttpAdapter:
         self.client.close()
 
 
+# Faults that leave a request signed by its sender and valid against the DUIS 5.4 XSD: the DSP
+# can name it, so it answers in DUIS (DUIS-schema-version, DUIS-request-content).
+SIGNED_SCHEMA_VALID = frozenset(
+    {
+        EnvelopeFault.OTHER_SCHEMA_VERSION,
+        EnvelopeFault.INVERTED_PERIOD,
+        EnvelopeFault.MIDNIGHT_AS_24,
+    }
+)
+
+
 def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
     """A schema-valid request a DSP must refuse, written before it is signed."""
     if fault is EnvelopeFault.OTHER_SCHEMA_VERSION:
         return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
+    if fault is EnvelopeFault.MIDNIGHT_AS_24:
+        return _midnight_as_24(unsigned)
     if fault is EnvelopeFault.INVERTED_PERIOD:
         start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
         end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
@@ -312,6 +345,19 @@ def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
             )
         )
     return unsigned
+
+
+def _midnight_as_24(unsigned: bytes) -> bytes:
+    """The execution time, a midnight, written as 24:00:00 of the day before: the same
+    instant in a form xs:dateTime allows (XSD 1.0 section 3.2.7)."""
+    found = re.search(
+        rb"<sr:ExecutionDateTime>(\d{4}-\d{2}-\d{2})T00:00:00Z</sr:ExecutionDateTime>", unsigned
+    )
+    if found is None:
+        raise InvalidValue("an execution time written as 24:00 needs an execution time at midnight")
+    day = date.fromisoformat(found.group(1).decode()) - timedelta(days=1)
+    written = f"{day.isoformat()}T24:00:00Z".encode()
+    return unsigned[: found.start(1)] + written + unsigned[found.end(1) + len(b"T00:00:00Z") :]
 
 
 def _tamper(signed: bytes) -> bytes:

@@ -60,6 +60,16 @@ class InjectS1spFault:
     after_entries: int = 1
 
 
+@dataclass(frozen=True)
+class CutOffDevice:
+    """The DSP cannot reach ``device_id`` during ``start``..``end`` (a WAN outage; no end:
+    until further notice)."""
+
+    device_id: object
+    start: datetime
+    end: datetime | None
+
+
 Provision = (
     AddUser
     | PublishCertificate
@@ -68,4 +78,5 @@ Provision = (
     | PlaceCertificates
     | SetTime
     | InjectS1spFault
+    | CutOffDevice
 )

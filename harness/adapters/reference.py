@@ -6,6 +6,7 @@ from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
+    CutOffDevice,
     InjectS1spFault,
     PlaceCertificates,
     Provision,
@@ -18,6 +19,7 @@ from harness.domain.clock import ManualClock
 from harness.domain.eui import Eui64
 from harness.domain.requests import CertificatePair, RequestId, Response, ServiceRequest
 from harness.domain.roles import RemotePartyRole
+from harness.domain.timeline import Interval
 from harness.errors import NotApplicable
 from harness.pki import Credential
 from harness.reference.cells import S1spFailure, certificate_updates
@@ -67,6 +69,9 @@ class ReferenceAdapter:
                         raise S1spFailure(f"injected fault after {after} entr(ies)")
 
                 state.s1sp.fault_hook = fail
+            case CutOffDevice(device_id=device_id, start=start, end=end):
+                assert isinstance(device_id, Eui64)
+                state.cut_off(device_id, Interval(start, end))
 
     last_raw: tuple[bytes, bytes] | None = None  # nothing travels as XML in process
 

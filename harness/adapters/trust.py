@@ -17,6 +17,10 @@ from harness.errors import HarnessError, Inconclusive, NonConformance
 
 SYNCHRONOUS = "synchronous"
 ASYNCHRONOUS = "asynchronous"
+# The final answer to a future-dated request the DSP held until its execution time: the DSP
+# judges the sender again when it falls due (DUIS-future-dated-recheck), so its refusal
+# arrives asynchronously there.
+WHEN_DUE = "asynchronous, when due"
 
 
 class ResponseTrust:
@@ -89,15 +93,10 @@ def _check_leg(response: Response, leg: str) -> None:
             f"the {response.answered_by}'s answer to {response.request_id} arrived "
             "synchronously; DUIS returns it asynchronously"
         )
-    if (
-        leg == ASYNCHRONOUS
-        and response.answered_by == DSP
-        and response.outcome
-        in (
-            Outcome.REJECTED,
-            Outcome.TRANSFORMED,
-        )
-    ):
+    refused_late = (
+        (Outcome.TRANSFORMED,) if leg == WHEN_DUE else (Outcome.REJECTED, Outcome.TRANSFORMED)
+    )
+    if leg != SYNCHRONOUS and response.answered_by == DSP and response.outcome in refused_late:
         raise NonConformance(
             f"the DSP's {response.code} for {response.request_id} arrived asynchronously; "
             "DUIS returns validation results synchronously"

@@ -8,6 +8,7 @@ from typing import Any
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
+    CutOffDevice,
     InjectS1spFault,
     PlaceCertificates,
     Provision,
@@ -85,6 +86,13 @@ def to_json(command: Provision, response_url: str | None = None) -> dict[str, An
             return {"kind": "clock", "now": format_instant(moment)}
         case InjectS1spFault(after_entries=after):
             return {"kind": "s1sp-fault", "after_entries": after}
+        case CutOffDevice(device_id=device_id, start=start, end=end):
+            return {
+                "kind": "outage",
+                "device_id": str(device_id),
+                "from": format_instant(start),
+                "until": format_instant(end) if end else None,
+            }
     raise InvalidValue(f"cannot encode {command!r}")
 
 
@@ -145,6 +153,13 @@ def from_json(body: object) -> tuple[Provision, str | None]:
             return SetTime(parse_instant(str(body["now"]))), None
         if kind == "s1sp-fault":
             return InjectS1spFault(int(body.get("after_entries", 1))), None
+        if kind == "outage":
+            end = body.get("until")
+            return CutOffDevice(
+                Eui64.parse(str(body["device_id"])),
+                parse_instant(str(body["from"])),
+                parse_instant(str(end)) if end else None,
+            ), None
     except KeyError as exc:
         raise InvalidValue(f"{kind}: missing field {exc.args[0]!r}") from None
     except (ValueError, TypeError, OverflowError) as exc:
@@ -153,5 +168,5 @@ def from_json(body: object) -> tuple[Provision, str | None]:
         raise InvalidValue(f"{kind}: {exc}") from None
     raise InvalidValue(
         f"unknown kind {kind!r}; known: user, certificate, device, registration, placement, "
-        "clock, s1sp-fault"
+        "clock, s1sp-fault, outage"
     )

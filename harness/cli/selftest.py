@@ -23,9 +23,9 @@ from pathlib import Path
 from harness.catalogue.requirements import Catalogue
 from harness.cli.checked import checked_suite
 from harness.cli.run import selection
-from harness.errors import ConfigurationError, Inconclusive
+from harness.errors import ConfigurationError, Inconclusive, InvalidValue
 from harness.features import ScenarioInfo
-from harness.mutants import MUTANTS, Mutant, mutant
+from harness.mutants import MUTANTS, WIRE_MUTANTS, Mutant, mutant
 from harness.reference.profiles import resolve, standard_profiles
 from harness.results.record import ResultRecord
 from harness.results.verdict import Verdict
@@ -246,7 +246,15 @@ def _override(args: argparse.Namespace) -> tuple[str, ...]:
 
 def command_selftest(args: argparse.Namespace) -> int:
     names = list(dict.fromkeys(args.mutant))
-    mutants = [mutant(name) for name in names] if names else list(MUTANTS)
+    over_duis = args.target_mode == "http"
+    offered = [*MUTANTS, *WIRE_MUTANTS] if over_duis else list(MUTANTS)
+    mutants = [mutant(name) for name in names] if names else offered
+    in_envelope = [m.name for m in mutants if m in WIRE_MUTANTS]
+    if in_envelope and not over_duis:
+        raise InvalidValue(
+            f"{', '.join(in_envelope)}: a fault in the DUIS envelope shows over DUIS only; "
+            "add --target-mode http"
+        )
     override = _override(args)
     args.features = args.features.resolve()  # runners start in their own folders
     checked = checked_suite(args.features)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -149,6 +149,7 @@ def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Ce
             f"the signature names certificate serial {named.serial} from issuer "
             f"{named.issuer!r}, which is not known"
         )
+    _check_validity(certificate, at or datetime.now(UTC))
     config = _CONFIG if at is None else replace(_CONFIG, verification_time=at)
     try:
         result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
@@ -160,6 +161,32 @@ def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Ce
     if isinstance(result, list) or result.signed_xml is None or result.signed_xml.tag != root.tag:
         raise SignatureInvalid("the XML signature does not cover the whole document")
     return certificate
+
+
+def _check_validity(certificate: x509.Certificate, at: datetime) -> None:
+    """A signer's certificate outside its validity at ``at``, named in the domain's terms:
+    whose certificate it is, in which role, and when it expired (or becomes valid)."""
+    start, end = certificate.not_valid_before_utc, certificate.not_valid_after_utc
+    if start <= at <= end:
+        return
+    expired = f"expired on {_instant(end)}"
+    when = expired if at > end else f"is not valid before {_instant(start)}"
+    raise SignatureInvalid(
+        f"the signer's certificate ({_whose(certificate)}, serial {certificate.serial_number}) "
+        f"{when}; the signature was checked at {_instant(at)}"
+    )
+
+
+def _whose(certificate: x509.Certificate) -> str:
+    try:
+        org = OrgCertificate.from_x509(certificate)
+    except (InvalidValue, ValueError):
+        return f"issued to {certificate.subject.rfc4514_string()}"
+    return f"issued to {org.owner} with role code {org.role_code}"
+
+
+def _instant(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _signature(root: etree._Element) -> etree._Element:

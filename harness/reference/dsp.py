@@ -11,13 +11,13 @@ from harness.domain.certificates import KeyUsage
 from harness.domain.clock import Clock, ManualClock
 from harness.domain.devices import Generation
 from harness.domain.requests import (
-    ALERTED_WHEN_FUTURE_DATED,
     Outcome,
     Response,
     ServiceRequest,
     SignedPreCommand,
 )
 from harness.domain.timeline import Period, format_instant
+from harness.reference import when_due
 from harness.reference.cells import Cell, S1spFailure
 from harness.reference.context import Check, Rejection
 from harness.reference.ownership import SignedCommand, Smets1OwnershipAt
@@ -35,7 +35,14 @@ CONSISTENCY = "DSP-S1SP-consistency"
 # it starts): the served DSP refuses them when it decodes the DUIS, with the same code.
 CONTENT = "DUIS-request-content"
 INVALID_CONTENT = "E45"
-FLOW_REQUIREMENTS = (REPLAY, PRE_COMMAND, CONSISTENCY, CONTENT)
+FLOW_REQUIREMENTS = (
+    REPLAY,
+    PRE_COMMAND,
+    CONSISTENCY,
+    CONTENT,
+    when_due.RECHECK,
+    when_due.TIMEOUT,
+)
 
 # The access checks a signed pre-command (Command Variant 5) passes before anything else
 # [fact]: the DUIS 5.4 XSD's command-variant table puts CV 5 on Send Command, and E17's
@@ -61,6 +68,12 @@ class EngineFaults:
     skip_pre_command_signer_check: bool = False  # CRIT-precommand: any signer passes the DSP
     dsp_copy_before_s1sp: bool = False  # DSP-S1SP-consistency: DSP copy written first
     skip_pre_command_access_checks: bool = False  # E1/E3/E13 not run on a CV 5
+    skip_recheck_when_due: bool = False  # DUIS-future-dated-recheck: judged on receipt only
+    never_time_out: bool = False  # DUIS-future-dated-timeout: a held command waits forever
+    s1sp_failure_as_e21: bool = False  # DSP-S1SP-consistency: "no response from device"
+    # Read by the served DUIS envelope (harness/server/service.py), so they show over DUIS only.
+    accept_any_schema_version: bool = False  # DUIS-schema-version: 5.3 or 6.0 read as 5.4
+    bare_refusal_of_content: bool = False  # DUIS-request-content: HTTP 400, not a signed E45
     # Not a rule broken: every code graded ``model`` is answered with another model code,
     # the outcome unchanged (a DSP build that numbers its private checks otherwise).
     remap_model_codes: bool = False
@@ -125,9 +138,21 @@ class ReferenceDsp:
     def run_due(self) -> None:
         now = self.clock.now()
         due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
+        faults = self.faults
         for command in due:
+            rejection = None
+            if not command.held_by_device:
+                if not faults.skip_recheck_when_due:
+                    rejection = when_due.recheck(command, self.profile, self.state)
+                if rejection is None and not faults.never_time_out:
+                    rejection = when_due.timed_out(command, self.state, now)
+                if rejection is None and when_due.waiting(command, self.state, now):
+                    continue  # the device cannot be reached yet: the DSP tries again
             self.state.scheduled.remove(command)
-            self._apply(command)
+            if rejection is None:
+                self._apply(command)
+            else:
+                self._post(command.request, rejection)
 
     def responses_for(self, request_id: object) -> list[Response]:
         return [r for r in self.state.outbox if r.request_id == request_id]
@@ -243,7 +268,7 @@ class ReferenceDsp:
         )
         if command.due > check.now:
             self.state.scheduled.append(command)
-            if check.request.srv in ALERTED_WHEN_FUTURE_DATED:
+            if command.held_by_device:
                 # The device (or the S1SP for it) accepts the future-dated command now and
                 # reports how it went once it has run.
                 accepted = Response(
@@ -278,6 +303,11 @@ class ReferenceDsp:
             try:
                 self.state.install(request.target, command.updates)
             except S1spFailure as exc:
+                if self.faults.s1sp_failure_as_e21:
+                    self._post(
+                        request, Rejection("E21", f"no response ({exc})", requirement=CONSISTENCY)
+                    )
+                    return
                 self._post(
                     request,
                     Rejection(

@@ -14,8 +14,14 @@ from harness.domain.devices import Device, Generation
 from harness.domain.eui import Eui64
 from harness.domain.parties import User
 from harness.domain.registration import RegistrationData
-from harness.domain.requests import RequestId, Response, ServiceRequest
+from harness.domain.requests import (
+    ALERTED_WHEN_FUTURE_DATED,
+    RequestId,
+    Response,
+    ServiceRequest,
+)
 from harness.domain.roles import RemotePartyRole
+from harness.domain.timeline import Interval
 from harness.errors import UnknownName
 from harness.reference.cells import Cell, S1spStore
 
@@ -37,6 +43,12 @@ class ScheduledCommand:
     updates: Mapping[Cell, OrgCertificate]
     result_data: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def held_by_device(self) -> bool:
+        """A future-dated 6.15.1 or 6.23 is accepted by the device (or the S1SP for it) when
+        sent and runs there; any other future-dated command the DSP holds until it is due."""
+        return self.request.srv in ALERTED_WHEN_FUTURE_DATED
+
 
 @dataclass
 class DspState:
@@ -56,6 +68,8 @@ class DspState:
     # The remote party roles whose cells no longer hold the DCC's certificates, per device
     # that was installed DCC-controlled (SRV-6.21-handover: DCC control is per cell).
     dcc_released: dict[Eui64, set[RemotePartyRole]] = field(default_factory=dict)
+    # When the DSP cannot reach a device (a WAN outage), per device.
+    outages: dict[Eui64, list[Interval]] = field(default_factory=dict)
 
     # -- provisioning -------------------------------------------------------------------
     def add_user(self, user: User) -> None:
@@ -117,6 +131,22 @@ class DspState:
         installed DCC-controlled holds them in every cell until each is handed over."""
         device = self.device(device_id)
         return device.dcc_controlled and role not in self.dcc_released.get(device_id, set())
+
+    def cut_off(self, device_id: Eui64, outage: Interval) -> None:
+        self.device(device_id)
+        self.outages.setdefault(device_id, []).append(outage)
+
+    def reachable_from(self, device_id: Eui64, moment: datetime) -> datetime | None:
+        """The first instant from ``moment`` at which the DSP can reach the device (None:
+        an outage with no end covers it)."""
+        while True:
+            covering = [o for o in self.outages.get(device_id, []) if o.contains(moment)]
+            if not covering:
+                return moment
+            ends = [o.end for o in covering]
+            if any(end is None for end in ends):
+                return None
+            moment = max(end for end in ends if end is not None)
 
     def copies_agree(self, device_id: Eui64) -> bool:
         return self.dsp_notified.get(device_id, {}) == self.s1sp.notified(device_id)

@@ -154,7 +154,11 @@ class ServedDsp:
             return rejection, envelope.service_reference_variant
         # Signed by a known User, schema-valid, yet not a request the DSP can act on: a
         # signed DUIS error names it (DUIS-schema-version, DUIS-request-content).
-        if envelope.schema_version.strip() != SCHEMA_VERSION:
+        faults = self.dsp.faults
+        if (
+            envelope.schema_version.strip() != SCHEMA_VERSION
+            and not faults.accept_any_schema_version
+        ):
             return _invalid(
                 envelope.request_id,
                 f"schemaVersion {envelope.schema_version}: this DSP speaks DUIS {SCHEMA_VERSION}",
@@ -163,6 +167,8 @@ class ServedDsp:
         try:
             request = decode_request(body, endpoint=endpoint)
         except HarnessError as exc:
+            if faults.bare_refusal_of_content:
+                raise RefusedMessage(str(exc)) from None
             return _invalid(
                 envelope.request_id, str(exc), "DUIS-request-content"
             ), envelope.service_reference_variant

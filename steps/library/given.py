@@ -149,6 +149,14 @@ def s1sp_fault(world: World) -> None:
 
 
 @given(
+    '"{device:Device}" cannot be reached from {interval:Interval}',
+    example='"meter-1" cannot be reached from 2026-06-30 11:00 until 2026-06-30 13:00',
+)
+def device_cut_off(world: World, device: str, interval: str) -> None:
+    world.cut_off_device(device, *split_span(interval, "until"))
+
+
+@given(
     'the Registration Data in "{path:RegistrationFile}"',
     example='the Registration Data in "data/registrations-change-of-no.yaml"',
 )

@@ -207,6 +207,18 @@ def send_with_envelope_fault(world: World, party: str, srv: str, device: str, fa
 
 
 @when(
+    '{party:Party} sends SRV {srv:Srv} to "{device:Device}" to take effect at {when:When} '
+    "signed with {fault:EnvelopeFault}",
+    example='Supplier-1 sends SRV 4.1.1 to "meter-1" to take effect at 2026-03-02 '
+    "signed with its midnight written as 24:00",
+)
+def send_future_dated_with_envelope_fault(
+    world: World, party: str, srv: str, device: str, when: str, fault: str
+) -> None:
+    world.send(party, srv, device, execution=when, fault=envelope_fault(fault))
+
+
+@when(
     '{party:Party} sends SRV {srv:Srv} to "{device:Device}" for the period {period:Period} '
     "signed with {fault:EnvelopeFault}",
     example='Supplier-1 sends SRV 4.8.1 to "meter-1" for the period 2026-05-01 to 2026-05-31 '

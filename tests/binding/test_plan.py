@@ -41,8 +41,9 @@ def test_check_lists_what_runs_with_three_zaz1_users() -> None:
     out = done.stdout
     assert "judged by the profile the target claims: baseline" in out
     # One User per role: only scenarios with a single Supplier and no moved clock can run,
-    # i.e. the DUIS envelope-content ones (a schema version, an inverted read log period).
-    assert "2 will run" in out
+    # i.e. the DUIS envelope-content ones (a schema version, an inverted read log period, a
+    # midnight written as 24:00).
+    assert "3 will run" in out
     assert "no bound User for a party in role ED" in out
     assert "the target's clock cannot be set to the scenario's time" in out
 

@@ -300,8 +300,15 @@ def test_a_certificate_out_of_its_validity_fails(
 ) -> None:
     lookup = lookup_in([xml_signer.certificate])
     verify(signed_request, lookup, at=datetime(2030, 1, 1, tzinfo=UTC))
-    with pytest.raises(SignatureInvalid, match="not valid"):
+    with pytest.raises(SignatureInvalid, match="expired on 2045-01-01") as expired:
         verify(signed_request, lookup, at=datetime(2050, 1, 1, tzinfo=UTC))
+    with pytest.raises(SignatureInvalid, match="not valid before") as early:
+        verify(signed_request, lookup, at=datetime(1990, 1, 1, tzinfo=UTC))
+    owner = xml_signer.certificate.owner
+    for refused in (expired, early):
+        message = str(refused.value)
+        assert f"issued to {owner} with role code {XML_SIGNING_OU}" in message
+        assert "SignatureConfiguration" not in message  # no hint meant for a programmer
 
 
 def test_signing_with_someone_elses_certificate_is_refused(

@@ -13,6 +13,7 @@ from harness.adapters.reference import ReferenceAdapter
 from harness.errors import UnknownName
 from harness.mutants import (
     MUTANTS,
+    WIRE_MUTANTS,
     Mutant,
     mutant,
     mutant_dsp,
@@ -62,6 +63,19 @@ def test_every_mutant_is_named_described_and_cites_known_requirements(
     assert m.profiles
     assert all(p in profile_names() for p in m.profiles)
     assert m.transform is not unchanged or m.faults != CONFORMING, f"{m.name} breaks nothing"
+
+
+@pytest.mark.parametrize("m", WIRE_MUTANTS, ids=lambda m: m.name)
+def test_a_wire_mutant_is_named_and_faults_only_the_envelope(
+    m: Mutant, requirement_ids: frozenset[str]
+) -> None:
+    assert mutant(m.name) is m
+    assert KEBAB.match(m.name), m.name
+    assert m.description.endswith(".")
+    assert set(m.violates) <= requirement_ids
+    assert m.transform is unchanged
+    assert m.faults.accept_any_schema_version or m.faults.bare_refusal_of_content
+    assert m.name not in mutant_names()  # the in-process kill catalogue leaves it out
 
 
 def test_an_unknown_mutant_is_refused_with_the_known_names() -> None:
@@ -201,7 +215,43 @@ def _unregistered_supplier_reads_inventory(world: World) -> str:
     return _outcome(world)
 
 
+def _registration_corrected_before_due(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.send("Supplier-1", "4.1.1", "m", execution="2026-06-30 12:00")
+    world.end_registration("Supplier-1", MPAN, "2026-06-15")
+    world.reach_time("2026-06-30 12:00")
+    return _outcome(world)
+
+
+def _device_out_of_reach_for_days(world: World) -> str:
+    _cast(world, ("Supplier-1", "IS"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("Supplier-1", MPAN, "2025-01-01", None)
+    world.cut_off_device("m", "2026-06-30", "2026-07-10")
+    world.send("Supplier-1", "4.1.1", "m", execution="2026-06-30 12:00")
+    world.reach_time("2026-07-10")
+    return _outcome(world)
+
+
+def _registered_no_signs_for_anothers_certificate(world: World) -> str:
+    _cast(world, ("NO-A", "ED"), ("NO-B", "ED"))
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("NO-A", MPAN, "2025-01-01", None)
+    world.place_certificates("m", "NetworkOperator", "NO-B")
+    world.send_krp("NO-A", "m", "NetworkOperator", "NO-A")
+    return _outcome(world)
+
+
 PROBES: dict[str, tuple[str, Probe]] = {
+    "s1sp-failure-answered-e21": ("baseline", _s1sp_failure),
+    "smets1-ownership-checked-elsewhere": (
+        "baseline",
+        _registered_no_signs_for_anothers_certificate,
+    ),
+    "future-dated-never-timed-out": ("baseline", _device_out_of_reach_for_days),
+    "future-dated-never-rechecked": ("baseline", _registration_corrected_before_due),
     "signed-pre-command-unchecked-access": ("baseline", _suspended_before_signing),
     "supplier-replaces-handed-over-no-cells": ("baseline", _supplier_replaces_no_cells),
     "dcc-control-per-device": ("baseline", _two_handovers),

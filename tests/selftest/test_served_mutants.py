@@ -104,3 +104,31 @@ def test_a_differential_run_attaches_where_the_target_departs(tmp_path: Path) ->
         if name not in failed:
             assert result["status"] in ("passed", "skipped")  # skipped: not applicable
             assert _departures(result) == [], name
+
+
+def test_the_wire_mutants_are_killed_over_duis(tmp_path: Path) -> None:
+    """Faults in the DUIS envelope (a schema version read as 5.4, a bare HTTP 400 for a
+    signed request it cannot act on) are caught by the envelope scenarios over HTTP."""
+    done = run_cli(
+        "selftest",
+        "--target-mode",
+        "http",
+        "--mutant",
+        "schema-version-not-checked",
+        "--mutant",
+        "bare-400-for-content",
+        "--tags",
+        "@req:DUIS-schema-version or @req:DUIS-request-content",
+        "--results",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    matrix = read_kill_matrix(tmp_path)
+    assert matrix is not None
+    assert {m.name: set(m.killed_by) for m in matrix.mutants} == {
+        "schema-version-not-checked": {"A request declaring DUIS 5.3 is not read as 5.4"},
+        "bare-400-for-content": {
+            "A read log period that ends before it starts",
+            "An execution time written as 24:00 of the day before",
+        },
+    }
