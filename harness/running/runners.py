@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.running.allure_logger import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
 from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 
@@ -26,6 +27,8 @@ class RunnerJob:
     timeout: float = 3600.0
     quiet: bool = True
     shard: str | None = None  # "K/N": run only that shard (harness/running/shard.py)
+    # results completed as they are written (harness/running/allure_logger.py)
+    enrichment: Path | None = None
 
     def command(self) -> list[str]:
         if self.runner == "pytest-bdd":
@@ -41,6 +44,8 @@ class RunnerJob:
                 os.path.commonpath([str(REPO_ROOT), str(self.features.resolve())]),
                 "-p",
                 "allure_pytest_bdd",
+                "-p",
+                "harness.running.enrich_pytest",
                 "-p",
                 "no:allure_pytest",
                 "-p",
@@ -64,7 +69,7 @@ class RunnerJob:
                 "harness.running.behave_main",
                 str(self.features),
                 "--format",
-                "allure_behave.formatter:AllureFormatter",
+                "harness.running.behave_formatter:EnrichingFormatter",
                 "--outfile",
                 str(self.results),
                 "--format",
@@ -92,6 +97,10 @@ class RunnerJob:
             env[ENV_SHARD] = self.shard
         else:
             env.pop(ENV_SHARD, None)
+        if self.enrichment is not None:
+            env[ENV_ENRICHMENT] = str(self.enrichment)
+        else:
+            env.pop(ENV_ENRICHMENT, None)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
         )
