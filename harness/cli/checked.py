@@ -9,7 +9,8 @@ from pathlib import Path
 
 from harness.catalogue.requirements import Catalogue, load_catalogue
 from harness.features import ScenarioInfo, read_features
-from harness.lint import lint
+from harness.lint import StepMatcher, lint
+from harness.lint_cache import Linted, cached_lint
 from harness.settings import DEFAULT_FEATURES
 from steps.library.matcher import library_matcher
 
@@ -29,8 +30,12 @@ def checked_suite(features: Path, catalogue: Path | None = None) -> CheckedSuite
     if catalogue is None and not path.exists():
         path = DEFAULT_FEATURES / "requirements.yaml"
     loaded = load_catalogue(path)
-    scenarios = read_features(features)
-    problems = lint(scenarios, library_matcher(), loaded)
-    for problem in problems:
+
+    def check(matcher: StepMatcher) -> Linted:
+        scenarios = read_features(features)
+        return Linted(scenarios, lint(scenarios, matcher, loaded))
+
+    linted = cached_lint(features, path, library_matcher(), check)  # harness/lint_cache.py
+    for problem in linted.problems:
         print(f"dsp-conformance: {problem}", file=sys.stderr)
-    return CheckedSuite(path, loaded, scenarios, len(problems))
+    return CheckedSuite(path, loaded, linted.scenarios, len(linted.problems))
