@@ -14,6 +14,8 @@ from harness.running.shard import ENV_SHARD
 from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 
 RUNNERS = ("pytest-bdd", "behave")
+UNUSED_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:anyio")
+"""pytest plugins installed beside pytest-bdd that a scenario run does not use."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,9 @@ class RunnerJob:
                 "no:allure_pytest",
                 "-p",
                 "no:cacheprovider",
+                # plugins the virtualenv holds for the project's own tests, not for scenarios
+                # (hypothesis's imports all of hypothesis at the end of every session)
+                *UNUSED_PLUGINS,
                 "--alluredir",
                 str(self.results),
                 "-q" if self.quiet else "-v",
