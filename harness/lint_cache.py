@@ -32,10 +32,13 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.features import ScenarioInfo
-from harness.lint import REGISTRATION_FILE, Problem, StepMatch, StepMatcher
 from harness.settings import REPO_ROOT
+
+if TYPE_CHECKING:  # imported when the lint runs: a hit needs neither it nor the step library
+    from harness.lint import Problem, StepMatch, StepMatcher
 
 ENV_LINT_CACHE = "DSP_CONFORMANCE_LINT_CACHE"
 DEFAULT_CACHE = REPO_ROOT / ".cache" / "lint"
@@ -55,7 +58,8 @@ class Linted:
 
 @dataclass(frozen=True)
 class _Entry:
-    linted: Linted
+    scenarios: list[ScenarioInfo]
+    problems: tuple[tuple[str, str], ...]  # (where, message) of each Problem
     # Places above the features folder where the lint looked for a Registration Data file,
     # each with the SHA-256 of the file found there (None: nothing there).
     outside: tuple[tuple[str, str | None], ...]
@@ -131,6 +135,7 @@ def _outside(
 
 def _observing(matcher: StepMatcher, named: set[str]) -> StepMatcher:
     """The same matcher, noting every Registration Data file a step names."""
+    from harness.lint import REGISTRATION_FILE, StepMatcher
 
     def matches(keyword: str, text: str) -> list[StepMatch]:
         found = matcher.matches(keyword, text)
@@ -185,23 +190,32 @@ def _store(folder: Path, path: Path, entry: _Entry) -> None:
 def cached_lint(
     features: Path,
     catalogue: Path,
-    matcher: StepMatcher,
+    matcher: Callable[[], StepMatcher],
     check: Callable[[StepMatcher], Linted],
 ) -> Linted:
-    """``check(matcher)``'s answer for ``features`` and ``catalogue``, from the cache when
+    """``check(matcher())``'s answer for ``features`` and ``catalogue``, from the cache when
     nothing it depends on changed."""
     folder = cache_folder()
     if folder is None:
-        return check(matcher)
+        return check(matcher())
     key = suite_key(features, catalogue)
     path = folder / f"{key}.lint"
     entry = _load(path)
     if entry is not None:
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used
-        return entry.linted
+        return Linted(entry.scenarios, _problems(entry.problems))
     named: set[str] = set()
-    linted = check(_observing(matcher, named))
+    linted = check(_observing(matcher(), named))
     outside = _outside(linted.scenarios, named, features.resolve()) if named else ()
-    _store(folder, path, _Entry(linted, outside))
+    problems = tuple((p.where, p.message) for p in linted.problems)
+    _store(folder, path, _Entry(linted.scenarios, problems, outside))
     return linted
+
+
+def _problems(found: tuple[tuple[str, str], ...]) -> list[Problem]:
+    if not found:
+        return []
+    from harness.lint import Problem
+
+    return [Problem(where, message) for where, message in found]

@@ -19,10 +19,10 @@ from harness.results.limits import run_limits
 from harness.results.manifest import run_inputs, sha256_of, write_manifest
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
-from harness.running.allure_logger import EnrichmentJob, read_records
 from harness.running.clearing import clear_results
 from harness.running.enrich import EnrichmentIndex, RunIdentity
 from harness.running.junit import write_junit
+from harness.running.records import EnrichmentJob, read_records
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import git_sha, write_allure_side_files

@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -30,41 +29,8 @@ from harness.errors import ConfigurationError
 from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
 from harness.results.record import attachments_of
 from harness.results.writer import fold_outcome, write_outcome
-from harness.running.enrich import EnrichmentIndex, RunIdentity, enrich_result
-
-ENV_ENRICHMENT = "DSP_CONFORMANCE_ENRICHMENT"
-"""The path of an :class:`EnrichmentJob` (JSON); unset, results are written as Allure does."""
-
-RECORD_ERROR = "harnessEnrichmentError"
-"""The key of a record that says why a result could not be completed."""
-
-
-@dataclass(frozen=True)
-class EnrichmentJob:
-    """What a runner process needs to complete its results: the index of the suite (a JSON
-    file, shared by the profiles of a run), the run's identity, where to append records."""
-
-    index: Path
-    run: RunIdentity
-    records: Path  # a folder: one records-<pid>.jsonl per runner process (xdist workers)
-
-    def write(self, path: Path) -> Path:
-        document = {"index": str(self.index), "run": self.run.to_json()}
-        document["records"] = str(self.records)
-        path.write_text(json.dumps(document), encoding="utf-8")
-        return path
-
-    @classmethod
-    def read(cls, path: Path) -> EnrichmentJob:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(
-                Path(data["index"]), RunIdentity.from_json(data["run"]), Path(data["records"])
-            )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ConfigurationError(
-                f"${ENV_ENRICHMENT} {path}: not an enrichment job: {exc}"
-            ) from None
+from harness.running.enrich import EnrichmentIndex, enrich_result
+from harness.running.records import ENV_ENRICHMENT, RECORD_ERROR, EnrichmentJob
 
 
 def file_logger(report_dir: str | Path, clean: bool = False) -> AllureFileLogger:
@@ -147,22 +113,3 @@ class EnrichingFileLogger(AllureFileLogger):
             self._records = path.open("a", encoding="utf-8")
         self._records.write(line + "\n")
         self._records.flush()  # a runner killed later keeps the records of what finished
-
-
-def read_records(folder: Path) -> list[dict[str, Any]]:
-    """The completed result documents the runner processes recorded, in the order written."""
-    documents: list[dict[str, Any]] = []
-    for path in sorted(folder.glob("records-*.jsonl")) if folder.is_dir() else []:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                document = json.loads(line)
-            except ValueError as exc:
-                raise ConfigurationError(
-                    f"{path}:{number}: cannot read a result record: {exc}"
-                ) from None
-            if RECORD_ERROR in document:
-                raise ConfigurationError(
-                    f"cannot complete an Allure result: {document[RECORD_ERROR]}"
-                )
-            documents.append(document)
-    return documents

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigurationError
-from harness.running.allure_logger import ENV_ENRICHMENT
+from harness.running.records import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
 from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 

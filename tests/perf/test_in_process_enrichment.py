@@ -18,14 +18,9 @@ from harness.features import ScenarioInfo, read_features
 from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome, StatedOutcome
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
-from harness.running.allure_logger import (
-    ENV_ENRICHMENT,
-    EnrichingFileLogger,
-    EnrichmentJob,
-    file_logger,
-    read_records,
-)
+from harness.running.allure_logger import EnrichingFileLogger, file_logger
 from harness.running.enrich import EnrichmentIndex, RunIdentity, enrich
+from harness.running.records import ENV_ENRICHMENT, EnrichmentJob, read_records
 from harness.settings import DEFAULT_FEATURES
 
 RUN = RunIdentity("baseline", "reference", "behave")

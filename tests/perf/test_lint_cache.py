@@ -49,7 +49,7 @@ class Counting:
         return Linted(scenarios, lint(scenarios, matcher, load_catalogue(self.catalogue)))
 
     def lint(self) -> Linted:
-        return cached_lint(self.features, self.catalogue, library_matcher(), self)
+        return cached_lint(self.features, self.catalogue, library_matcher, self)
 
 
 @pytest.fixture
