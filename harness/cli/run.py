@@ -182,12 +182,18 @@ def _check_runner_options(args: argparse.Namespace) -> None:
 
 
 def _finish_results(
-    args: argparse.Namespace, target: str, results: Path, profiles: list[str], catalogue: Path
+    args: argparse.Namespace,
+    target: str,
+    profiles: list[str],
+    catalogue: Path,
+    written: dict[str, str],
 ) -> None:
-    """The side files Allure reads, then the evidence manifest over everything."""
+    """The side files Allure reads, then the evidence manifest over everything (the files the
+    runners wrote with the hashes they recorded as they wrote them)."""
+    results: Path = args.results
     write_allure_side_files(results, target, profiles, [args.runner])
     inputs = run_inputs(args.features, catalogue, args.config)
-    manifest = write_manifest(results, inputs, git=git_sha())
+    manifest = write_manifest(results, inputs, git=git_sha(), written=written)
     print(f"dsp-conformance: evidence manifest {manifest} (sha256 {sha256_of(manifest)})")
 
 
@@ -266,7 +272,9 @@ def _run_profiles(
         )
         print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
         finished = run_job(job)
-        written = read_records(records)
+        recorded = read_records(records)
+        written = recorded.documents
+        summary.written.update(recorded.files)
         if finished.timed_out:
             print(
                 f"dsp-conformance: the {args.runner} run for {profile} timed out after "
@@ -322,7 +330,7 @@ def command_run(args: argparse.Namespace) -> int:
     if summary is None:
         return EXIT_BAD_INPUT
 
-    _finish_results(args, target_label, results, profiles, catalogue_path)
+    _finish_results(args, target_label, profiles, catalogue_path, summary.written)
     if args.junit:
         write_junit(summary, args.junit, strict_codes=args.strict_codes)
     print(f"dsp-conformance: {summary.counts_line()}")

@@ -15,6 +15,7 @@ written as the runner reported it, and the records say why, so the CLI stops wit
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import uuid
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from allure_commons import hookimpl
-from allure_commons.logger import AllureFileLogger
+from allure_commons.logger import INDENT, AllureFileLogger
 from attr import asdict
 
 from harness.errors import ConfigurationError
@@ -30,7 +31,7 @@ from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
 from harness.results.record import attachments_of
 from harness.results.writer import fold_outcome, write_outcome
 from harness.running.enrich import EnrichmentIndex, enrich_result
-from harness.running.records import ENV_ENRICHMENT, RECORD_ERROR, EnrichmentJob
+from harness.running.records import ENV_ENRICHMENT, FILE_KEY, RECORD_ERROR, EnrichmentJob
 
 
 def file_logger(report_dir: str | Path, clean: bool = False) -> AllureFileLogger:
@@ -67,9 +68,22 @@ class EnrichingFileLogger(AllureFileLogger):
 
     @hookimpl
     def report_attached_data(self, body: str | bytes, file_name: str) -> None:
-        super().report_attached_data(body, file_name)  # type: ignore[no-untyped-call]
+        self._write(file_name, body.encode("utf-8") if isinstance(body, str) else body)
         if file_name.endswith(".json"):
             self._attached[file_name] = body
+
+    @hookimpl
+    def report_attached_file(self, source: str, file_name: str) -> None:
+        super().report_attached_file(source, file_name)  # type: ignore[no-untyped-call]
+        with open(source, "rb") as handle:
+            self._record_file(file_name, hashlib.file_digest(handle, "sha256").hexdigest())
+
+    @hookimpl
+    def report_container(self, container: Any) -> None:
+        data = asdict(container, filter=_no_empty)
+        name = container.file_pattern.format(prefix=uuid.uuid4())
+        indent = INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None  # as Allure does
+        self._write(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
 
     @hookimpl
     def report_result(self, result: Any) -> None:
@@ -78,13 +92,13 @@ class EnrichingFileLogger(AllureFileLogger):
             self._fold(data)
             document = enrich_result(data, self.index, self._job.run)
         except (ValueError, ConfigurationError) as exc:
-            self._write(result.file_pattern, json.dumps(data, ensure_ascii=False))
+            self._write_result(result, json.dumps(data, ensure_ascii=False))
             self._record(json.dumps({RECORD_ERROR: f"{data.get('name', '?')}: {exc}"}))
             return
         finally:
             self._attached.clear()
         line = json.dumps(document, ensure_ascii=False)
-        self._write(result.file_pattern, line)
+        self._write_result(result, line)
         self._record(line)
 
     def _fold(self, data: dict[str, Any]) -> None:
@@ -98,13 +112,19 @@ class EnrichingFileLogger(AllureFileLogger):
             return
         write_outcome(data, ScenarioOutcome.from_json(json.loads(body)))
 
-    def _write(self, file_pattern: str, content: str) -> None:
-        """As Allure writes a result: a temporary file renamed into place."""
-        name = file_pattern.format(prefix=uuid.uuid4())
+    def _write_result(self, result: Any, content: str) -> None:
+        self._write(result.file_pattern.format(prefix=uuid.uuid4()), content.encode("utf-8"))
+
+    def _write(self, name: str, content: bytes) -> None:
+        """As Allure writes a file (a temporary file renamed into place), its hash recorded."""
         temporary = self._report_dir / f"{name}.tmp"
-        with open(temporary, "w", encoding="utf-8") as handle:
+        with open(temporary, "wb") as handle:
             handle.write(content)
         os.replace(temporary, self._report_dir / name)
+        self._record_file(name, hashlib.sha256(content).hexdigest())
+
+    def _record_file(self, name: str, sha256: str) -> None:
+        self._record(json.dumps({FILE_KEY: name, "sha256": sha256}))
 
     def _record(self, line: str) -> None:
         if self._records is None:

@@ -19,6 +19,10 @@ ENV_ENRICHMENT = "DSP_CONFORMANCE_ENRICHMENT"
 RECORD_ERROR = "harnessEnrichmentError"
 """The key of a record that says why a result could not be completed."""
 
+FILE_KEY = "harnessFile"
+"""The key of a record that names a file the runner wrote, with the SHA-256 of its bytes (the
+evidence manifest takes it from there instead of reading the file back)."""
+
 
 @dataclass(frozen=True)
 class EnrichmentJob:
@@ -48,9 +52,15 @@ class EnrichmentJob:
             ) from None
 
 
-def read_records(folder: Path) -> list[dict[str, Any]]:
-    """The completed result documents the runner processes recorded, in the order written."""
-    documents: list[dict[str, Any]] = []
+@dataclass(frozen=True)
+class Records:
+    documents: list[dict[str, Any]]  # the completed results, in the order written
+    files: dict[str, str]  # file name in the results folder → SHA-256, as written
+
+
+def read_records(folder: Path) -> Records:
+    """What the runner processes recorded in ``folder``."""
+    records = Records([], {})
     for path in sorted(folder.glob("records-*.jsonl")) if folder.is_dir() else []:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             try:
@@ -59,9 +69,12 @@ def read_records(folder: Path) -> list[dict[str, Any]]:
                 raise ConfigurationError(
                     f"{path}:{number}: cannot read a result record: {exc}"
                 ) from None
+            if FILE_KEY in document:
+                records.files[str(document[FILE_KEY])] = str(document["sha256"])
+                continue
             if RECORD_ERROR in document:
                 raise ConfigurationError(
                     f"cannot complete an Allure result: {document[RECORD_ERROR]}"
                 )
-            documents.append(document)
-    return documents
+            records.documents.append(document)
+    return records

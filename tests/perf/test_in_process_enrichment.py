@@ -16,6 +16,7 @@ from harness.catalogue.requirements import load_catalogue
 from harness.errors import ConfigurationError
 from harness.features import ScenarioInfo, read_features
 from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome, StatedOutcome
+from harness.results.manifest import sha256_of
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
 from harness.running.allure_logger import EnrichingFileLogger, file_logger
@@ -97,10 +98,14 @@ def test_completed_as_written_is_the_pass_afterwards(
     logger.report_result(_result(scenario, "o-attachment.json"))
 
     assert _only_result(inside) == passed == _only_result(after)
-    (recorded,) = read_records(tmp_path / "records")
+    records = read_records(tmp_path / "records")
+    (recorded,) = records.documents
     assert recorded == passed
     assert read_record(recorded).verdict is verdict
     assert json.loads((inside / "o-attachment.json").read_text()) == json.loads(body)
+    # every file it wrote, hashed as written: the evidence manifest takes these hashes
+    assert records.files == {p.name: sha256_of(p) for p in inside.iterdir()}
+    assert len(records.files) == 2
     assert {"name": "profile", "value": "baseline"} in passed["parameters"]
 
 
@@ -113,7 +118,7 @@ def test_a_result_without_an_outcome_is_found_by_its_feature_and_name(
     result = _result(scenario, None)
     result.name = scenario.name
     logger.report_result(result)
-    (document,) = read_records(tmp_path / "records")
+    (document,) = read_records(tmp_path / "records").documents
     assert document["harnessScenario"] == {"file": str(scenario.path), "line": scenario.line}
     assert document == _only_result(tmp_path / "r")
 
@@ -152,4 +157,4 @@ def test_a_torn_record_is_one_clear_error(tmp_path: Path) -> None:
     (tmp_path / "records-1.jsonl").write_text('{"name": "a"}\n{"name": ', encoding="utf-8")
     with pytest.raises(ConfigurationError, match=r"records-1.jsonl:2: cannot read"):
         read_records(tmp_path)
-    assert read_records(tmp_path / "absent") == []
+    assert read_records(tmp_path / "absent").documents == []
