@@ -15,8 +15,8 @@ from allure_commons.model2 import TestResult as AllureResult
 from harness.catalogue.requirements import load_catalogue
 from harness.errors import ConfigurationError
 from harness.features import ScenarioInfo, read_features
-from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome, StatedOutcome
 from harness.results.manifest import sha256_of
+from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome, StatedOutcome
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
 from harness.running.allure_logger import EnrichingFileLogger, file_logger
