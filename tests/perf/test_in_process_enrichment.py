@@ -5,6 +5,7 @@ reads them from the records, not from the folder."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,57 @@ def test_a_torn_record_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigurationError, match=r"records-1.jsonl:2: cannot read"):
         read_records(tmp_path)
     assert read_records(tmp_path / "absent").documents == []
+
+
+def _meaning(folder: Path) -> dict[tuple[str, str], object]:
+    """Each result by (full name, parameters), less what differs from run to run."""
+    found: dict[tuple[str, str], object] = {}
+    for path in folder.glob("*-result.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        for key in ("uuid", "start", "stop"):
+            document.pop(key, None)
+        text = json.dumps(document, sort_keys=True)
+        text = re.sub(r'"source": "[^"]+"', '"source": ""', text)  # attachment file names
+        text = re.sub(r'"(start|stop)": \d+', r'"\1": 0', text)  # the steps' times
+        text = re.sub(r" at 0x[0-9a-f]+", "", text)  # object addresses in step parameters
+        text = re.sub(r'"\d+-MainThread"', '"thread"', text)
+        text = re.sub(r"counter \d+", "counter", text)  # time-based RequestID counters
+        document = json.loads(text)
+        found[(document["fullName"], json.dumps(document["parameters"]))] = document
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("runner", ["pytest-bdd", "behave"])
+def test_a_run_enriched_as_written_equals_allures_results_enriched_afterwards(
+    tmp_path: Path, runner: str
+) -> None:
+    """The runner process of ``run`` (enriching logger) against the same runner with Allure's
+    own logger followed by the pass over the folder: the same documents."""
+    from harness.running.runners import RunnerJob, run_job
+    from harness.settings import RunSettings
+
+    catalogue = load_catalogue(DEFAULT_FEATURES / "requirements.yaml")
+    scenarios = read_features(DEFAULT_FEATURES)
+    index = EnrichmentIndex.of(scenarios, catalogue)
+    run = RunIdentity("baseline", "reference", runner)
+    tags = "@req:SRPD-6.1f-i and not @generated"
+
+    def job(results: Path, enrichment: Path | None) -> RunnerJob:
+        settings = RunSettings(profile="baseline")
+        return RunnerJob(runner, settings, DEFAULT_FEATURES, results, tags, enrichment=enrichment)
+
+    afterwards = tmp_path / "afterwards"
+    assert run_job(job(afterwards, None), echo=False).code in (0, 1)
+    enrich(set(afterwards.glob("*-result.json")), scenarios, catalogue, run)
+
+    inside = tmp_path / "inside"
+    index_file = tmp_path / "index.json"
+    index_file.write_text(json.dumps(index.to_json()), encoding="utf-8")
+    enrichment = EnrichmentJob(index_file, run, tmp_path / "records").write(tmp_path / "job")
+    assert run_job(job(inside, enrichment), echo=False).code in (0, 1)
+
+    expected = _meaning(afterwards)
+    assert expected
+    assert _meaning(inside) == expected
+    assert len(read_records(tmp_path / "records").documents) == len(expected)
