@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.common import CLI, PYTHON, REPO
+from harness.running.runners import UNUSED_PLUGINS
 
 
 def harness_run(
@@ -34,7 +35,7 @@ def harness_runner_without_allure(features: Path) -> tuple[list[str], dict[str, 
     command = [PYTHON, "-m", "pytest", str(REPO / "steps" / "pytest_suite")]
     command += ["-c", str(REPO / "steps" / "pytest_suite" / "pytest.ini"), "--rootdir", "/"]
     command += ["-p", "no:allure_pytest_bdd", "-p", "no:allure_pytest", "-p", "no:cacheprovider"]
-    command += ["-q", "-rN"]
+    command += [*UNUSED_PLUGINS, "-q", "-rN"]
     env = {"DSP_CONFORMANCE_FEATURES": str(features), "DSP_CONFORMANCE_TAGS": "@generated"}
     return command, env
 
@@ -54,6 +55,7 @@ def bare_pytest_bdd(directory: Path, results: Path | None) -> list[str]:
         "no:allure_pytest",
         "-p",
         "no:cacheprovider",
+        *UNUSED_PLUGINS,  # the virtualenv's, for the project's tests: neither side loads them
         "-q",
         "-rN",
     ]

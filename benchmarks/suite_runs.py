@@ -90,7 +90,8 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
             what = f"harness ÷ bare {runner}" + (
                 ", no Allure results (the harness side is its runner process alone)"
                 if suffix
-                else ", Allure results on (the harness side includes the lint and the enrichment)"
+                else ", Allure results on (the harness side is all of run: the lint, cached by "
+                "content, the runner enriching as it writes, the verdicts, the manifest)"
             )
             for measure, unit_key in (("", "seconds"), ("_cpu", "cpu_seconds")):
                 harness = figures.values[f"harness_{runner}{suffix}_{unit_key}"].value

@@ -4,7 +4,7 @@ and behave suites over the same feature files whose steps do nothing.
 The bare suites keep everything the runner itself pays for (Gherkin parsing, collection, one
 step definition per phrase of the harness's library with the same parse types, tag handling,
 Allure when asked) and drop everything the harness adds (the World, the reference DSP, the
-evidence attachments, the lint before the run and the enrichment after it).
+evidence attachments, the lint before the run and the enrichment of each result).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ class Goal:
 
 
 GOALS: dict[str, Goal] = {
-    "overhead_ratio_pytest_bdd": Goal("≤ 1.3", lambda v: v <= 1.3),
+    "overhead_ratio_pytest_bdd": Goal("≤ 1.2", lambda v: v <= 1.2),
     "overhead_ratio_behave": Goal("≤ 1.3", lambda v: v <= 1.3),
     "xdist_speedup": Goal("≥ 1.7", lambda v: v >= 1.7),
     "served_rps_16": Goal("≥ 300", lambda v: v >= 300),

@@ -26,6 +26,7 @@ from harness.domain.eui import Eui64
 from harness.domain.requests import MAX_COUNTER
 
 ENV_VAR = "DSP_CONFORMANCE_COUNTERS"
+WIDTH = 20  # the digits of 2^64 - 1: a counter file is this long, the value space-padded
 
 
 def default_folder() -> Path:
@@ -76,9 +77,12 @@ class OriginatorCounters:
             stored = os.read(fd, 64).decode("ascii", "replace").strip()
             last = max(int(stored) if stored.isdigit() else -1, self._last.get(originator, -1))
             counter = _checked(max(last + 1, now_ms()))
-            os.lseek(fd, 0, os.SEEK_SET)
-            os.ftruncate(fd, 0)
-            os.write(fd, str(counter).encode("ascii"))
+            # Written over the old value, padded to a fixed width: truncating the file first
+            # frees its block, 1-3 ms on a file system that discards freed blocks.
+            content = f"{counter:<{WIDTH}}".encode("ascii")
+            os.pwrite(fd, content, 0)
+            if os.fstat(fd).st_size > len(content):  # a longer value written otherwise
+                os.ftruncate(fd, len(content))
             self._last[originator] = counter
             return counter
         finally:

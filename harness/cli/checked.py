@@ -6,12 +6,15 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from harness.catalogue.requirements import Catalogue, load_catalogue
 from harness.features import ScenarioInfo, read_features
-from harness.lint import lint
+from harness.lint_cache import Linted, cached_lint
 from harness.settings import DEFAULT_FEATURES
-from steps.library.matcher import library_matcher
+
+if TYPE_CHECKING:
+    from harness.lint import StepMatcher
 
 
 @dataclass(frozen=True)
@@ -29,8 +32,19 @@ def checked_suite(features: Path, catalogue: Path | None = None) -> CheckedSuite
     if catalogue is None and not path.exists():
         path = DEFAULT_FEATURES / "requirements.yaml"
     loaded = load_catalogue(path)
-    scenarios = read_features(features)
-    problems = lint(scenarios, library_matcher(), loaded)
-    for problem in problems:
+
+    def check(matcher: StepMatcher) -> Linted:
+        from harness.lint import lint
+
+        scenarios = read_features(features)
+        return Linted(scenarios, lint(scenarios, matcher, loaded))
+
+    def matcher() -> StepMatcher:  # the step library, imported only when the lint runs
+        from steps.library.matcher import library_matcher
+
+        return library_matcher()
+
+    linted = cached_lint(features, path, matcher, check)  # harness/lint_cache.py
+    for problem in linted.problems:
         print(f"dsp-conformance: {problem}", file=sys.stderr)
-    return CheckedSuite(path, loaded, scenarios, len(problems))
+    return CheckedSuite(path, loaded, linted.scenarios, len(linted.problems))

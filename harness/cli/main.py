@@ -4,19 +4,69 @@ and exit code 2, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 import harness
-from harness.cli import catalogues, evidence, generate, report, run, selftest, serve
 from harness.errors import HarnessError
 from harness.running.verdicts import EXIT_BAD_INPUT
 
 Command = Callable[[argparse.Namespace], int]
 
+COMMANDS = {
+    "run": "run",
+    "report": "report",
+    "serve": "serve",
+    "selftest": "selftest",
+    "generate": "generate",
+    "verify-evidence": "evidence",
+    "steps": "catalogues",
+    "requirements": "catalogues",
+    "profiles": "catalogues",
+    "check": "catalogues",
+}
+"""Each command → its module in harness/cli/: only the chosen command's module is imported
+(each imports what its command needs: a run does not pay for the selftest's imports)."""
 
-def build_parser() -> argparse.ArgumentParser:
+
+class _Unloaded(ModuleType):
+    """A command module not imported: its sub-parser is only named, for ``--help``."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "HELP":
+            return ""
+        return lambda *args, **kwargs: None
+
+
+def _wanted(argv: Sequence[str]) -> set[str] | None:
+    """The command modules ``argv`` needs: the named command's; none for ``--version``;
+    all (None) for ``--help`` or a command that does not exist (argparse lists them)."""
+    first = next((a for a in argv if not a.startswith("-")), None)
+    if first in COMMANDS:
+        return {COMMANDS[first]}
+    if first is None and not {"-h", "--help"} & set(argv):
+        return set()
+    return None
+
+
+def _module(name: str, wanted: set[str] | None) -> Any:
+    if wanted is None or name in wanted:
+        return importlib.import_module(f"harness.cli.{name}")
+    return _Unloaded(name)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser for ``argv``: every command's arguments, or when ``argv`` names a command,
+    that command's (the others are listed without theirs)."""
+    wanted = _wanted(argv) if argv is not None else None
+    catalogues, evidence, generate, report, run, selftest, serve = (
+        _module(name, wanted)
+        for name in ("catalogues", "evidence", "generate", "report", "run", "selftest", "serve")
+    )
     parser = argparse.ArgumentParser(
         prog="dsp-conformance",
         description="Conformance scenarios for the DCC's Service Request validation.",
@@ -61,8 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
+    args = parser.parse_args(arguments)
     try:
         code: int = args.handler(args)
     except HarnessError as exc:

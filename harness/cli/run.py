@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 from harness.catalogue.requirements import Catalogue
@@ -18,8 +20,9 @@ from harness.results.manifest import run_inputs, sha256_of, write_manifest
 from harness.results.record import read_record
 from harness.results.verdict import Verdict
 from harness.running.clearing import clear_results
-from harness.running.enrich import RunIdentity, enrich, result_files
+from harness.running.enrich import EnrichmentIndex, RunIdentity
 from harness.running.junit import write_junit
+from harness.running.records import EnrichmentJob, read_records
 from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import git_sha, write_allure_side_files
@@ -179,12 +182,18 @@ def _check_runner_options(args: argparse.Namespace) -> None:
 
 
 def _finish_results(
-    args: argparse.Namespace, target: str, results: Path, profiles: list[str], catalogue: Path
+    args: argparse.Namespace,
+    target: str,
+    profiles: list[str],
+    catalogue: Path,
+    written: dict[str, str],
 ) -> None:
-    """The side files Allure reads, then the evidence manifest over everything."""
+    """The side files Allure reads, then the evidence manifest over everything (the files the
+    runners wrote with the hashes they recorded as they wrote them)."""
+    results: Path = args.results
     write_allure_side_files(results, target, profiles, [args.runner])
     inputs = run_inputs(args.features, catalogue, args.config)
-    manifest = write_manifest(results, inputs, git=git_sha())
+    manifest = write_manifest(results, inputs, git=git_sha(), written=written)
     print(f"dsp-conformance: evidence manifest {manifest} (sha256 {sha256_of(manifest)})")
 
 
@@ -228,6 +237,64 @@ def _target_label(args: argparse.Namespace) -> str:
     return str(args.target)
 
 
+def _run_profiles(
+    args: argparse.Namespace,
+    profiles: list[str],
+    shard: Shard | None,
+    target_label: str,
+    index: Path,
+) -> RunSummary | None:
+    """One runner process per profile; each completes its results as it writes them
+    (harness/running/allure_logger.py) and records them for the verdicts. None when a
+    profile's run produced no result at all."""
+    summary = RunSummary()
+    for number, profile in enumerate(profiles):
+        settings = RunSettings(
+            profile=profile,
+            target=args.target,
+            config=args.config,
+            compare_with=args.compare_with,
+            unverified_signatures=args.unverified_signatures,
+        )
+        records = index.parent / f"records-{number}"
+        enrichment = EnrichmentJob(index, RunIdentity(profile, target_label, args.runner), records)
+        job = RunnerJob(
+            runner=args.runner,
+            settings=settings,
+            features=args.features,
+            results=args.results,
+            tags=selection(args.tags),
+            workers=args.workers,
+            timeout=args.timeout,
+            quiet=not args.verbose,
+            shard=str(shard) if shard else None,
+            enrichment=enrichment.write(index.parent / f"job-{number}.json"),
+        )
+        print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
+        finished = run_job(job)
+        recorded = read_records(records)
+        written = recorded.documents
+        summary.written.update(recorded.files)
+        if finished.timed_out:
+            print(
+                f"dsp-conformance: the {args.runner} run for {profile} timed out after "
+                f"{args.timeout:.0f} s",
+                file=sys.stderr,
+            )
+        if not written and shard is not None and finished.code in (0, 5):
+            print(f"dsp-conformance: shard {shard} holds no scenario for {profile}")
+            continue
+        if not written:
+            print(
+                f"dsp-conformance: the {args.runner} run for {profile} produced no result "
+                f"(exit {finished.code}); nothing matched or the runner could not start",
+                file=sys.stderr,
+            )
+            return None
+        summary.records.extend(read_record(document) for document in written)
+    return summary
+
+
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _judged_by_claim(args, _profiles(args))
@@ -253,51 +320,17 @@ def command_run(args: argparse.Namespace) -> int:
     results: Path = args.results
     clear_results(results, keep=args.keep_results)  # before the run, never by a racing worker
 
-    summary = RunSummary()
-    for profile in profiles:
-        settings = RunSettings(
-            profile=profile,
-            target=args.target,
-            config=args.config,
-            compare_with=args.compare_with,
-            unverified_signatures=args.unverified_signatures,
+    with tempfile.TemporaryDirectory(prefix="dsp-conformance-") as scratch:
+        index = Path(scratch) / "index.json"
+        index.write_text(
+            json.dumps(EnrichmentIndex.of(scenarios, catalogue).to_json(), ensure_ascii=False),
+            encoding="utf-8",
         )
-        job = RunnerJob(
-            runner=args.runner,
-            settings=settings,
-            features=args.features,
-            results=results,
-            tags=selection(args.tags),
-            workers=args.workers,
-            timeout=args.timeout,
-            quiet=not args.verbose,
-            shard=str(shard) if shard else None,
-        )
-        print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
-        before = result_files(results)
-        finished = run_job(job)
-        written = result_files(results) - before
-        if finished.timed_out:
-            print(
-                f"dsp-conformance: the {args.runner} run for {profile} timed out after "
-                f"{args.timeout:.0f} s",
-                file=sys.stderr,
-            )
-        if not written and shard is not None and finished.code in (0, 5):
-            print(f"dsp-conformance: shard {shard} holds no scenario for {profile}")
-            continue
-        if not written:
-            print(
-                f"dsp-conformance: the {args.runner} run for {profile} produced no result "
-                f"(exit {finished.code}); nothing matched or the runner could not start",
-                file=sys.stderr,
-            )
-            return EXIT_BAD_INPUT
-        identity = RunIdentity(profile, target_label, args.runner)
-        documents = enrich(written, scenarios, catalogue, identity)
-        summary.records.extend(read_record(document) for document in documents)
+        summary = _run_profiles(args, profiles, shard, target_label, index)
+    if summary is None:
+        return EXIT_BAD_INPUT
 
-    _finish_results(args, target_label, results, profiles, catalogue_path)
+    _finish_results(args, target_label, profiles, catalogue_path, summary.written)
     if args.junit:
         write_junit(summary, args.junit, strict_codes=args.strict_codes)
     print(f"dsp-conformance: {summary.counts_line()}")

@@ -57,20 +57,32 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def _files(folder: Path, skip: Iterable[str]) -> dict[str, str]:
-    """Every file under ``folder`` (relative POSIX path → SHA-256), but those in ``skip``."""
+def _files(
+    folder: Path, skip: Iterable[str], known: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """Every file under ``folder`` (relative POSIX path → SHA-256), but those in ``skip``;
+    a file in ``known`` has the SHA-256 given there (computed as it was written)."""
     skipped = set(skip)
-    return {
-        path.relative_to(folder).as_posix(): sha256_of(path)
-        for path in sorted(folder.rglob("*"))
-        if path.is_file() and path.relative_to(folder).as_posix() not in skipped
-    }
+    hashes = known or {}
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        name = path.relative_to(folder).as_posix()
+        if name not in skipped and path.is_file():
+            found[name] = hashes.get(name) or sha256_of(path)
+    return found
 
 
 def write_manifest(
-    results: Path, inputs: Mapping[str, Path], *, git: str, created: datetime | None = None
+    results: Path,
+    inputs: Mapping[str, Path],
+    *,
+    git: str,
+    created: datetime | None = None,
+    written: Mapping[str, str] | None = None,
 ) -> Path:
-    """Fingerprint ``results`` and the ``inputs`` (a name → file) that produced them."""
+    """Fingerprint ``results`` and the ``inputs`` (a name → file) that produced them.
+    ``written``: the SHA-256 of files the runner hashed as it wrote them (file name → hash),
+    taken as they are rather than read back."""
     document = {
         "format": FORMAT,
         "created": (created or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -80,7 +92,7 @@ def write_manifest(
             name: {"path": str(path), "sha256": sha256_of(path)}
             for name, path in sorted(inputs.items())
         },
-        "files": _files(results, (MANIFEST_FILE,)),
+        "files": _files(results, (MANIFEST_FILE,), written),
     }
     path = results / MANIFEST_FILE
     _write(path, document)

@@ -1,25 +1,30 @@
 """One tag vocabulary, the same Allure labels under both runners.
 
 allure-behave turns Gherkin tags into ``tag`` labels; allure-pytest-bdd does not; neither
-knows our requirements. After each runner process, every result it wrote is completed
-here from the feature files and the catalogue: requirement labels and links, epic/feature/
-story/severity, ``profile``/``target``/``runner`` parameters (so runs never merge as
-retries), a runner-independent name and history ID. The outcome the World attached (its
-verdict, expected and observed outcome) moves into the document (``harness/results/writer.py``)
-and names the scenario it ran, so results are matched to scenarios by file and name.
+knows our requirements. Every result a runner writes is completed here from the feature
+files and the catalogue: requirement labels and links, epic/feature/story/severity,
+``profile``/``target``/``runner`` parameters (so runs never merge as retries), a
+runner-independent name and history ID. The outcome the World attached (its verdict, expected
+and observed outcome) moves into the document (``harness/results/writer.py``) and names the
+scenario it ran, so results are matched to scenarios by file and name.
 
-Each result is rewritten in place, not replaced by a renamed temporary file: replacing a file
+``dsp-conformance run`` enriches inside the runner process, as each result is written
+(:mod:`harness.running.allure_logger`): the CLI hands the runner an :class:`EnrichmentIndex`
+(what the feature files and the catalogue say of each scenario), and reads back the records.
+:func:`enrich` is the same completion as a pass over a results folder afterwards.
+
+A pass rewrites each result in place, not through a renamed temporary file: replacing a file
 frees its blocks, which costs 1–3 ms on a file system that discards freed blocks (ext4
-``-o discard``, common on cloud disks) against ~20 µs for writing over it; that was most of
-the enrichment's time on 10,000 results. A run killed in the middle of a write can leave one
-result the report then refuses by name.
+``-o discard``, common on cloud disks) against ~20 µs for writing over it. A run killed in
+the middle of a write can leave one result the report then refuses by name.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,54 +58,128 @@ class RunIdentity:
     target: str
     runner: str
 
+    def to_json(self) -> dict[str, str]:
+        return {"profile": self.profile, "target": self.target, "runner": self.runner}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> RunIdentity:
+        return cls(str(data["profile"]), str(data["target"]), str(data["runner"]))
+
 
 def result_files(results: Path) -> set[Path]:
     return set(results.glob("*-result.json")) if results.is_dir() else set()
 
 
 @dataclass(frozen=True)
-class ScenarioIndex:
-    """The suite's scenarios by (feature file, name) and, for results the World never
-    concluded (an unknown step), by (feature name, name)."""
+class ScenarioRef:
+    """What enrichment needs of one scenario of the feature files."""
 
-    by_file: dict[tuple[str, str], ScenarioInfo]
-    by_feature: dict[tuple[str, str], ScenarioInfo]
+    path: str
+    line: int
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class RequirementRef:
+    """What enrichment writes for one requirement of the catalogue."""
+
+    id: str
+    group: str
+    title: str
+    severity: str
+    link_name: str
+    url: str
 
     @classmethod
-    def of(cls, scenarios: list[ScenarioInfo]) -> ScenarioIndex:
-        by_file: dict[tuple[str, str], ScenarioInfo] = {}
-        by_feature: dict[tuple[str, str], ScenarioInfo] = {}
+    def of(cls, requirement: Requirement, catalogue: Catalogue) -> RequirementRef:
+        document = catalogue.document_of(requirement)
+        return cls(
+            requirement.id,
+            requirement.group,
+            requirement.title,
+            requirement.severity,
+            f"{requirement.id} — {requirement.document} {requirement.clause}",
+            (document.url if document else None) or "",
+        )
+
+
+# One serialised scenario: resolved file, feature name, scenario name, path, line, tags.
+_Row = tuple[str, str, str, str, int, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
+class EnrichmentIndex:
+    """The suite's scenarios by (feature file, name) and, for results the World never
+    concluded (an unknown step), by (feature name, name); and the catalogue's requirements.
+    Serialisable, so a runner process enriches without reading the features again."""
+
+    rows: tuple[_Row, ...]
+    requirements: Mapping[str, RequirementRef]
+    by_file: Mapping[tuple[str, str], ScenarioRef] = field(init=False, repr=False, compare=False)
+    by_feature: Mapping[tuple[str, str], ScenarioRef] = field(init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, scenarios: list[ScenarioInfo], catalogue: Catalogue) -> EnrichmentIndex:
         resolved: dict[Path, str] = {}  # one resolve() per feature file, not per scenario
+        rows = []
         for scenario in scenarios:
             if scenario.path not in resolved:
                 resolved[scenario.path] = str(scenario.path.resolve())
-            by_file.setdefault((resolved[scenario.path], scenario.name), scenario)
-            by_feature.setdefault((scenario.feature, scenario.name), scenario)
-        return cls(by_file, by_feature)
+            rows.append(
+                (
+                    resolved[scenario.path],
+                    scenario.feature,
+                    scenario.name,
+                    str(scenario.path),
+                    scenario.line,
+                    scenario.tags,
+                )
+            )
+        requirements = {r.id: RequirementRef.of(r, catalogue) for r in catalogue.requirements}
+        return cls(tuple(rows), requirements)
 
-    def find(self, outcome: ScenarioOutcome | None, feature: str, name: str) -> ScenarioInfo | None:
+    def __post_init__(self) -> None:
+        by_file: dict[tuple[str, str], ScenarioRef] = {}
+        by_feature: dict[tuple[str, str], ScenarioRef] = {}
+        for resolved, feature, name, path, line, tags in self.rows:
+            ref = ScenarioRef(path, line, tags)
+            by_file.setdefault((resolved, name), ref)
+            by_feature.setdefault((feature, name), ref)
+        object.__setattr__(self, "by_file", by_file)
+        object.__setattr__(self, "by_feature", by_feature)
+
+    def find(self, outcome: ScenarioOutcome | None, feature: str, name: str) -> ScenarioRef | None:
         if outcome is not None and outcome.scenario_name:
             found = self.by_file.get((outcome.feature_file, outcome.scenario_name))
             if found is not None:
                 return found
         return self.by_feature.get((feature, name))
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "scenarios": [list(row) for row in self.rows],
+            "requirements": [list(r.__dict__.values()) for r in self.requirements.values()],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> EnrichmentIndex:
+        """Raises ValueError (or KeyError/TypeError) on a document this class did not write."""
+        rows = tuple(
+            (str(f), str(feat), str(n), str(p), int(line), tuple(map(str, tags)))
+            for f, feat, n, p, line, tags in data["scenarios"]
+        )
+        requirements = {
+            str(values[0]): RequirementRef(*map(str, values)) for values in data["requirements"]
+        }
+        return cls(rows, requirements)
+
 
 def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
-def _url(catalogue: Catalogue, requirement: Requirement) -> str:
-    document = catalogue.document_of(requirement)
-    return (document.url if document else None) or ""
-
-
-def enrich_result(
-    data: dict[str, Any],
-    index: ScenarioIndex,
-    catalogue: Catalogue,
-    run: RunIdentity,
-) -> dict[str, Any]:
+def enrich_result(data: dict[str, Any], index: EnrichmentIndex, run: RunIdentity) -> dict[str, Any]:
+    """Complete one result document (an outcome already folded in, if the World wrote one)."""
     labels: list[dict[str, str]] = list(data.get("labels", []))
     feature = next((lb["value"] for lb in labels if lb.get("name") == "feature"), "")
     outcome = ScenarioOutcome.from_json(data[OUTCOME_KEY]) if OUTCOME_KEY in data else None
@@ -112,7 +191,9 @@ def enrich_result(
         else tuple(lb["value"] for lb in labels if lb.get("name") == "tag")
     )
     parsed = read_tags(tags)
-    requirements = [r for rid in parsed.requirements if (r := catalogue.get(rid)) is not None]
+    requirements = [
+        r for rid in parsed.requirements if (r := index.requirements.get(rid)) is not None
+    ]
     parameters = [
         p
         for p in data.get("parameters") or []
@@ -141,14 +222,7 @@ def enrich_result(
         new_labels += [_label("epic", EPIC), _label("severity", "normal")]
     new_labels += [_label("requirement", r.id) for r in requirements]
     new_labels += [_label("tag", t) for t in tags]
-    links = [
-        {
-            "name": f"{r.id} — {r.document} {r.clause}",
-            "url": _url(catalogue, r),
-            "type": "requirement",
-        }
-        for r in requirements
-    ]
+    links = [{"name": r.link_name, "url": r.url, "type": "requirement"} for r in requirements]
     full_name = f"{feature}: {base_name}"
     identity = "|".join([full_name, example, run.profile, run.target, run.runner])
     data.update(
@@ -166,7 +240,7 @@ def enrich_result(
         testCaseId=hashlib.md5(full_name.encode(), usedforsecurity=False).hexdigest(),
     )
     if scenario is not None:
-        data["harnessScenario"] = {"file": str(scenario.path), "line": scenario.line}
+        data["harnessScenario"] = {"file": scenario.path, "line": scenario.line}
     return data
 
 
@@ -176,9 +250,9 @@ def enrich(
     catalogue: Catalogue,
     run: RunIdentity,
 ) -> list[dict[str, Any]]:
-    """Complete every result in ``files`` in place; the enriched documents are returned,
-    so the caller reads its verdicts without reading the files again."""
-    index = ScenarioIndex.of(scenarios)
+    """Complete every result in ``files`` in place, as a pass after the runner; the enriched
+    documents are returned, so the caller reads its verdicts without reading the files again."""
+    index = EnrichmentIndex.of(scenarios, catalogue)
     documents = []
     for path in sorted(files):
         try:
@@ -186,7 +260,7 @@ def enrich(
             fold_outcome(data, path.parent)
         except (OSError, ValueError) as exc:
             raise ConfigurationError(f"{path}: cannot read an Allure result: {exc}") from None
-        enriched = enrich_result(data, index, catalogue, run)
+        enriched = enrich_result(data, index, run)
         _overwrite(path, json.dumps(enriched, ensure_ascii=False).encode("utf-8"))
         documents.append(enriched)
     return documents

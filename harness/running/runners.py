@@ -9,10 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.errors import ConfigurationError
+from harness.running.records import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
 from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
 
 RUNNERS = ("pytest-bdd", "behave")
+UNUSED_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:anyio")
+"""pytest plugins installed beside pytest-bdd that a scenario run does not use."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,8 @@ class RunnerJob:
     timeout: float = 3600.0
     quiet: bool = True
     shard: str | None = None  # "K/N": run only that shard (harness/running/shard.py)
+    # results completed as they are written (harness/running/allure_logger.py)
+    enrichment: Path | None = None
 
     def command(self) -> list[str]:
         if self.runner == "pytest-bdd":
@@ -42,9 +47,14 @@ class RunnerJob:
                 "-p",
                 "allure_pytest_bdd",
                 "-p",
+                "harness.running.enrich_pytest",
+                "-p",
                 "no:allure_pytest",
                 "-p",
                 "no:cacheprovider",
+                # plugins the virtualenv holds for the project's own tests, not for scenarios
+                # (hypothesis's imports all of hypothesis at the end of every session)
+                *UNUSED_PLUGINS,
                 "--alluredir",
                 str(self.results),
                 "-q" if self.quiet else "-v",
@@ -64,7 +74,7 @@ class RunnerJob:
                 "harness.running.behave_main",
                 str(self.features),
                 "--format",
-                "allure_behave.formatter:AllureFormatter",
+                "harness.running.behave_formatter:EnrichingFormatter",
                 "--outfile",
                 str(self.results),
                 "--format",
@@ -92,6 +102,10 @@ class RunnerJob:
             env[ENV_SHARD] = self.shard
         else:
             env.pop(ENV_SHARD, None)
+        if self.enrichment is not None:
+            env[ENV_ENRICHMENT] = str(self.enrichment)
+        else:
+            env.pop(ENV_ENRICHMENT, None)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
         )

@@ -57,6 +57,7 @@ class Floor:
 @dataclass
 class RunSummary:
     records: list[ResultRecord] = field(default_factory=list)
+    written: dict[str, str] = field(default_factory=dict)  # file → SHA-256, as the runner wrote it
 
     @property
     def tally(self) -> Tally:

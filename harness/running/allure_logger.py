@@ -1,0 +1,135 @@
+"""Enrichment inside the runner process, as each result is written.
+
+Both Allure plugins hand every result, container and attachment to a file logger
+(``allure_commons.logger.AllureFileLogger``). :class:`EnrichingFileLogger` takes its place
+when ``$DSP_CONFORMANCE_ENRICHMENT`` names an :class:`EnrichmentJob` (written by
+``dsp-conformance run``): each result is completed (``harness/running/enrich.py``) before it
+is written, the World's outcome is folded in from the attachment it just wrote (kept in
+memory, not read back from disk), and the completed document is also appended as one line to
+the job's records, which the CLI reads instead of the results folder. Without the variable it
+is Allure's logger, unchanged.
+
+A result that cannot be completed (an outcome attachment the harness did not write) is
+written as the runner reported it, and the records say why, so the CLI stops with one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import uuid
+from pathlib import Path
+from typing import IO, Any
+
+from allure_commons import hookimpl
+from allure_commons.logger import INDENT, AllureFileLogger
+from attr import asdict
+
+from harness.errors import ConfigurationError
+from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
+from harness.results.record import attachments_of
+from harness.results.writer import fold_outcome, write_outcome
+from harness.running.enrich import EnrichmentIndex, enrich_result
+from harness.running.records import ENV_ENRICHMENT, FILE_KEY, RECORD_ERROR, EnrichmentJob
+
+
+def file_logger(report_dir: str | Path, clean: bool = False) -> AllureFileLogger:
+    """The file logger a runner process should use: enriching when the CLI asked for it."""
+    job = os.environ.get(ENV_ENRICHMENT)
+    if not job:
+        return AllureFileLogger(report_dir, clean)  # type: ignore[no-untyped-call]
+    return EnrichingFileLogger(report_dir, EnrichmentJob.read(Path(job)), clean)
+
+
+def _no_empty(_: Any, value: Any) -> bool:
+    return bool(value) or value is False  # as Allure's own logger filters
+
+
+class EnrichingFileLogger(AllureFileLogger):
+    def __init__(self, report_dir: str | Path, job: EnrichmentJob, clean: bool = False) -> None:
+        super().__init__(report_dir, clean)  # type: ignore[no-untyped-call]
+        self._job = job
+        self._index: EnrichmentIndex | None = None
+        self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
+        self._records: IO[str] | None = None
+
+    @property
+    def index(self) -> EnrichmentIndex:
+        if self._index is None:
+            try:
+                data = json.loads(self._job.index.read_text(encoding="utf-8"))
+                self._index = EnrichmentIndex.from_json(data)
+            except (OSError, ValueError, KeyError, TypeError) as exc:
+                raise ConfigurationError(
+                    f"{self._job.index}: not an enrichment index: {exc}"
+                ) from None
+        return self._index
+
+    @hookimpl
+    def report_attached_data(self, body: str | bytes, file_name: str) -> None:
+        self._write(file_name, body.encode("utf-8") if isinstance(body, str) else body)
+        if file_name.endswith(".json"):
+            self._attached[file_name] = body
+
+    @hookimpl
+    def report_attached_file(self, source: str, file_name: str) -> None:
+        super().report_attached_file(source, file_name)  # type: ignore[no-untyped-call]
+        with open(source, "rb") as handle:
+            self._record_file(file_name, hashlib.file_digest(handle, "sha256").hexdigest())
+
+    @hookimpl
+    def report_container(self, container: Any) -> None:
+        data = asdict(container, filter=_no_empty)
+        name = container.file_pattern.format(prefix=uuid.uuid4())
+        indent = INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None  # as Allure does
+        self._write(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
+
+    @hookimpl
+    def report_result(self, result: Any) -> None:
+        data: dict[str, Any] = asdict(result, filter=_no_empty)
+        try:
+            self._fold(data)
+            document = enrich_result(data, self.index, self._job.run)
+        except (ValueError, ConfigurationError) as exc:
+            self._write_result(result, json.dumps(data, ensure_ascii=False))
+            self._record(json.dumps({RECORD_ERROR: f"{data.get('name', '?')}: {exc}"}))
+            return
+        finally:
+            self._attached.clear()
+        line = json.dumps(document, ensure_ascii=False)
+        self._write_result(result, line)
+        self._record(line)
+
+    def _fold(self, data: dict[str, Any]) -> None:
+        """The World's outcome into the document, from the attachment it wrote just now."""
+        found = [a for a in attachments_of(data, "result") if a.name == OUTCOME_ATTACHMENT]
+        if not found:
+            return
+        body = self._attached.get(found[-1].source)
+        if body is None:  # not seen by this logger: read it as a pass afterwards would
+            fold_outcome(data, self._report_dir)
+            return
+        write_outcome(data, ScenarioOutcome.from_json(json.loads(body)))
+
+    def _write_result(self, result: Any, content: str) -> None:
+        self._write(result.file_pattern.format(prefix=uuid.uuid4()), content.encode("utf-8"))
+
+    def _write(self, name: str, content: bytes) -> None:
+        """As Allure writes a file (a temporary file renamed into place), its hash recorded."""
+        temporary = self._report_dir / f"{name}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+        os.replace(temporary, self._report_dir / name)
+        self._record_file(name, hashlib.sha256(content).hexdigest())
+
+    def _record_file(self, name: str, sha256: str) -> None:
+        self._record(json.dumps({FILE_KEY: name, "sha256": sha256}))
+
+    def _record(self, line: str) -> None:
+        if self._records is None:
+            self._job.records.mkdir(parents=True, exist_ok=True)
+            path = self._job.records / f"records-{os.getpid()}.jsonl"
+            self._records = path.open("a", encoding="utf-8")
+        self._records.write(line + "\n")
+        self._records.flush()  # a runner killed later keeps the records of what finished
