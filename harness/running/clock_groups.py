@@ -1,58 +1,94 @@
 """Which scenarios may be in flight together against one target.
 
-A DSP has one clock, and the served DSP one S1SP fault switch: a scenario that moves the
-clock (``the time reaches …``), sets it twice, or arms the fault changes what every other
-scenario in flight observes, and so must run alone. Scenarios that set the clock to the
-same instant (``the time is …``) and leave it there can run together; scenarios that touch
-neither run with any group. Grouping them this way keeps every verdict what a serial run
-gives. The steps are recognised by their phrases (``PHRASES``; a test checks each is a
-phrase of the step library).
+A DSP has one clock, and the served DSP one S1SP fault switch. A scenario that sets the
+clock (``the time is T``) and leaves it there can run with every other scenario that sets it
+to the same T; a scenario that sets neither runs with any of them. A scenario that moves the
+clock later (``the time is T`` … ``the time reaches U``) runs with those of the same two
+instants, in lockstep: none moves the clock until every one has reached that step (or
+ended), so each sends what it sends at T while the clock is at T, and the rest at U, as in
+a serial run. Anything else (moving the clock twice, setting it twice, arming the S1SP
+fault) runs with nothing else in flight. The steps are recognised by their phrases
+(``PHRASES``; a test checks each is a phrase of the step library).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 SET_CLOCK = "the time is "
-PHRASES = {
-    "set the clock": SET_CLOCK,
-    "move the clock": "the time reaches ",
-    "arm the S1SP fault": "the S1SP will fail part-way through its next certificate update",
-}
-ALONE = None
-ANY = ""
+MOVE_CLOCK = "the time reaches "
+S1SP_FAULT = "the S1SP will fail part-way through its next certificate update"
+PHRASES = (SET_CLOCK, MOVE_CLOCK, S1SP_FAULT)
 
 
-def clock_group(step_texts: Iterable[str]) -> str | None:
-    """The instant a scenario sets the clock to (its group), ``ANY`` when it neither sets
-    nor moves the clock, ``ALONE`` (None) when it must run with nothing else in flight."""
-    instants: set[str] = set()
+@dataclass(frozen=True)
+class Group:
+    """The clock a scenario needs: ``instants`` (set, then moved to), or ``alone``."""
+
+    instants: tuple[str, ...] = ()
+    alone: bool = False
+
+
+ALONE = Group(alone=True)
+ANY = Group()
+
+
+def clock_group(step_texts: Iterable[str]) -> Group:
+    """The group of a scenario, from its step texts as run."""
+    set_to: list[str] = []
+    moved_to: list[str] = []
     for text in step_texts:
         if text.startswith(SET_CLOCK):
-            instants.add(text[len(SET_CLOCK) :].strip())
-        elif any(text.startswith(p) for p in PHRASES.values()):
+            set_to.append(text[len(SET_CLOCK) :].strip())
+        elif text.startswith(MOVE_CLOCK):
+            if not set_to:
+                return ALONE  # moves a clock it never set: depends on whoever ran before
+            moved_to.append(text[len(MOVE_CLOCK) :].strip())
+        elif text.startswith(S1SP_FAULT):
             return ALONE
-    if len(instants) > 1:
+    if len(set(set_to)) > 1 or len(moved_to) > 1:
         return ALONE
-    return next(iter(instants), ANY)
+    return Group(tuple(dict.fromkeys(set_to)) + tuple(moved_to))
 
 
-def phases(groups: list[str | None]) -> list[list[int]]:
-    """Indices of ``groups`` in phases run one after another: each clock group (largest
-    first, the scenarios that set no clock with the largest), then each lone scenario."""
-    by_instant: dict[str, list[int]] = {}
+def moves_clock(step_text: str) -> bool:
+    return step_text.startswith(MOVE_CLOCK)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """Scenarios (indices) in flight together; ``lockstep``: they move the clock together."""
+
+    members: tuple[int, ...]
+    lockstep: bool = False
+
+
+def phases(groups: list[Group], limit: int) -> list[Phase]:
+    """Phases run one after another: each clock group (largest first; the scenarios that set
+    no clock join the largest), then each lockstep group in chunks of at most ``limit``
+    (every member of a lockstep phase is in flight at once), then each lone scenario."""
+    settled: dict[tuple[str, ...], list[int]] = {}
+    moving: dict[tuple[str, ...], list[int]] = {}
     alone: list[int] = []
     free: list[int] = []
     for index, group in enumerate(groups):
-        if group is ALONE:
+        if group.alone:
             alone.append(index)
-        elif group == ANY:
+        elif not group.instants:
             free.append(index)
+        elif len(group.instants) == 1:
+            settled.setdefault(group.instants, []).append(index)
         else:
-            by_instant.setdefault(group, []).append(index)
-    ordered = sorted(by_instant.values(), key=lambda members: (-len(members), members[0]))
+            moving.setdefault(group.instants, []).append(index)
+    ordered = sorted(settled.values(), key=lambda members: (-len(members), members[0]))
     if ordered:
         ordered[0] = sorted(ordered[0] + free)
     elif free:
         ordered = [free]
-    return ordered + [[index] for index in alone]
+    planned = [Phase(tuple(members)) for members in ordered]
+    for members in sorted(moving.values(), key=lambda m: (-len(m), m[0])):
+        for start in range(0, len(members), max(limit, 1)):
+            chunk = tuple(members[start : start + max(limit, 1)])
+            planned.append(Phase(chunk, lockstep=len(chunk) > 1))
+    return planned + [Phase((index,)) for index in alone]

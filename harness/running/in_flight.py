@@ -7,13 +7,13 @@ scenarios wait at once. pytest-xdist workers are full interpreters that each imp
 harness and collect the whole suite, about a second of CPU apiece, which on two cores
 costs more than the waiting it hides.
 
-This plugin collects the suite once, then forks N copies of the collected runner process
-(``os.fork``: start-up costs a few milliseconds and the pages stay shared). Each copy
-takes the next scenario from a shared counter until none is left, runs it through pytest's
-own protocol (fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file) and
-exits; the parent waits for every copy and fails the session if any scenario failed. Each
-scenario is the same code in a process of its own, as in a serial run, so the verdicts are
-the same; only the order in which scenarios start is shared out.
+This plugin collects the suite once, then forks copies of the collected runner process
+(``os.fork``: a few milliseconds each, the pages stay shared). Each copy takes the next
+scenario from a shared counter until none is left and runs it through pytest's own
+protocol (fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file); the
+parent waits for every copy and fails the session if any scenario failed. Scenarios run in
+phases that keep the target's one clock what each expects (harness/running/clock_groups.py),
+so the verdicts are those of a serial run.
 """
 
 from __future__ import annotations
@@ -23,12 +23,15 @@ import multiprocessing
 import os
 import signal
 import sys
+import time
 from typing import Any
 
 import pytest
 
-from harness.running.clock_groups import clock_group, phases
-from harness.settings import ENV_IN_FLIGHT
+from harness.running.clock_groups import Phase, clock_group, moves_clock, phases
+from harness.settings import ENV_IN_FLIGHT, RunSettings
+
+LOCKSTEP_WAITS = 20  # a peer's whole scenario: this many of the target's longest waits
 
 
 def in_flight() -> int:
@@ -36,11 +39,60 @@ def in_flight() -> int:
     return int(value) if value.isdigit() else 0
 
 
+class Lockstep:
+    """The members of a lockstep phase move the clock together: each waits at its clock
+    step until every member has arrived there or ended (never longer than ``seconds``)."""
+
+    def __init__(self, parties: int, seconds: float) -> None:
+        self.condition = multiprocessing.Condition()
+        self.waiting_for = multiprocessing.Value("q", parties, lock=False)
+        self.seconds = seconds
+        self.arrived = False
+
+    def _leave(self) -> None:
+        with self.condition:
+            self.waiting_for.value -= 1
+            self.condition.notify_all()
+
+    def arrive(self) -> None:
+        if self.arrived:  # its clock step again: the peers have moved on already
+            return
+        self.arrived = True
+        self._leave()
+        deadline = time.monotonic() + self.seconds
+        with self.condition:
+            while self.waiting_for.value > 0:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    print(
+                        "dsp-conformance: lockstep: moving the clock without every peer "
+                        f"after {self.seconds:g} s",
+                        file=sys.stderr,
+                    )
+                    return
+                self.condition.wait(left)
+
+    def ended(self) -> None:
+        if not self.arrived:
+            self.arrived = True
+            self._leave()
+
+
+_lockstep: Lockstep | None = None  # in a copy running a lockstep phase
+
+
+def _target_waits() -> float:
+    """The longest a scenario's step waits on the target: one HTTP call and one
+    asynchronous answer, from the target's configuration."""
+    from harness.adapters.target_config import load_target_config
+
+    config = load_target_config(RunSettings.from_environment().config)
+    return config.timeout + config.response_timeout
+
+
 def _warm_up() -> None:
     """Do in the parent what every copy would otherwise do on its first scenario: the
     imports of the HTTP path and the process's one SSL context (copies share the pages)."""
-    from harness.settings import RunSettings
-
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
         return
@@ -49,15 +101,6 @@ def _warm_up() -> None:
     from harness.adapters.target_config import load_target_config
 
     client_for(settings.target, load_target_config(settings.config)).close()
-
-
-def _take(counter: Any, total: int) -> int | None:
-    with counter.get_lock():
-        index = int(counter.value)
-        if index >= total:
-            return None
-        counter.value = index + 1
-    return index
 
 
 def _steps(item: pytest.Item) -> list[str]:
@@ -76,26 +119,37 @@ def _steps(item: pytest.Item) -> list[str]:
     return [step.name for step in template.render(example).steps]
 
 
-def schedule(items: list[pytest.Item]) -> list[list[int]]:
-    """Phases of item indices (harness/running/clock_groups.py), longest scenarios first
-    within a phase: a long scenario started last would set the time to verdict."""
+def schedule(items: list[pytest.Item], limit: int) -> list[Phase]:
+    """Phases of item indices, longest scenarios (by steps) first within a phase: a long
+    scenario started last would set the time to verdict."""
     steps = [_steps(item) for item in items]
-    planned = phases([clock_group(texts) for texts in steps])
-    return [sorted(phase, key=lambda i: (-len(steps[i]), i)) for phase in planned]
+    planned = phases([clock_group(texts) for texts in steps], limit)
+    return [
+        Phase(tuple(sorted(p.members, key=lambda i: (-len(steps[i]), i))), p.lockstep)
+        for p in planned
+    ]
 
 
-def _copy(session: pytest.Session, order: list[int], counter: Any) -> int:
+def _take(counter: Any, total: int) -> int | None:
+    with counter.get_lock():
+        index = int(counter.value)
+        if index >= total:
+            return None
+        counter.value = index + 1
+    return index
+
+
+def _copy(session: pytest.Session, order: tuple[int, ...], counter: Any) -> int:
     """One forked copy: scenarios from the shared counter until none is left."""
-    items = session.items
     taken = _take(counter, len(order))
     while taken is not None:
-        following = _take(counter, len(order))
-        item = items[order[taken]]
-        after = items[order[following]] if following is not None else None
-        item.config.hook.pytest_runtest_protocol(item=item, nextitem=after)
+        item = session.items[order[taken]]
+        item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
+        if _lockstep is not None:
+            _lockstep.ended()
         if session.shouldstop or session.shouldfail:
             break
-        taken = following
+        taken = _take(counter, len(order))
     return 1 if session.testsfailed else 0
 
 
@@ -105,37 +159,49 @@ def _flush() -> None:
             stream.flush()
 
 
-def _run_phase(session: pytest.Session, order: list[int], wanted: int) -> int:
-    """Run these items with up to ``wanted`` in flight; the number of copies that failed."""
-    counter = multiprocessing.Value("q", 0)
-    copies: list[int] = []
+def _run_phase(session: pytest.Session, phase: Phase, wanted: int) -> int:
+    """Run a phase with up to ``wanted`` in flight; the number of copies that failed. In a
+    lockstep phase each member has a copy of its own (all are in flight at once)."""
+    global _lockstep  # noqa: PLW0603 - what the forked copies inherit
+    if phase.lockstep:
+        shares: list[tuple[int, ...]] = [(member,) for member in phase.members]
+        _lockstep = Lockstep(len(shares), LOCKSTEP_WAITS * _target_waits())
+    else:
+        shares = [phase.members] * min(wanted, len(phase.members))
+    counters = {share: multiprocessing.Value("q", 0) for share in shares}
+    pids: list[int] = []
     _flush()
-    for _ in range(min(wanted, len(order))):
+    for share in shares:
         pid = os.fork()
         if pid == 0:  # a copy
             code = 3
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                code = _copy(session, order, counter)
+                code = _copy(session, share, counters[share])
             finally:
                 _flush()
                 os._exit(code)
-        copies.append(pid)
+        pids.append(pid)
+    _lockstep = None
     failed = 0
-    for pid in copies:
+    for pid in pids:
         _, status = os.waitpid(pid, 0)
         code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            failed += 1
+        failed += code != 0
         if code < 0:
             print(f"dsp-conformance: a runner copy ended by signal {-code}", file=sys.stderr)
-    if int(counter.value) < len(order):
-        print(
-            f"dsp-conformance: {len(order) - int(counter.value)} scenario(s) not started",
-            file=sys.stderr,
-        )
+    left = sum(len(share) - int(counter.value) for share, counter in counters.items())
+    if left > 0:
+        print(f"dsp-conformance: {left} scenario(s) not started", file=sys.stderr)
         failed += 1
     return failed
+
+
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
+) -> None:
+    if _lockstep is not None and moves_clock(step.name):
+        _lockstep.arrive()
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -147,7 +213,7 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
     _warm_up()
     failed = 0
-    for phase in schedule(session.items):
+    for phase in schedule(session.items, wanted):
         failed += _run_phase(session, phase, wanted)
     session.testsfailed = failed
     return True
