@@ -19,8 +19,11 @@ so the verdicts are those of a serial run.
 from __future__ import annotations
 
 import contextlib
+import gc
+import importlib
 import multiprocessing
 import os
+import pkgutil
 import signal
 import sys
 import time
@@ -91,12 +94,19 @@ def _target_waits() -> float:
 
 
 def _warm_up() -> None:
-    """Do in the parent what every copy would otherwise do on its first scenario: the
-    imports of the HTTP path and the process's one SSL context (copies share the pages)."""
+    """Do in the parent what every copy would otherwise do on its first scenario: import
+    what the HTTP path imports lazily (DUIS codecs, SRV specs, the adapter) and build the
+    process's one SSL context; the copies then share those pages."""
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
         return
-    from harness.adapters import http  # noqa: F401 - the import is the warm-up
+    import harness.adapters
+    import harness.duis
+    import harness.srv
+
+    for package in (harness.adapters, harness.duis, harness.srv):
+        for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(module.name)
     from harness.adapters.http_client import client_for
     from harness.adapters.target_config import load_target_config
 
@@ -212,6 +222,8 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     if session.testsfailed and not session.config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
     _warm_up()
+    gc.collect()
+    gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
     failed = 0
     for phase in schedule(session.items, wanted):
         failed += _run_phase(session, phase, wanted)
