@@ -7,13 +7,14 @@ scenarios wait at once. pytest-xdist workers are full interpreters that each imp
 harness and collect the whole suite, about a second of CPU apiece, which on two cores
 costs more than the waiting it hides.
 
-This plugin collects the suite once, then forks copies of the collected runner process
-(``os.fork``: a few milliseconds each, the pages stay shared). Each copy takes the next
-scenario from a shared counter until none is left and runs it through pytest's own
-protocol (fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file); the
-parent waits for every copy and fails the session if any scenario failed. Scenarios run in
-phases that keep the target's one clock what each expects (harness/running/clock_groups.py),
-so the verdicts are those of a serial run.
+This plugin collects the suite once, then forks N copies of the collected runner process
+(``os.fork``: a few milliseconds each, the pages stay shared). Scenarios run in phases that
+keep the target's one clock what each expects (harness/running/clock_groups.py), so the
+verdicts are those of a serial run: in each phase every copy takes the next scenario from
+the phase's shared counter until none is left and runs it through pytest's own protocol
+(fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file), then waits at a
+barrier for the others. The parent waits for every copy and fails the session if any
+scenario failed; a copy that dies breaks the barrier, so none waits for ever.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import os
 import pkgutil
 import signal
 import sys
+import threading
 import time
 from typing import Any
 
@@ -81,7 +83,7 @@ class Lockstep:
             self._leave()
 
 
-_lockstep: Lockstep | None = None  # in a copy running a lockstep phase
+_lockstep: Lockstep | None = None  # in a copy, during a lockstep phase
 
 
 def _target_waits() -> float:
@@ -140,26 +142,54 @@ def schedule(items: list[pytest.Item], limit: int) -> list[Phase]:
     ]
 
 
-def _take(counter: Any, total: int) -> int | None:
-    with counter.get_lock():
-        index = int(counter.value)
+def _take(counters: Any, phase: int, total: int) -> int | None:
+    with counters.get_lock():
+        index = int(counters[phase])
         if index >= total:
             return None
-        counter.value = index + 1
+        counters[phase] = index + 1
     return index
 
 
-def _copy(session: pytest.Session, order: tuple[int, ...], counter: Any) -> int:
-    """One forked copy: scenarios from the shared counter until none is left."""
-    taken = _take(counter, len(order))
-    while taken is not None:
-        item = session.items[order[taken]]
-        item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
-        if _lockstep is not None:
-            _lockstep.ended()
-        if session.shouldstop or session.shouldfail:
-            break
-        taken = _take(counter, len(order))
+class _Plan:
+    """What the copies share: the phases, a counter per phase, a lockstep per lockstep
+    phase, and a barrier between phases (no phase starts before the last one ended)."""
+
+    def __init__(self, phases: list[Phase], copies: int) -> None:
+        self.phases = phases
+        self.counters = multiprocessing.Array("q", len(phases))
+        waits = LOCKSTEP_WAITS * _target_waits() if any(p.lockstep for p in phases) else 0.0
+        self.locksteps = {
+            k: Lockstep(len(p.members), waits) for k, p in enumerate(phases) if p.lockstep
+        }
+        self.barrier = multiprocessing.Barrier(copies)
+
+    def started(self) -> int:
+        return sum(min(int(self.counters[k]), len(p.members)) for k, p in enumerate(self.phases))
+
+
+def _copy(session: pytest.Session, plan: _Plan) -> int:
+    """One forked copy: in each phase, scenarios from its counter until none is left (at
+    most one in a lockstep phase, whose members are all in flight at once), then the
+    barrier."""
+    global _lockstep  # noqa: PLW0603 - this copy's phase
+    for number, phase in enumerate(plan.phases):
+        _lockstep = plan.locksteps.get(number)
+        taken = _take(plan.counters, number, len(phase.members))
+        while taken is not None:
+            item = session.items[phase.members[taken]]
+            item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
+            if _lockstep is not None:
+                _lockstep.ended()
+                break
+            if session.shouldstop or session.shouldfail:
+                plan.barrier.abort()  # the others stop at the end of this phase
+                return 1
+            taken = _take(plan.counters, number, len(phase.members))
+        try:
+            plan.barrier.wait()
+        except threading.BrokenBarrierError:  # another copy died: stop here
+            return 3
     return 1 if session.testsfailed else 0
 
 
@@ -169,38 +199,34 @@ def _flush() -> None:
             stream.flush()
 
 
-def _run_phase(session: pytest.Session, phase: Phase, wanted: int) -> int:
-    """Run a phase with up to ``wanted`` in flight; the number of copies that failed. In a
-    lockstep phase each member has a copy of its own (all are in flight at once)."""
-    global _lockstep  # noqa: PLW0603 - what the forked copies inherit
-    if phase.lockstep:
-        shares: list[tuple[int, ...]] = [(member,) for member in phase.members]
-        _lockstep = Lockstep(len(shares), LOCKSTEP_WAITS * _target_waits())
-    else:
-        shares = [phase.members] * min(wanted, len(phase.members))
-    counters = {share: multiprocessing.Value("q", 0) for share in shares}
+def _run(session: pytest.Session, phases: list[Phase], wanted: int) -> int:
+    """Fork the copies, wait for them; the number of copies that failed."""
+    copies = min(wanted, max(len(p.members) for p in phases))
+    plan = _Plan(phases, copies)
     pids: list[int] = []
     _flush()
-    for share in shares:
+    for _ in range(copies):
         pid = os.fork()
         if pid == 0:  # a copy
             code = 3
             try:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
-                code = _copy(session, share, counters[share])
+                code = _copy(session, plan)
             finally:
                 _flush()
                 os._exit(code)
         pids.append(pid)
-    _lockstep = None
     failed = 0
-    for pid in pids:
-        _, status = os.waitpid(pid, 0)
+    while pids:
+        pid, status = os.wait()
+        pids.remove(pid)
         code = os.waitstatus_to_exitcode(status)
         failed += code != 0
+        if code not in (0, 1):  # not a verdict: the others must not wait for it
+            plan.barrier.abort()
         if code < 0:
             print(f"dsp-conformance: a runner copy ended by signal {-code}", file=sys.stderr)
-    left = sum(len(share) - int(counter.value) for share, counter in counters.items())
+    left = len(session.items) - plan.started()
     if left > 0:
         print(f"dsp-conformance: {left} scenario(s) not started", file=sys.stderr)
         failed += 1
@@ -224,8 +250,5 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     _warm_up()
     gc.collect()
     gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
-    failed = 0
-    for phase in schedule(session.items, wanted):
-        failed += _run_phase(session, phase, wanted)
-    session.testsfailed = failed
+    session.testsfailed = _run(session, schedule(session.items, wanted), wanted)
     return True
