@@ -4,6 +4,8 @@ its latency model, where the scenarios share one clock."""
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -75,3 +77,23 @@ def test_against_a_served_dsp_with_latency_the_verdicts_stay_those_of_a_serial_r
     assert _verdicts(serial) == _verdicts(at_once)
     kinds = {entry["kind"] for entry in read_log(log)}
     assert kinds == {"sync", "device"}  # both delays were served, and waited for
+
+
+def test_a_lockstep_waits_for_every_member_and_never_for_ever() -> None:
+    from harness.running.in_flight import Lockstep
+
+    alone = Lockstep(2, seconds=0.2)
+    began = time.monotonic()
+    alone.arrive()  # the other member never comes: moves on after the bound
+    assert 0.2 <= time.monotonic() - began < 5
+
+    pair = Lockstep(2, seconds=30)
+    pid = os.fork()
+    if pid == 0:  # the other member: ends without reaching its clock step
+        time.sleep(0.2)
+        pair.ended()
+        os._exit(0)
+    began = time.monotonic()
+    pair.arrive()
+    os.waitpid(pid, 0)
+    assert time.monotonic() - began < 10  # released by the other's end, not the bound
