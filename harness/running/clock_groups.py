@@ -1,14 +1,16 @@
 """Which scenarios may be in flight together against one target.
 
-A DSP has one clock, and the served DSP one S1SP fault switch. A scenario that sets the
-clock (``the time is T``) and leaves it there can run with every other scenario that sets it
-to the same T; a scenario that sets neither runs with any of them. A scenario that moves the
-clock later (``the time is T`` … ``the time reaches U``) runs with those of the same two
-instants, in lockstep: none moves the clock until every one has reached that step (or
-ended), so each sends what it sends at T while the clock is at T, and the rest at U, as in
-a serial run. Anything else (moving the clock twice, setting it twice, arming the S1SP
-fault) runs with nothing else in flight. The steps are recognised by their phrases
-(``PHRASES``; a test checks each is a phrase of the step library).
+A DSP has one clock, and the served DSP one S1SP fault switch. Scenarios that set the clock
+to the same instant T (``the time is T``) run together, in one phase; so do those that set
+it to T and later move it once (``the time reaches U``), ranked by U: none moves the clock
+until every scenario of the phase has ended or reached its clock step and every one moving
+it to an earlier instant has ended. Each scenario so sends what it sends at T while the
+clock is at T, and the rest at its own U, as in a serial run. (A command that falls due
+earlier than in a serial run has the effect it was given when it was accepted: the
+reference DSP decides a scheduled command's effect when it accepts it.) Scenarios that set
+no clock run with the largest group; anything else (moving the clock twice, setting it
+twice, arming the S1SP fault) runs with nothing else in flight. The steps are recognised by
+their phrases (``PHRASES``; a test checks each is a phrase of the step library).
 """
 
 from __future__ import annotations
@@ -58,18 +60,52 @@ def moves_clock(step_text: str) -> bool:
 
 @dataclass(frozen=True)
 class Phase:
-    """Scenarios (indices) in flight together; ``lockstep``: they move the clock together."""
+    """Scenarios (indices) in flight together. ``ranks`` (one per member), when given, say
+    who moves the clock and in which order: rank 0 never moves it (it must end before the
+    clock moves); rank r > 0 moves it to the r-th instant, once every member has ended or
+    reached its clock step and every lower rank has ended."""
 
     members: tuple[int, ...]
-    lockstep: bool = False
+    ranks: tuple[int, ...] | None = None
+
+    @property
+    def lockstep(self) -> bool:
+        return self.ranks is not None and any(self.ranks)
+
+    def rank(self, member: int) -> int:
+        return 0 if self.ranks is None else self.ranks[self.members.index(member)]
+
+
+def _instant(text: str) -> tuple[int, object]:
+    from harness.domain.timeline import parse_instant
+    from harness.errors import HarnessError
+
+    try:
+        return (0, parse_instant(text))
+    except (HarnessError, ValueError):
+        return (1, text)
+
+
+def _ordered(movers: dict[str, list[int]]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Movers and their ranks, by the instant each moves the clock to."""
+    members: list[int] = []
+    ranks: list[int] = []
+    for rank, instant in enumerate(sorted(movers, key=_instant), start=1):
+        members += movers[instant]
+        ranks += [rank] * len(movers[instant])
+    return tuple(members), tuple(ranks)
 
 
 def phases(groups: list[Group], limit: int) -> list[Phase]:
-    """Phases run one after another: each clock group (largest first; the scenarios that set
-    no clock join the largest), then each lockstep group in chunks of at most ``limit``
-    (every member of a lockstep phase is in flight at once), then each lone scenario."""
-    settled: dict[tuple[str, ...], list[int]] = {}
-    moving: dict[tuple[str, ...], list[int]] = {}
+    """Phases run one after another, one per instant the clock is set to (largest first;
+    the scenarios that set no clock join the largest): the scenarios that leave the clock
+    there, and those that later move it, each moving it in the order of the instants
+    (``Phase.ranks``) — every one of those is in flight at once, so a phase holds fewer
+    than ``limit`` of them (else each instant they move it to has phases of its own, in
+    chunks of ``limit``); then each lone scenario."""
+    limit = max(limit, 1)
+    settled: dict[str, list[int]] = {}
+    moving: dict[str, dict[str, list[int]]] = {}
     alone: list[int] = []
     free: list[int] = []
     for index, group in enumerate(groups):
@@ -78,17 +114,36 @@ def phases(groups: list[Group], limit: int) -> list[Phase]:
         elif not group.instants:
             free.append(index)
         elif len(group.instants) == 1:
-            settled.setdefault(group.instants, []).append(index)
+            settled.setdefault(group.instants[0], []).append(index)
         else:
-            moving.setdefault(group.instants, []).append(index)
-    ordered = sorted(settled.values(), key=lambda members: (-len(members), members[0]))
-    if ordered:
-        ordered[0] = sorted(ordered[0] + free)
-    elif free:
-        ordered = [free]
-    planned = [Phase(tuple(members)) for members in ordered]
-    for members in sorted(moving.values(), key=lambda m: (-len(m), m[0])):
-        for start in range(0, len(members), max(limit, 1)):
-            chunk = tuple(members[start : start + max(limit, 1)])
-            planned.append(Phase(chunk, lockstep=len(chunk) > 1))
+            moving.setdefault(group.instants[0], {}).setdefault(group.instants[1], []).append(index)
+    starts = sorted(
+        set(settled) | set(moving),
+        key=lambda t: (-len(settled.get(t, [])), min(settled.get(t, []) + _all(moving, t))),
+    )
+    if free:
+        if starts and settled.get(starts[0]):
+            settled[starts[0]] = sorted(settled[starts[0]] + free)
+        else:
+            starts.insert(0, "")
+            settled[""] = free
+    planned: list[Phase] = []
+    for start in starts:
+        stay = tuple(settled.get(start, []))
+        movers, ranks = _ordered(moving.get(start, {}))
+        room = limit - 1 if stay else limit  # a copy left for the scenarios that stay
+        if movers and len(movers) <= room:
+            planned.append(Phase(movers + stay, ranks + (0,) * len(stay)))
+            continue
+        if stay:
+            planned.append(Phase(stay))
+        for instant in sorted(moving.get(start, {}), key=_instant):
+            together = moving[start][instant]
+            for first in range(0, len(together), limit):
+                chunk = tuple(together[first : first + limit])
+                planned.append(Phase(chunk, (1,) * len(chunk) if len(chunk) > 1 else None))
     return planned + [Phase((index,)) for index in alone]
+
+
+def _all(moving: dict[str, dict[str, list[int]]], start: str) -> list[int]:
+    return [i for members in moving.get(start, {}).values() for i in members]

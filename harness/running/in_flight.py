@@ -45,28 +45,34 @@ def in_flight() -> int:
 
 
 class Lockstep:
-    """The members of a lockstep phase move the clock together: each waits at its clock
-    step until every member has arrived there or ended (never longer than ``seconds``)."""
+    """The clock moves of a phase (``Phase.ranks``): a member about to move the clock waits
+    until every member has ended or reached its own clock step and every member of a lower
+    rank has ended — never longer than ``seconds``. Each copy tells it which member it runs
+    (``begin``) and when that member ends (``ended``)."""
 
-    def __init__(self, parties: int, seconds: float) -> None:
+    def __init__(self, ranks: tuple[int, ...], seconds: float) -> None:
+        counts = [len(ranks)] + [ranks.count(r) for r in range(1, max(ranks) + 1)]
         self.condition = multiprocessing.Condition()
-        self.waiting_for = multiprocessing.Value("q", parties, lock=False)
+        self.remaining = multiprocessing.Array("q", counts, lock=False)
         self.seconds = seconds
+        self.rank = 0
         self.arrived = False
 
-    def _leave(self) -> None:
-        with self.condition:
-            self.waiting_for.value -= 1
-            self.condition.notify_all()
+    def begin(self, rank: int) -> None:
+        self.rank, self.arrived = rank, False
+
+    def _clear(self) -> bool:
+        return all(self.remaining[r] == 0 for r in range(self.rank))
 
     def arrive(self) -> None:
-        if self.arrived:  # its clock step again: the peers have moved on already
+        if self.arrived or self.rank == 0:  # its clock step again: the peers moved on
             return
         self.arrived = True
-        self._leave()
         deadline = time.monotonic() + self.seconds
         with self.condition:
-            while self.waiting_for.value > 0:
+            self.remaining[0] -= 1
+            self.condition.notify_all()
+            while not self._clear():
                 left = deadline - time.monotonic()
                 if left <= 0:
                     print(
@@ -78,9 +84,13 @@ class Lockstep:
                 self.condition.wait(left)
 
     def ended(self) -> None:
-        if not self.arrived:
-            self.arrived = True
-            self._leave()
+        with self.condition:
+            if not self.arrived:
+                self.remaining[0] -= 1
+            if self.rank > 0:
+                self.remaining[self.rank] -= 1
+            self.condition.notify_all()
+        self.rank, self.arrived = 0, True
 
 
 _lockstep: Lockstep | None = None  # in a copy, during a lockstep phase
@@ -132,14 +142,17 @@ def _steps(item: pytest.Item) -> list[str]:
 
 
 def schedule(items: list[pytest.Item], limit: int) -> list[Phase]:
-    """Phases of item indices, longest scenarios (by steps) first within a phase: a long
+    """Phases of item indices. Within a phase the members that move the clock come first
+    (each must hold a copy until it ends), then the longest scenarios (by steps): a long
     scenario started last would set the time to verdict."""
     steps = [_steps(item) for item in items]
-    planned = phases([clock_group(texts) for texts in steps], limit)
-    return [
-        Phase(tuple(sorted(p.members, key=lambda i: (-len(steps[i]), i))), p.lockstep)
-        for p in planned
-    ]
+    ordered = []
+    for phase in phases([clock_group(texts) for texts in steps], limit):
+        rank = {m: phase.rank(m) for m in phase.members}
+        members = tuple(sorted(phase.members, key=lambda i: (rank[i] == 0, -len(steps[i]), i)))
+        ranks = None if phase.ranks is None else tuple(rank[m] for m in members)
+        ordered.append(Phase(members, ranks))
+    return ordered
 
 
 def _take(counters: Any, phase: int, total: int) -> int | None:
@@ -160,7 +173,9 @@ class _Plan:
         self.counters = multiprocessing.Array("q", len(phases))
         waits = LOCKSTEP_WAITS * _target_waits() if any(p.lockstep for p in phases) else 0.0
         self.locksteps = {
-            k: Lockstep(len(p.members), waits) for k, p in enumerate(phases) if p.lockstep
+            k: Lockstep(p.ranks, waits)
+            for k, p in enumerate(phases)
+            if p.lockstep and p.ranks is not None
         }
         self.barrier = multiprocessing.Barrier(copies)
 
@@ -169,19 +184,20 @@ class _Plan:
 
 
 def _copy(session: pytest.Session, plan: _Plan) -> int:
-    """One forked copy: in each phase, scenarios from its counter until none is left (at
-    most one in a lockstep phase, whose members are all in flight at once), then the
-    barrier."""
+    """One forked copy: in each phase, scenarios from its counter until none is left, then
+    the barrier."""
     global _lockstep  # noqa: PLW0603 - this copy's phase
     for number, phase in enumerate(plan.phases):
         _lockstep = plan.locksteps.get(number)
         taken = _take(plan.counters, number, len(phase.members))
         while taken is not None:
-            item = session.items[phase.members[taken]]
+            member = phase.members[taken]
+            item = session.items[member]
+            if _lockstep is not None:
+                _lockstep.begin(phase.rank(member))
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
             if _lockstep is not None:
                 _lockstep.ended()
-                break
             if session.shouldstop or session.shouldfail:
                 plan.barrier.abort()  # the others stop at the end of this phase
                 return 1

@@ -40,17 +40,27 @@ def test_moving_the_clock_once_is_a_lockstep_group_and_anything_more_runs_alone(
     assert clock_group(["the time is 2026-03-01 10:00", fault]) is ALONE
 
 
-def test_phases_put_groups_first_then_lockstep_chunks_then_lone_scenarios() -> None:
+def test_phases_put_each_start_with_those_that_move_the_clock_from_it() -> None:
     a, b = Group(("A",)), Group(("B",))
-    move = Group(("A", "C"))
-    groups = [a, b, a, ANY, move, move, move, ALONE, a]
-    planned = phases(groups, limit=2)
-    assert planned[0] == Phase((0, 2, 3, 8))  # the largest group, with the clock-free one
+    to_c, to_d = Group(("A", "2026-07-01")), Group(("A", "2026-06-01"))
+    groups = [a, b, a, ANY, to_c, to_d, to_c, ALONE, a]
+    planned = phases(groups, limit=8)
+    # the movers first, ranked by the instant they move to (June before July), then the rest
+    assert planned[0] == Phase((5, 4, 6, 0, 2, 3, 8), (1, 2, 2, 0, 0, 0, 0))
+    assert planned[0].lockstep
     assert planned[1] == Phase((1,))
-    assert planned[2] == Phase((4, 5), lockstep=True)
-    assert planned[3] == Phase((6,))  # a chunk of one needs no lockstep
-    assert planned[4] == Phase((7,))
+    assert planned[2] == Phase((7,))
     assert sorted(i for p in planned for i in p.members) == list(range(len(groups)))
+
+
+def test_too_many_movers_get_phases_of_their_own_in_chunks() -> None:
+    a = Group(("A",))
+    move = Group(("A", "C"))
+    planned = phases([a, move, move, move], limit=2)
+    assert planned[0] == Phase((0,))
+    assert planned[1] == Phase((1, 2), (1, 1))
+    assert planned[2] == Phase((3,))  # a chunk of one needs no lockstep
+    assert not planned[2].lockstep
 
 
 def test_every_phrase_is_a_step_of_the_library() -> None:

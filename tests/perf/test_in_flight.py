@@ -82,18 +82,51 @@ def test_against_a_served_dsp_with_latency_the_verdicts_stay_those_of_a_serial_r
 def test_a_lockstep_waits_for_every_member_and_never_for_ever() -> None:
     from harness.running.in_flight import Lockstep
 
-    alone = Lockstep(2, seconds=0.2)
+    alone = Lockstep((1, 1), seconds=0.2)
+    alone.begin(1)
     began = time.monotonic()
     alone.arrive()  # the other member never comes: moves on after the bound
     assert 0.2 <= time.monotonic() - began < 5
 
-    pair = Lockstep(2, seconds=30)
+    pair = Lockstep((1, 1), seconds=30)
     pid = os.fork()
     if pid == 0:  # the other member: ends without reaching its clock step
+        pair.begin(1)
         time.sleep(0.2)
         pair.ended()
         os._exit(0)
+    pair.begin(1)
     began = time.monotonic()
     pair.arrive()
     os.waitpid(pid, 0)
     assert time.monotonic() - began < 10  # released by the other's end, not the bound
+
+
+def test_a_later_instant_waits_for_the_earlier_members_and_the_ones_that_stay() -> None:
+    """Ranks (0 stays, 1 moves to the earlier instant, 2 to the later): rank 2 moves only
+    after the stayer and rank 1 have ended."""
+    from harness.running.in_flight import Lockstep
+
+    order = Lockstep((2, 1, 0), seconds=30)
+    read, write = os.pipe()
+    children = []
+    for rank, pause in ((0, 0.3), (1, 0.1)):
+        pid = os.fork()
+        if pid == 0:
+            order.begin(rank)
+            time.sleep(pause)
+            order.arrive()  # a stayer never moves the clock: returns at once
+            os.write(write, str(rank).encode())
+            time.sleep(0.2)
+            order.ended()
+            os._exit(0)
+        children.append(pid)
+    order.begin(2)
+    order.arrive()
+    os.write(write, b"2")
+    for pid in children:
+        os.waitpid(pid, 0)
+    os.close(write)
+    seen = os.read(read, 16).decode()
+    assert seen.endswith("2")
+    assert sorted(seen) == ["0", "1", "2"]
