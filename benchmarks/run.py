@@ -180,7 +180,7 @@ def environment(plan: Plan, load_before: list[float]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="smaller sizes, under 2 minutes")
+    mode.add_argument("--quick", action="store_true", help="smaller sizes, about 3 minutes")
     mode.add_argument(
         "--self-check",
         action="store_true",
