@@ -266,5 +266,13 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
     _warm_up()
     gc.collect()
     gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
-    session.testsfailed = _run(session, schedule(session.items, wanted), wanted)
+    planned = schedule(session.items, wanted)
+    session.testsfailed = _run(session, planned, wanted)
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:  # the copies reported each scenario; the parent ran none itself
+        reporter.write_line("")  # after the copies' progress
+        reporter.write_line(
+            f"{len(session.items)} scenario(s) run in forked copies, up to {wanted} in flight, "
+            f"in {len(planned)} phase(s) of the target's clock"
+        )
     return True
