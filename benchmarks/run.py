@@ -6,8 +6,9 @@ this run, and carries the command that reproduces it. What is measured and why:
 docs/performance.md.
 
 Parts: overhead (harness against bare pytest-bdd and behave), parallel (-n 2 against -n 0),
-served (signed DUIS requests per second against ``dsp-conformance serve``), latency (hiding a
-200 ms answer delay with 16 workers), render (10,000 results), scale (cost per scenario at
+served (signed DUIS requests per second against ``dsp-conformance serve``), latency (time to
+verdict of the committed suite against a DSP with real latencies, ``run --in-flight 64``),
+render (10,000 results), scale (cost per scenario at
 100 / 1,000 / 10,000 examples), validation (bench_validation.py's micro-benchmark).
 """
 
@@ -48,9 +49,10 @@ class Plan:
     served_levels: tuple[int, ...]
     served_requests: int
     served_seconds: float
-    latency_scenarios: int
-    latency_workers: int
-    delay_ms: float
+    latency_sync: str
+    latency_device: str
+    latency_in_flight: int
+    latency_tags: str | None
     render_results: int
 
 
@@ -66,9 +68,10 @@ FULL = Plan(
     served_levels=(1, 16, 64),
     served_requests=2000,
     served_seconds=10.0,
-    latency_scenarios=320,
-    latency_workers=16,
-    delay_ms=200.0,
+    latency_sync="200-500ms",
+    latency_device="2-8s",
+    latency_in_flight=64,
+    latency_tags=None,
     render_results=10_000,
 )
 QUICK = Plan(
@@ -83,9 +86,10 @@ QUICK = Plan(
     served_levels=(1, 16, 64),
     served_requests=300,
     served_seconds=3.0,
-    latency_scenarios=32,
-    latency_workers=16,
-    delay_ms=200.0,
+    latency_sync="50-125ms",
+    latency_device="0.5-2s",
+    latency_in_flight=64,
+    latency_tags=None,
     render_results=2000,
 )
 SELF_CHECK = Plan(
@@ -100,9 +104,10 @@ SELF_CHECK = Plan(
     served_levels=(1, 16),
     served_requests=20,
     served_seconds=2.0,
-    latency_scenarios=8,
-    latency_workers=2,
-    delay_ms=20.0,
+    latency_sync="1-5ms",
+    latency_device="10-50ms",
+    latency_in_flight=4,
+    latency_tags="@req:DUIS-future-dated-cancellation or @req:DUIS-signature",
     render_results=40,
 )
 
@@ -147,7 +152,11 @@ def measurements(plan: Plan, work: Path) -> dict[str, Callable[[], Figures]]:
             plan.served_levels, plan.served_requests, plan.served_seconds
         ),
         "latency": lambda: latency.measure(
-            work / "latency", plan.latency_scenarios, plan.delay_ms, plan.latency_workers
+            work / "latency",
+            plan.latency_sync,
+            plan.latency_device,
+            plan.latency_in_flight,
+            plan.latency_tags,
         ),
         "render": lambda: rendering.measure(work / "render", plan.render_results),
         "scale": lambda: suite_runs.scale(work / "scale", plan.scale_sizes, plan.scale_repeats),
@@ -171,7 +180,7 @@ def environment(plan: Plan, load_before: list[float]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--quick", action="store_true", help="smaller sizes, under 2 minutes")
+    mode.add_argument("--quick", action="store_true", help="smaller sizes, about 3 minutes")
     mode.add_argument(
         "--self-check",
         action="store_true",

@@ -21,6 +21,7 @@ ENV_MUTANT = "DSP_CONFORMANCE_MUTANT"  # a mutant of the in-process reference (h
 ENV_COMPARE_WITH = "DSP_CONFORMANCE_COMPARE_WITH"  # "reference": a differential run
 ENV_UNVERIFIED = "DSP_CONFORMANCE_UNVERIFIED_SIGNATURES"  # "1": responses believed unsigned
 ENV_CAPTURE = "DSP_CONFORMANCE_CAPTURE"  # a folder for every exchange, byte for byte
+ENV_IN_FLIGHT = "DSP_CONFORMANCE_IN_FLIGHT"  # scenarios at once (harness/running/in_flight.py)
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_FEATURES = REPO_ROOT / "features"

@@ -58,6 +58,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", type=Path, help="also render the reports into this folder")
     parser.add_argument("--junit", type=Path, help="write JUnit XML here")
     parser.add_argument("-n", "--workers", type=int, default=0, help="pytest-xdist workers")
+    parser.add_argument(
+        "--in-flight",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run N scenarios at once in forked copies of one runner process (pytest-bdd): "
+        "for a remote target, where scenarios wait on its latency; 64 is a good start "
+        "(docs/performance.md)",
+    )
     parser.add_argument("--config", type=Path, help="target configuration file (keys, TLS)")
     parser.add_argument(
         "--unverified-signatures",
@@ -177,8 +186,29 @@ def _check_runner_options(args: argparse.Namespace) -> None:
         os.environ[ENV_CAPTURE] = str(args.capture.resolve())
     if args.workers and args.runner == "behave":
         raise ConfigurationError("-n/--workers needs --runner pytest-bdd (behave runs serially)")
+    _check_in_flight(args)
     if args.config is not None and not args.config.is_file():
         raise ConfigurationError(f"config file {args.config} does not exist")
+
+
+def _check_in_flight(args: argparse.Namespace) -> None:
+    if args.in_flight < 0:
+        raise ConfigurationError(f"--in-flight {args.in_flight}: use 0 (one at a time) or more")
+    if not args.in_flight:
+        return
+    if args.runner != "pytest-bdd":
+        raise ConfigurationError("--in-flight needs --runner pytest-bdd")
+    if args.workers:
+        raise ConfigurationError("--in-flight and -n/--workers: give one of them")
+    if not hasattr(os, "fork"):
+        raise ConfigurationError("--in-flight needs a platform with fork() (Linux, macOS)")
+    from harness.adapters.target_config import load_target_config
+
+    if load_target_config(args.config).receiver_port:
+        raise ConfigurationError(
+            f"--in-flight {args.in_flight}: every copy listens for asynchronous responses on "
+            "a port of its own; set receiver_port = 0 in the --config file"
+        )
 
 
 def _finish_results(
@@ -265,6 +295,7 @@ def _run_profiles(
             results=args.results,
             tags=selection(args.tags),
             workers=args.workers,
+            in_flight=args.in_flight,
             timeout=args.timeout,
             quiet=not args.verbose,
             shard=str(shard) if shard else None,

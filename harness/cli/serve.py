@@ -10,6 +10,7 @@ from pathlib import Path
 
 from harness.adapters.provisioning import Provision
 from harness.adapters.target_config import load_xml_signer
+from harness.cli import serve_latency
 from harness.duis.xml_signer import XmlSigner
 from harness.errors import ConfigurationError
 from harness.mutants import with_mutant
@@ -27,12 +28,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--no-schema", action="store_true", help="do not validate against the XSD")
     parser.add_argument("--mutant", help="serve this mutant DSP (docs/mutants.md) instead")
-    parser.add_argument(
-        "--delay-ms",
-        type=float,
-        default=0.0,
-        help="answer every DUIS request this many milliseconds late (to measure latency hiding)",
-    )
     parser.add_argument(
         "--preset",
         choices=["zaz1"],
@@ -64,13 +59,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "move the clock of, like a DSP build or DCC Boxed)",
     )
     parser.add_argument(
-        "--async-delay-ms",
-        type=float,
-        default=0.0,
-        help="deliver asynchronous responses this many milliseconds after the synchronous "
-        "answer, instead of before it (a DSP with latency)",
-    )
-    parser.add_argument(
         "--sign-key",
         type=Path,
         help="sign responses with this key (PEM or DER PKCS#8), e.g. a ZAZ1 "
@@ -100,6 +88,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="SQLite state file: the DSP's state survives a crash or restart (mode 0600: it "
         "holds the served DSP's response-signing key; see docs/reliability.md)",
     )
+    serve_latency.add_arguments(parser)
 
 
 def is_loopback(host: str) -> bool:
@@ -163,6 +152,7 @@ def command_serve(args: argparse.Namespace) -> int:
 
     from harness.duis.schema import load_schema
     from harness.server.app import create_app
+    from harness.server.latency import Latency
     from harness.server.service import Identities, ServedDsp
 
     profile, faults = with_mutant(resolve(args.profile), args.mutant)
@@ -189,12 +179,7 @@ def command_serve(args: argparse.Namespace) -> int:
         if declared is None:
             raise ConfigurationError(f"--binding {args.binding}: the file has no [binding]")
         preset += provisioning(declared)
-    for name in ("delay_ms", "async_delay_ms"):
-        if getattr(args, name) < 0:
-            option = "--" + name.replace("_", "-")
-            raise ConfigurationError(
-                f"{option} {getattr(args, name):g}: a delay cannot be negative"
-            )
+    latency_model = serve_latency.model_from(args)
     identities = Identities(
         dsp=_identity(args.sign_key, args.sign_cert, "--sign-key/--sign-cert"),
         s1sp=_identity(args.s1sp_key, args.s1sp_cert, "--s1sp-key/--s1sp-cert"),
@@ -213,9 +198,8 @@ def command_serve(args: argparse.Namespace) -> int:
     app = create_app(
         service,
         token=token,
-        delay_ms=args.delay_ms,
-        async_delay_ms=args.async_delay_ms,
         test_control=not args.no_test_control,
+        latency=Latency(latency_model, args.latency_log),
     )
     print(
         f"dsp-conformance: serving the reference DSP ({profile.name}) on http://{args.host}:{args.port}"
@@ -223,6 +207,7 @@ def command_serve(args: argparse.Namespace) -> int:
         + (f", preset {args.preset} from {args.zaz1_dir}" if args.preset else "")
         + (f", binding {args.binding}" if args.binding else "")
         + (", no test-control API" if args.no_test_control else "")
+        + ("" if latency_model.zero else f"; latency: {latency_model.describe()}")
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -11,7 +13,14 @@ from pathlib import Path
 from harness.errors import ConfigurationError
 from harness.running.records import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
-from harness.settings import ENV_EVIDENCE, ENV_FEATURES, ENV_TAGS, REPO_ROOT, RunSettings
+from harness.settings import (
+    ENV_EVIDENCE,
+    ENV_FEATURES,
+    ENV_IN_FLIGHT,
+    ENV_TAGS,
+    REPO_ROOT,
+    RunSettings,
+)
 
 RUNNERS = ("pytest-bdd", "behave")
 UNUSED_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:anyio")
@@ -31,6 +40,7 @@ class RunnerJob:
     shard: str | None = None  # "K/N": run only that shard (harness/running/shard.py)
     # results completed as they are written (harness/running/allure_logger.py)
     enrichment: Path | None = None
+    in_flight: int = 0  # scenarios at once, in forked copies (harness/running/in_flight.py)
 
     def command(self) -> list[str]:
         if self.runner == "pytest-bdd":
@@ -66,6 +76,8 @@ class RunnerJob:
                 command += ["-p", "harness.running.terse"]
             if self.shard:
                 command += ["-p", "harness.running.shard_pytest"]
+            if self.in_flight:  # per-process capture: the copies share the file descriptors
+                command += ["-p", "harness.running.in_flight", "--capture=sys"]
             return command
         if self.runner == "behave":
             command = [
@@ -106,6 +118,10 @@ class RunnerJob:
             env[ENV_ENRICHMENT] = str(self.enrichment)
         else:
             env.pop(ENV_ENRICHMENT, None)
+        if self.in_flight:
+            env[ENV_IN_FLIGHT] = str(self.in_flight)
+        else:
+            env.pop(ENV_IN_FLIGHT, None)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
         )
@@ -122,20 +138,32 @@ class RunnerExit:
 def run_job(job: RunnerJob, echo: bool = True) -> RunnerExit:
     """Run one runner process; never hangs past ``job.timeout``."""
     job.results.mkdir(parents=True, exist_ok=True)
-    try:
-        completed = subprocess.run(
-            job.command(),
-            env=job.environment(),
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=job.timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        out = exc.stdout if isinstance(exc.stdout, str) else ""
-        return RunnerExit(124, out, timed_out=True)
-    output = completed.stdout + completed.stderr
+    # A session of its own: on a timeout the runner's forked copies (--in-flight) and
+    # pytest-xdist's workers end with it.
+    with subprocess.Popen(
+        job.command(),
+        env=job.environment(),
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=job.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(process)
+            stdout, _ = process.communicate()
+            return RunnerExit(124, stdout or "", timed_out=True)
+        except BaseException:
+            _kill_group(process)
+            raise
+    output = stdout + stderr
     if echo:
         sys.stdout.write(output)
-    return RunnerExit(completed.returncode, output)
+    return RunnerExit(process.returncode, output)
+
+
+def _kill_group(process: subprocess.Popen[str]) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)

@@ -21,6 +21,7 @@ from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint
 from harness.errors import HarnessError
 from harness.server.journal import JournalFailure
+from harness.server.latency import DelayRange, Latency, LatencyModel
 from harness.server.service import Delivery, RefusedMessage, ServedDsp
 
 MAX_BODY = 1 << 20  # 1 MiB: no DUIS request in scope comes near it
@@ -85,23 +86,24 @@ async def _deliver(deliveries: list[Delivery], courier: Courier) -> None:
 
 class Dispatcher:
     """Asynchronous responses go out before the synchronous answer leaves; with a latency
-    (``serve --async-delay-ms``), that long after it, each batch in the order produced."""
+    (``serve --device-delay``), that long after it, each batch in the order produced."""
 
-    def __init__(self, courier: Courier, delay_ms: float) -> None:
+    def __init__(self, courier: Courier, latency: Latency) -> None:
         self.courier = courier
-        self.delay_ms = delay_ms
+        self.latency = latency
         self.pending: set[asyncio.Task[None]] = set()
 
     async def dispatch(self, deliveries: list[Delivery]) -> None:
-        if self.delay_ms <= 0 or not deliveries:
+        delay = self.latency.device_delay(deliveries[0].request_id) if deliveries else 0.0
+        if delay <= 0:
             await _deliver(deliveries, self.courier)
             return
-        task = asyncio.create_task(self._later(deliveries))
+        task = asyncio.create_task(self._later(deliveries, delay))
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
-    async def _later(self, deliveries: list[Delivery]) -> None:
-        await asyncio.sleep(self.delay_ms / 1000)
+    async def _later(self, deliveries: list[Delivery], delay: float) -> None:
+        await asyncio.sleep(delay)
         await _deliver(deliveries, self.courier)
 
     def cancel(self) -> None:
@@ -116,6 +118,18 @@ def _authorised(request: Request, token: str | None) -> bool:
     return hmac.compare_digest(given.encode(), f"Bearer {token}".encode())
 
 
+def _fixed_latency(delay_ms: float, async_delay_ms: float) -> Latency:
+    sync = DelayRange.fixed_ms(delay_ms, "delay_ms")
+    return Latency(LatencyModel(sync, DelayRange.fixed_ms(async_delay_ms, "async_delay_ms")))
+
+
+async def _answer_late(latency: Latency, xml: bytes) -> None:
+    """The latency model's delay of a synchronous answer (``serve --sync-delay``)."""
+    delay = latency.sync_delay(xml)
+    if delay > 0:
+        await asyncio.sleep(delay)
+
+
 def create_app(
     service: ServedDsp,
     token: str | None = None,
@@ -123,20 +137,22 @@ def create_app(
     async_delay_ms: float = 0.0,
     *,
     test_control: bool = True,
+    latency: Latency | None = None,
 ) -> Starlette:
+    # ``latency`` (harness/server/latency.py) replaces the fixed delays when given.
+    latency = latency or _fixed_latency(delay_ms, async_delay_ms)
     courier = Courier()
-    dispatcher = Dispatcher(courier, async_delay_ms)
+    dispatcher = Dispatcher(courier, latency)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         dispatcher.cancel()
         await courier.close()
+        latency.close()
 
     def duis(endpoint: Endpoint):  # type: ignore[no-untyped-def]
         async def handle(request: Request) -> Response:
-            if delay_ms > 0:  # an injected latency (serve --delay-ms), for measurements
-                await asyncio.sleep(delay_ms / 1000)
             if not _xml_content_type(request):
                 found = request.headers.get("content-type", "none")[:80]
                 return PlainTextResponse(
@@ -152,6 +168,7 @@ def create_app(
                 return PlainTextResponse(f"refused: {exc}\n", 400)
             except JournalFailure as exc:
                 return PlainTextResponse(f"unavailable: {exc}\n", 503)
+            await _answer_late(latency, xml)
             await dispatcher.dispatch(deliveries)
             return Response(xml, media_type="application/xml")
 

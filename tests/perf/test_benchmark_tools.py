@@ -64,7 +64,8 @@ def test_the_benchmark_runs_every_part(tmp_path: Path) -> None:
         "xdist_speedup",
         "served_rps_16",
         "served_p99_ms_16",
-        "latency_hiding_efficiency",
+        "latency_efficiency",
+        "latency_efficiency_one_clock",
         "render_10k_seconds",
         "scale_flatness",
     ):
