@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
-from benchmarks.common import CLI, REPO, BenchmarkError
+from benchmarks.common import CLI, PYTHON, REPO, BenchmarkError
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
@@ -47,18 +49,31 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+def serve_command(port: int, extra: Sequence[str] = (), tree: Path | None = None) -> list[str]:
+    """``dsp-conformance serve``; from another checkout ``tree`` (a "before"), run as
+    ``python -m harness.cli.main`` with that tree on ``PYTHONPATH``."""
     schema = [] if (duis_dir() / "xsd").is_dir() else ["--no-schema"]
-    return [CLI, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
+    cli = [CLI] if tree is None else [PYTHON, "-m", "harness.cli.main"]
+    return [*cli, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
 
 
 @contextlib.contextmanager
-def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str], int]]:
+def served(
+    extra: Sequence[str] = (), tree: Path | None = None
+) -> Iterator[tuple[str, list[str], int]]:
     """The served reference DSP on a free loopback port: (base URL, command line, PID)."""
     port = free_port()
-    command = serve_command(port, extra)
+    command = serve_command(port, extra, tree)
+    env = None
+    if tree is not None:
+        env = {**os.environ, "PYTHONPATH": str(tree), "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=tree or REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     url = f"http://{HOST}:{port}"
     try:
