@@ -145,8 +145,10 @@ class ServedDsp:
         with self.lock:
             self._usable()
             response, srv = self._answer(endpoint, body, envelope)
-            self._record(REQUEST, endpoint.value, body)  # on disk before the answer leaves
-            return self._signed(response, srv), self._drain()
+            ticket = self._record(REQUEST, endpoint.value, body)
+            answer = self._signed(response, srv), self._drain()
+        self._durable(ticket)  # on disk before the answer leaves (group commit)
+        return answer
 
     def _answer(
         self, endpoint: Endpoint, body: bytes, envelope: RequestEnvelope
@@ -178,14 +180,31 @@ class ServedDsp:
         if self.journal_failure is not None:
             raise JournalFailure(self.journal_failure)
 
-    def _record(self, kind: str, endpoint: str | None, body: bytes) -> None:
+    def _record(self, kind: str, endpoint: str | None, body: bytes) -> int:
+        """Queue the journal entry of what was just applied (under the lock, so entries are
+        in the order applied); its ticket for :meth:`_durable`, 0 without a state file."""
         if self.journal is None:
+            return 0
+        try:
+            return self.journal.enqueue(kind, endpoint, body)
+        except JournalFailure as exc:
+            raise self._failed(exc) from None
+
+    def _durable(self, ticket: int) -> None:
+        """Wait (outside the lock) until entry ``ticket`` is on disk, sharing the write with
+        every request queued meanwhile."""
+        if self.journal is None or not ticket:
             return
         try:
-            self.journal.append(kind, endpoint, body)
-        except JournalFailure as exc:  # stop acknowledging: memory and disk now differ
+            self.journal.wait(ticket)
+        except JournalFailure as exc:
+            raise self._failed(exc) from None
+
+    def _failed(self, exc: JournalFailure) -> JournalFailure:
+        """Stop acknowledging: memory and disk now differ."""
+        if self.journal_failure is None:
             self.journal_failure = f"{exc}; restart the server with the same --state"
-            raise JournalFailure(self.journal_failure) from None
+        return JournalFailure(self.journal_failure)
 
     def _replay(self, journal: Journal) -> None:
         """Rebuild the state from the journal: the same inputs in the same order. Nothing is
@@ -269,15 +288,22 @@ class ServedDsp:
         with self.lock:
             self._usable()
             entry = json.dumps(body, sort_keys=True).encode()
+            failure: HarnessError | None = None
+            deliveries: list[Delivery] = []
             try:
                 self._provisioned(command)
-            except HarnessError:  # failed part-way: replayed, it fails the same way
-                self._record(PROVISION, None, entry)
-                raise
-            self._record(PROVISION, None, entry)
-            if isinstance(command, AddUser) and url:
-                self.response_urls[command.user.user_id] = url
-            return self._drain() if isinstance(command, SetTime) else []
+            except HarnessError as exc:  # failed part-way: replayed, it fails the same way
+                failure = exc
+            ticket = self._record(PROVISION, None, entry)
+            if failure is None:
+                if isinstance(command, AddUser) and url:
+                    self.response_urls[command.user.user_id] = url
+                if isinstance(command, SetTime):
+                    deliveries = self._drain()
+        self._durable(ticket)
+        if failure is not None:
+            raise failure
+        return deliveries
 
     def _provisioned(self, command: Provision) -> None:
         self.control.provision(command)
@@ -287,6 +313,8 @@ class ServedDsp:
     def held(self, device_id: Eui64) -> dict[str, dict[str, dict[str, object]] | None]:
         with self.lock:
             held = self.control.held_certificates(device_id)
+            ticket = self.journal.enqueued if self.journal is not None else 0
+        self._durable(ticket)  # nothing is shown that a crash could still take back
         return {"dsp": _ids(held.dsp), "s1sp": _ids(held.s1sp) if held.s1sp is not None else None}
 
 
