@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from lxml import etree
+
 from harness.adapters.provisioning import AddUser, Provision, PublishCertificate, SetTime
 from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.wire import from_json
@@ -30,7 +32,7 @@ from harness.duis.answers import Answering, InventoryRow, encode_answer
 from harness.duis.envelope import RequestEnvelope, envelope_of, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.names import SCHEMA_VERSION
-from harness.duis.requests import decode_request
+from harness.duis.requests import decode_request, decode_request_tree
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import load_schema
 from harness.duis.signing import verify
@@ -144,14 +146,18 @@ class ServedDsp:
             raise RefusedMessage(str(exc)) from None
         with self.lock:
             self._usable()
-            response, srv = self._answer(endpoint, body, envelope)
+            response, srv = self._answer(endpoint, body, envelope, root)
             ticket = self._record(REQUEST, endpoint.value, body)
             answer = self._signed(response, srv), self._drain()
         self._durable(ticket)  # on disk before the answer leaves (group commit)
         return answer
 
     def _answer(
-        self, endpoint: Endpoint, body: bytes, envelope: RequestEnvelope
+        self,
+        endpoint: Endpoint,
+        body: bytes,
+        envelope: RequestEnvelope,
+        root: etree._Element | None = None,  # the body already parsed, if it was
     ) -> tuple[Response, str]:
         rejection = self._check_signature(body, envelope.request_id)
         if rejection is not None:
@@ -165,7 +171,11 @@ class ServedDsp:
                 "DUIS-schema-version",
             ), envelope.service_reference_variant
         try:
-            request = decode_request(body, endpoint=endpoint)
+            request = (
+                decode_request(body, endpoint=endpoint)
+                if root is None
+                else decode_request_tree(root, endpoint=endpoint)
+            )
         except HarnessError as exc:
             return _invalid(
                 envelope.request_id, str(exc), "DUIS-request-content"
