@@ -6,6 +6,7 @@ import contextlib
 import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -57,16 +58,32 @@ def serve_command(port: int, extra: Sequence[str] = (), tree: Path | None = None
     return [*cli, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
 
 
+def hidden(modules: Sequence[str], folder: Path) -> Path:
+    """A folder that, first on ``PYTHONPATH``, makes ``modules`` fail to import: a "before"
+    checkout runs without the packages it did not depend on (uvicorn picks httptools and
+    uvloop whenever they import)."""
+    for name in modules:
+        package = folder / name
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text(f"raise ImportError('{name} hidden')\n")
+    return folder
+
+
 @contextlib.contextmanager
 def served(
-    extra: Sequence[str] = (), tree: Path | None = None
+    extra: Sequence[str] = (), tree: Path | None = None, without: Sequence[str] = ()
 ) -> Iterator[tuple[str, list[str], int]]:
-    """The served reference DSP on a free loopback port: (base URL, command line, PID)."""
+    """The served reference DSP on a free loopback port: (base URL, command line, PID);
+    from another checkout ``tree``, optionally without some installed packages."""
     port = free_port()
     command = serve_command(port, extra, tree)
     env = None
     if tree is not None:
-        env = {**os.environ, "PYTHONPATH": str(tree), "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
+        path = str(tree)
+        if without:
+            shadow = Path(tempfile.mkdtemp(prefix="hidden-"))
+            path = f"{hidden(without, shadow)}{os.pathsep}{path}"
+        env = {**os.environ, "PYTHONPATH": path, "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
     process = subprocess.Popen(
         command,
         cwd=tree or REPO,

@@ -135,14 +135,20 @@ def measure(levels: Sequence[int], per_level: int, seconds: float) -> Figures:
 
 
 def compare(
-    before: Path, levels: Sequence[int], per_level: int, seconds: float, rounds: int
+    before: Path,
+    levels: Sequence[int],
+    per_level: int,
+    seconds: float,
+    rounds: int,
+    without: Sequence[str] = (),
 ) -> dict[str, dict[int, list[tuple[Load, float]]]]:
     """The same levels against a "before" checkout's serve and this one's, alternating
     (before, after, before, after …) so that drifting load falls on both."""
     results: dict[str, dict[int, list[tuple[Load, float]]]] = {"before": {}, "after": {}}
     for _ in range(rounds):
         for side, tree in (("before", before), ("after", None)):
-            with served(tree=tree) as (url, _, pid):
+            hide = without if side == "before" else ()
+            with served(tree=tree, without=hide) as (url, _, pid):
                 for clients, measured in _levels(url, pid, levels, per_level, seconds).items():
                     results[side].setdefault(clients, []).append(measured)
     return results
@@ -159,10 +165,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=2000, help="per level (at most)")
     parser.add_argument("--seconds", type=float, default=10.0, help="per level (at most)")
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--before-without",
+        nargs="*",
+        default=[],
+        metavar="MODULE",
+        help="packages the before checkout did not depend on, hidden from its server",
+    )
     options = parser.parse_args(argv)
     load_before = load_average()
     results = compare(
-        options.before, options.levels, options.requests, options.seconds, options.rounds
+        options.before,
+        options.levels,
+        options.requests,
+        options.seconds,
+        options.rounds,
+        options.before_without,
     )
     print(
         f"load average {load_before} → {load_average()}; {options.rounds} rounds, "
