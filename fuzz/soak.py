@@ -22,6 +22,7 @@ the state file holds exactly the same certificates as the live one.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -33,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from benchmarks.served import hidden
 from fuzz.client import MPAN, Scene
 from harness.adapters.http import DuisHttpAdapter
 from harness.duis.schema import duis_dir
@@ -129,13 +131,22 @@ def _held(scene: Scene, device: str) -> dict[str, object]:
     return scene.held(device)
 
 
-def soak(clients: int, seconds: float, folder: Path, serve_from: Path | None = None) -> int:
+def soak(
+    clients: int,
+    seconds: float,
+    folder: Path,
+    serve_from: Path | None = None,
+    serve_without: tuple[str, ...] = (),
+) -> int:
     from tests.reliability.server import start
 
     def start_server() -> Served:
         if serve_from is None:
             return start(log, "--state", str(state), profile=PROFILE)
-        tree = {"PYTHONPATH": str(serve_from), "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
+        path = str(serve_from)
+        if serve_without:
+            path = f"{hidden(serve_without, folder / 'hidden')}{os.pathsep}{path}"
+        tree = {"PYTHONPATH": path, "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
         return start(log, "--state", str(state), profile=PROFILE, env=tree, cwd=serve_from)
 
     state, log = folder / "state.db", folder / "serve.log"
@@ -249,11 +260,20 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="serve the DSP from another checkout (e.g. a before: git archive REV | tar -x -C DIR)",
     )
+    parser.add_argument(
+        "--serve-without",
+        nargs="*",
+        default=[],
+        metavar="MODULE",
+        help="with --serve-from: packages that checkout did not depend on, hidden from it",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600:
         parser.error("1 ≤ --clients ≤ 500 and 0 < --seconds ≤ 3600 (load stays bounded)")
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
-        return soak(args.clients, args.seconds, Path(folder), args.serve_from)
+        return soak(
+            args.clients, args.seconds, Path(folder), args.serve_from, tuple(args.serve_without)
+        )
 
 
 if __name__ == "__main__":
