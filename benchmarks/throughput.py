@@ -85,7 +85,7 @@ def _load(url: str, signed: list[tuple[str, bytes]], clients: int, seconds: floa
     )
 
 
-def _server_cpu(pid: int) -> float:
+def process_cpu(pid: int) -> float:
     """User + system CPU seconds of a process (Linux /proc), 0.0 where unavailable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -107,9 +107,9 @@ def _levels(
         warm = presign(cast, min(20, per_level), counter)
         counter += len(warm)
         _load(url, warm, min(clients, 4), seconds)  # connections, caches
-        cpu_before = _server_cpu(pid)
+        cpu_before = process_cpu(pid)
         load = _load(url, requests, clients, seconds)
-        measured[clients] = (load, (_server_cpu(pid) - cpu_before) / max(load.answered, 1) * 1000)
+        measured[clients] = (load, (process_cpu(pid) - cpu_before) / max(load.answered, 1) * 1000)
     return measured
 
 

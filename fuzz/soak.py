@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from benchmarks.served import hidden
+from benchmarks.throughput import process_cpu
 from fuzz.client import MPAN, Scene
 from harness.adapters.http import DuisHttpAdapter
 from harness.duis.schema import duis_dir
@@ -160,6 +161,7 @@ def soak(
         workers = [Client(n, _worker(scene)) for n in range(clients)]
         print(f"soak: {clients} clients for {seconds:g} s against {server.url}", flush=True)
         started = time.monotonic()
+        cpu = (time.process_time(), process_cpu(server.process.pid))
         deadline = started + seconds
         threads = [
             threading.Thread(target=c.run, args=(deadline, n), daemon=True)
@@ -170,6 +172,7 @@ def soak(
         for thread in threads:
             thread.join(timeout=seconds + 120)
         elapsed = time.monotonic() - started
+        cpu = (time.process_time() - cpu[0], process_cpu(server.process.pid) - cpu[1])
         stuck = sum(t.is_alive() for t in threads)
         problems = [f"{stuck} client(s) still running after the time limit"] if stuck else []
         problems += integrity(scene, workers)
@@ -186,9 +189,15 @@ def soak(
     lost = [d for d in live if live[d] != rebuilt[d]]
     if lost:
         problems.append(f"{len(lost)} device(s) differ after a restart from the state file")
-    if "Traceback" in log.read_text(errors="replace"):
+    served_log = log.read_text(errors="replace")
+    undelivered = served_log.count("could not deliver")
+    if undelivered:  # the clients' receivers did not take them in time (DELIVERY_TIMEOUT)
+        print(f"soak: the served DSP could not deliver {undelivered} asynchronous response(s)")
+        for line in [x for x in served_log.splitlines() if "could not deliver" in x][:3]:
+            print(f"  {line[:300]}")
+    if "Traceback" in served_log:
         problems.append(f"a traceback in the server log {log}")
-    return summary(workers, elapsed, problems)
+    return summary(workers, elapsed, problems, cpu)
 
 
 def integrity(scene: Scene, workers: list[Client]) -> list[str]:
@@ -215,7 +224,12 @@ def integrity(scene: Scene, workers: list[Client]) -> list[str]:
     return problems
 
 
-def summary(workers: list[Client], elapsed: float, problems: list[str]) -> int:
+def summary(
+    workers: list[Client],
+    elapsed: float,
+    problems: list[str],
+    cpu: tuple[float, float] = (0.0, 0.0),
+) -> int:
     ops = Counter[str]()
     for client in workers:
         ops.update(client.ops)
@@ -227,6 +241,11 @@ def summary(workers: list[Client], elapsed: float, problems: list[str]) -> int:
         f"{elapsed:.1f} s ({requests / elapsed:.0f} requests/s); "
         + ", ".join(f"{n} {op}" for op, n in sorted(ops.items()))
     )
+    if requests:  # where the time goes: the clients share the machine with the DSP
+        print(
+            f"soak: CPU per DUIS request: clients {cpu[0] / requests * 1000:.1f} ms, "
+            f"served DSP {cpu[1] / requests * 1000:.1f} ms (load average {os.getloadavg()[0]:.1f})"
+        )
     if latencies:
         quantiles = statistics.quantiles(latencies, n=100)
         print(
