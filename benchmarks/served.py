@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 import httpx
 
-from benchmarks.common import CLI, REPO, BenchmarkError
+from benchmarks.common import CLI, PYTHON, REPO, BenchmarkError
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
@@ -47,18 +50,47 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve_command(port: int, extra: Sequence[str] = ()) -> list[str]:
+def serve_command(port: int, extra: Sequence[str] = (), tree: Path | None = None) -> list[str]:
+    """``dsp-conformance serve``; from another checkout ``tree`` (a "before"), run as
+    ``python -m harness.cli.main`` with that tree on ``PYTHONPATH``."""
     schema = [] if (duis_dir() / "xsd").is_dir() else ["--no-schema"]
-    return [CLI, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
+    cli = [CLI] if tree is None else [PYTHON, "-m", "harness.cli.main"]
+    return [*cli, "serve", "--host", HOST, "--port", str(port), *schema, *extra]
+
+
+def hidden(modules: Sequence[str], folder: Path) -> Path:
+    """A folder that, first on ``PYTHONPATH``, makes ``modules`` fail to import: a "before"
+    checkout runs without the packages it did not depend on (uvicorn picks httptools and
+    uvloop whenever they import)."""
+    for name in modules:
+        package = folder / name
+        package.mkdir(parents=True, exist_ok=True)
+        (package / "__init__.py").write_text(f"raise ImportError('{name} hidden')\n")
+    return folder
 
 
 @contextlib.contextmanager
-def served(extra: Sequence[str] = ()) -> Iterator[tuple[str, list[str], int]]:
-    """The served reference DSP on a free loopback port: (base URL, command line, PID)."""
+def served(
+    extra: Sequence[str] = (), tree: Path | None = None, without: Sequence[str] = ()
+) -> Iterator[tuple[str, list[str], int]]:
+    """The served reference DSP on a free loopback port: (base URL, command line, PID);
+    from another checkout ``tree``, optionally without some installed packages."""
     port = free_port()
-    command = serve_command(port, extra)
+    command = serve_command(port, extra, tree)
+    env = None
+    if tree is not None:
+        path = str(tree)
+        if without:
+            shadow = Path(tempfile.mkdtemp(prefix="hidden-"))
+            path = f"{hidden(without, shadow)}{os.pathsep}{path}"
+        env = {**os.environ, "PYTHONPATH": path, "DSP_CONFORMANCE_DUIS_DIR": str(duis_dir())}
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        command,
+        cwd=tree or REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
     )
     url = f"http://{HOST}:{port}"
     try:

@@ -9,9 +9,11 @@ the signed response. Each answer must be HTTP 200 with the DUIS code I99 (acknow
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import os
 import statistics
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks import loadgen
-from benchmarks.common import BenchmarkError, Figures, shell
+from benchmarks.common import BenchmarkError, Figures, load_average, shell
 from benchmarks.served import Cast, provision, served
 from harness.domain.requests import ReadInstantaneousImportRegisters, RequestId, ServiceRequest
 from harness.duis.requests import encode_request
@@ -83,7 +85,7 @@ def _load(url: str, signed: list[tuple[str, bytes]], clients: int, seconds: floa
     )
 
 
-def _server_cpu(pid: int) -> float:
+def process_cpu(pid: int) -> float:
     """User + system CPU seconds of a process (Linux /proc), 0.0 where unavailable."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -92,20 +94,29 @@ def _server_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _levels(
+    url: str, pid: int, levels: Sequence[int], per_level: int, seconds: float
+) -> dict[int, tuple[Load, float]]:
+    """Each level's load and the server's CPU ms per request, on one served DSP."""
+    cast = provision(url)
+    counter = 1
+    measured = {}
+    for clients in levels:
+        requests = presign(cast, per_level, counter)
+        counter += per_level
+        warm = presign(cast, min(20, per_level), counter)
+        counter += len(warm)
+        _load(url, warm, min(clients, 4), seconds)  # connections, caches
+        cpu_before = process_cpu(pid)
+        load = _load(url, requests, clients, seconds)
+        measured[clients] = (load, (process_cpu(pid) - cpu_before) / max(load.answered, 1) * 1000)
+    return measured
+
+
 def measure(levels: Sequence[int], per_level: int, seconds: float) -> Figures:
     figures = Figures()
     with served() as (url, command, pid):
-        cast = provision(url)
-        counter = 1
-        for clients in levels:
-            requests = presign(cast, per_level, counter)
-            counter += per_level
-            warm = presign(cast, min(20, per_level), counter)
-            counter += len(warm)
-            _load(url, warm, min(clients, 4), seconds)  # connections, caches
-            cpu_before = _server_cpu(pid)
-            load = _load(url, requests, clients, seconds)
-            server_cpu_ms = (_server_cpu(pid) - cpu_before) / max(load.answered, 1) * 1000
+        for clients, (load, server_cpu_ms) in _levels(url, pid, levels, per_level, seconds).items():
             where = (
                 f"{shell(command)}  # then: python benchmarks/run.py --only served "
                 f"(≤{per_level} pre-signed 4.1.1 requests or ≤{seconds:g} s per level)"
@@ -121,3 +132,73 @@ def measure(levels: Sequence[int], per_level: int, seconds: float) -> Figures:
                 f"served_server_cpu_ms_{clients}", server_cpu_ms, "ms", where, "per request"
             )
     return figures
+
+
+def compare(
+    before: Path,
+    levels: Sequence[int],
+    per_level: int,
+    seconds: float,
+    rounds: int,
+    without: Sequence[str] = (),
+) -> dict[str, dict[int, list[tuple[Load, float]]]]:
+    """The same levels against a "before" checkout's serve and this one's, alternating
+    (before, after, before, after …) so that drifting load falls on both."""
+    results: dict[str, dict[int, list[tuple[Load, float]]]] = {"before": {}, "after": {}}
+    for _ in range(rounds):
+        for side, tree in (("before", before), ("after", None)):
+            hide = without if side == "before" else ()
+            with served(tree=tree, without=hide) as (url, _, pid):
+                for clients, measured in _levels(url, pid, levels, per_level, seconds).items():
+                    results[side].setdefault(clients, []).append(measured)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.throughput",
+        description="The served DSP's throughput, this checkout against a before checkout "
+        "(make one with: git archive REV | tar -x -C DIR)",
+    )
+    parser.add_argument("--before", type=Path, required=True)
+    parser.add_argument("--levels", type=int, nargs="+", default=[1, 16, 64])
+    parser.add_argument("--requests", type=int, default=2000, help="per level (at most)")
+    parser.add_argument("--seconds", type=float, default=10.0, help="per level (at most)")
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--before-without",
+        nargs="*",
+        default=[],
+        metavar="MODULE",
+        help="packages the before checkout did not depend on, hidden from its server",
+    )
+    options = parser.parse_args(argv)
+    load_before = load_average()
+    results = compare(
+        options.before,
+        options.levels,
+        options.requests,
+        options.seconds,
+        options.rounds,
+        options.before_without,
+    )
+    print(
+        f"load average {load_before} → {load_average()}; {options.rounds} rounds, "
+        "alternating; per side: every round's req/s, p50 / p99 ms, server CPU ms/request"
+    )
+    print("| clients | before | after |\n|---:|---|---|")
+    for clients in options.levels:
+        cells = []
+        for side in ("before", "after"):
+            cells.append(
+                "; ".join(
+                    f"{load.rate:.0f} req/s, {load.p50_ms:.1f} / {load.p99_ms:.1f} ms, {cpu:.2f} ms"
+                    for load, cpu in results[side][clients]
+                )
+            )
+        print(f"| {clients} | {cells[0]} | {cells[1]} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -54,6 +54,10 @@ class Receiver:
                 return
 
         class Server(ThreadingHTTPServer):
+            # A DSP delivers many answers at once under load; socketserver's backlog of 5
+            # drops connections past it, and their retried SYNs outlast the DSP's timeout.
+            request_queue_size = 128
+
             def handle_error(self, request: object, client_address: object) -> None:
                 receiver.peer_errors += 1  # a peer hanging up mid-answer: no console traceback
 

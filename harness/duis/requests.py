@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from lxml import etree
+
 from harness.domain.requests import Endpoint, ServiceRequest
 from harness.duis.bodies import decode_body, encode_body
 from harness.duis.envelope import body_of, envelope_of, request_root
@@ -35,7 +37,13 @@ def decode_request(xml: bytes, *, endpoint: Endpoint | None = None) -> ServiceRe
     The body element decides the domain type; the header's ServiceReferenceVariant becomes
     ``srv`` as written. ``endpoint`` is where the request arrived, if the caller knows it.
     """
-    root = parse_untrusted(xml)
+    return decode_request_tree(parse_untrusted(xml), endpoint=endpoint)
+
+
+def decode_request_tree(
+    root: etree._Element, *, endpoint: Endpoint | None = None
+) -> ServiceRequest:
+    """:func:`decode_request` of a request already read with the safe parser."""
     envelope = envelope_of(root)
     return ServiceRequest(
         request_id=envelope.request_id,

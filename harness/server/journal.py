@@ -1,12 +1,20 @@
 """The served DSP's state file (``dsp-conformance serve --state FILE``): an embedded SQLite
 journal of everything that changed the DSP, replayed in order on start-up.
 
-What is written, each in its own durable transaction *before* the answer goes back:
+What is written, durably *before* the answer goes back:
 
 - every provisioning command the test-control API accepted for processing (its JSON);
 - every DUIS request the DSP answered in DUIS (its endpoint and exact bytes): those it
   acknowledged, transformed, completed or rejected alike, since a rejection can change
   state too (a RequestID counter is used once).
+
+Requests arriving together share one transaction (group commit): the DSP applies each
+request and queues its entry in order under its lock, then waits, outside the lock, until
+an entry at least as late is on disk. The first waiter to find no write in progress writes
+every entry queued so far in one transaction (one fsync) and wakes the others; those queued
+meanwhile go in the next. Entries reach the file in the order the DSP applied them, and no
+answer leaves before its entry, and every entry before it, is durable, so a restart
+replays a prefix of what the DSP did that holds everything it acknowledged.
 
 Messages refused before the DSP looked at them (HTTP 4xx: hostile, malformed, not valid
 DUIS) change nothing and are not written. The reference DSP is deterministic given the same
@@ -21,6 +29,7 @@ or logs. Do not commit it or attach it to a report.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -72,7 +81,14 @@ class Journal:
     def __init__(self, path: Path, *, mutant: str | None = None) -> None:
         self.path = path
         self.mutant = mutant  # a mutant DSP replays differently: part of the identity
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the database connection
+        self._queue = threading.Condition(threading.Lock())  # entries waiting to be written
+        self._pending: list[tuple[str, str | None, bytes]] = []
+        self._queued = 0  # tickets given
+        self._durable = 0  # tickets on disk
+        self._writing = False
+        self._failure: str | None = None
+        self.batches = 0  # transactions written (group commit: fewer than entries)
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
             os.close(descriptor)
@@ -173,14 +189,62 @@ class Journal:
     # -- entries ------------------------------------------------------------------------
     def append(self, kind: str, endpoint: str | None, body: bytes) -> None:
         """Write one entry durably (it is on disk when this returns)."""
+        self.wait(self.enqueue(kind, endpoint, body))
+
+    def enqueue(self, kind: str, endpoint: str | None, body: bytes) -> int:
+        """Queue an entry after every entry queued before; its ticket for :meth:`wait`."""
+        with self._queue:
+            if self._failure is not None:
+                raise JournalFailure(self._failure)
+            self._pending.append((kind, endpoint, body))
+            self._queued += 1
+            return self._queued
+
+    def wait(self, ticket: int) -> None:
+        """Return once the entry ``ticket`` (and so every entry before it) is on disk; the
+        caller may be the one that writes it, with everything queued so far."""
+        with self._queue:
+            while self._durable < ticket:
+                if self._failure is not None:
+                    raise JournalFailure(self._failure)
+                if self._writing:
+                    self._queue.wait()
+                    continue
+                batch, self._pending = self._pending, []
+                self._writing = True
+                self._queue.release()
+                try:
+                    failure = self._write(batch)
+                finally:
+                    self._queue.acquire()
+                    self._writing = False
+                if failure is None:
+                    self._durable += len(batch)
+                else:
+                    self._failure = failure
+                self._queue.notify_all()
+
+    @property
+    def enqueued(self) -> int:
+        """The ticket of the last entry queued."""
+        with self._queue:
+            return self._queued
+
+    def _write(self, batch: list[tuple[str, str | None, bytes]]) -> str | None:
+        """One transaction for the whole batch: one fsync. The failure, if any."""
         with self._lock:
             try:
-                self._db.execute(
-                    "INSERT INTO entries (kind, endpoint, body) VALUES (?, ?, ?)",
-                    (kind, endpoint, body),
+                self._db.execute("BEGIN IMMEDIATE")
+                self._db.executemany(
+                    "INSERT INTO entries (kind, endpoint, body) VALUES (?, ?, ?)", batch
                 )
+                self._db.execute("COMMIT")
             except sqlite3.Error as exc:
-                raise JournalFailure(f"cannot write the state file {self.path}: {exc}") from None
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.execute("ROLLBACK")
+                return f"cannot write the state file {self.path}: {exc}"
+        self.batches += 1
+        return None
 
     def entries(self) -> Iterator[Entry]:
         with self._lock:
@@ -195,6 +259,9 @@ class Journal:
             return int(self._db.execute("SELECT count(*) FROM entries").fetchone()[0])
 
     def close(self) -> None:
+        """Write what is still queued (nobody was answered for it yet), then close."""
+        with contextlib.suppress(JournalFailure):
+            self.wait(self.enqueued)
         with self._lock:
             self._db.close()
 

@@ -27,7 +27,7 @@ from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
 from harness.duis.signing import IssuerSerial, lookup_in, same_name, sign, signer_of, verify
 from harness.duis.tree import readable
-from harness.errors import InvalidValue
+from harness.errors import HarnessError, InvalidValue
 from harness.pki import Credential, TestPki
 
 NETWORK_OPERATOR = Eui64.parse("90-B3-D5-1F-30-02-00-00")
@@ -327,3 +327,96 @@ def test_issuer_names_match_however_they_are_written(xml_signer: Credential) -> 
     assert same_name("OU=07, CN=ZH", issuer)
     assert not same_name("CN=ZX,OU=07", issuer)
     assert not same_name("not a name", issuer)
+
+
+def test_the_signature_is_the_one_signxml_writes_for_the_same_configuration(
+    pki: TestPki, xml_signer: Credential
+) -> None:
+    """The harness builds the enveloped signature itself (signxml's signer costs four times
+    as much); element for element, attribute for attribute and digest for digest it is what
+    signxml's XMLSigner writes in this configuration; only the ECDSA value differs (ECDSA is
+    randomised), and signxml's verifier accepts it."""
+    from signxml.algorithms import (
+        CanonicalizationMethod,
+        DigestAlgorithm,
+        SignatureConstructionMethod,
+        SignatureMethod,
+    )
+    from signxml.signer import XMLSigner
+
+    from harness.duis.signing import _key_info, drop_element_content_whitespace
+    from harness.duis.xml_signer import XmlSigner
+
+    xml = encode_request(sample_requests(pki)["6.15.1 CV4"], certification_path=ca_path(pki))
+    ours = parse_untrusted(sign(xml, xml_signer.private_key, xml_signer.certificate))
+    theirs = parse_untrusted(xml)
+    drop_element_content_whitespace(theirs)
+    signer = XMLSigner(
+        method=SignatureConstructionMethod.enveloped,
+        signature_algorithm=SignatureMethod.ECDSA_SHA256,
+        digest_algorithm=DigestAlgorithm.SHA256,
+        c14n_algorithm=CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0,
+    )
+    signer.namespaces = {"ds": "http://www.w3.org/2000/09/xmldsig#"}
+    theirs = signer.sign(
+        theirs,
+        key=xml_signer.private_key,
+        key_info=_key_info(IssuerSerial.of(xml_signer.certificate.certificate)),
+    )
+
+    def shape(root: etree._Element) -> list[tuple[str, dict[str, str], str | None]]:
+        return [
+            (str(e.tag), dict(e.attrib), None if e.tag.endswith("SignatureValue") else e.text)
+            for e in root.iter()
+        ]
+
+    assert shape(ours) == shape(theirs)
+    assert (
+        etree.tostring(ours).split(b"<ds:SignatureValue>")[0]
+        == etree.tostring(theirs).split(b"<ds:SignatureValue>")[0]
+    )
+    lookup = lookup_in([xml_signer.certificate])
+    assert verify(etree.tostring(ours), lookup) == xml_signer.certificate.certificate
+    again = XmlSigner(xml_signer.private_key, xml_signer.certificate.certificate).sign(xml)
+    assert verify(again, lookup) == xml_signer.certificate.certificate
+
+
+def test_the_direct_check_accepts_only_what_signxml_accepts(
+    duis_data: Path, signed_request: bytes, xml_signer: Credential
+) -> None:
+    """The usual signature is checked directly, without signxml's verifier; whatever the
+    direct check accepts, signxml accepts too (on the harness's and the DCC's own signed
+    documents and 1,500 mutants of them, which it all refuses: signxml then says why), and it
+    does take the usual ones."""
+    import random
+
+    from signxml.verifier import XMLVerifier
+
+    from fuzz.corpus import mutate
+    from harness.duis.signing import _CONFIG, _signature, _verifies_directly
+
+    dcc = zaz1(duis_data, "Z1-accessControlBroker-dSPXmlSign")
+    originals = [
+        (signed_request, xml_signer.certificate.certificate),
+        ((duis_data / "templates" / "read-inventory-response-5.4.xml").read_bytes(), dcc),
+    ]
+    for document, certificate in originals:
+        root = parse_untrusted(document)
+        assert _verifies_directly(root, _signature(root), certificate, None)
+    benign = signed_request + b"\n"  # outside the root: nothing signed changes
+    root = parse_untrusted(benign)
+    assert _verifies_directly(root, _signature(root), xml_signer.certificate.certificate, None)
+    taken = 0
+    for n in range(1500):
+        rng = random.Random(f"direct:{n}")
+        document, certificate = originals[n % 2]
+        mutant = mutate(document, rng)
+        try:
+            root = parse_untrusted(mutant)
+            signature = _signature(root)
+        except (HarnessError, ValueError):  # not well-formed, hostile, not one signature
+            continue
+        if _verifies_directly(root, signature, certificate, None):
+            taken += 1
+            XMLVerifier().verify(root, x509_cert=certificate, expect_config=_CONFIG)
+    assert taken < 1500

@@ -58,6 +58,7 @@ def start(
     port: int | None = None,
     env: dict[str, str] | None = None,
     timeout: float = 60,
+    cwd: Path = REPO,  # another checkout's, to serve its harness (with env PYTHONPATH)
 ) -> Served:
     port = port or free_port()
     handle = log.open("ab")
@@ -74,7 +75,7 @@ def start(
             *schema_flag(),
             *extra,
         ],
-        cwd=REPO,
+        cwd=cwd,
         stdout=handle,
         stderr=subprocess.STDOUT,
         env={**os.environ, **(env or {})},

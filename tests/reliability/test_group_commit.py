@@ -1,0 +1,158 @@
+"""Group commit in the served DSP's state journal: requests arriving together share one
+transaction, none is answered before its entry (and every entry before it) is on disk, a
+failed write fails every request waiting on it and stops the journal, and a DSP killed
+(SIGKILL) under many concurrent clients loses nothing it acknowledged."""
+
+from __future__ import annotations
+
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from fuzz.client import Scene
+from harness.adapters.http import DuisHttpAdapter
+from harness.domain.certificates import KeyUsage
+from harness.errors import HarnessError
+from harness.server.journal import REQUEST, Journal, JournalFailure, read_entries
+from harness.world import World
+from tests.reliability.server import start
+
+WAITERS = 32
+
+
+def _slow_writes(monkeypatch: pytest.MonkeyPatch, written: list[bytes], fail: bool = False) -> None:
+    """Every write takes 20 ms (so that requests pile up behind it) and is remembered."""
+    original = Journal._write
+
+    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
+        time.sleep(0.02)
+        if fail:
+            return "disk full (simulated)"
+        outcome = original(self, batch)
+        written.extend(body for _, _, body in batch)
+        return outcome
+
+    monkeypatch.setattr(Journal, "_write", write)
+
+
+def test_requests_arriving_together_share_a_write_and_wait_for_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[bytes] = []
+    _slow_writes(monkeypatch, written)
+    journal = Journal(tmp_path / "state.db")
+    order = threading.Lock()  # the service lock: entries are queued in the order applied
+    early: list[bytes] = []
+    barrier = threading.Barrier(WAITERS)
+
+    def request(n: int) -> None:
+        body = f"request {n}".encode()
+        barrier.wait(timeout=30)
+        with order:
+            ticket = journal.enqueue(REQUEST, "/x", body)
+        journal.wait(ticket)
+        if body not in written:  # answered before its entry was on disk
+            early.append(body)
+
+    with ThreadPoolExecutor(WAITERS) as pool:
+        list(pool.map(request, range(WAITERS), timeout=60))
+    assert not early
+    assert journal.batches <= WAITERS // 4, f"{journal.batches} writes for {WAITERS} entries"
+    journal.close()
+    entries = read_entries(tmp_path / "state.db")
+    assert [e.body for e in entries] == written  # on disk in the order queued
+    assert len(entries) == WAITERS
+
+
+def test_a_failed_write_fails_its_waiters_and_stops_the_journal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _slow_writes(monkeypatch, [], fail=True)
+    journal = Journal(tmp_path / "state.db")
+    tickets = [journal.enqueue(REQUEST, "/x", f"r{n}".encode()) for n in range(3)]
+    for ticket in tickets:
+        with pytest.raises(JournalFailure, match="disk full"):
+            journal.wait(ticket)
+    with pytest.raises(JournalFailure, match="disk full"):
+        journal.enqueue(REQUEST, "/x", b"later")
+    journal.close()
+    assert read_entries(tmp_path / "state.db") == []
+
+
+CLIENTS = 12
+PER_CLIENT = 6
+
+
+def test_kill_9_under_concurrent_clients_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    """12 clients hand their own SMETS1 meters from NO-A to NO-B at once (the requests share
+    journal writes); the DSP is killed mid-run; after a restart on the same file every
+    update a client saw completed is held, and every meter never sent is untouched."""
+    state, log = tmp_path / "state.db", tmp_path / "serve.log"
+    dsp = start(log, "--state", str(state))
+    try:
+        scene = Scene(dsp.url)
+        for c in range(CLIENTS):
+            for n in range(PER_CLIENT):
+                scene.world.add_device(f"m-{c}-{n}", "ESME", "SMETS1", "1200000000002")
+                scene.world.place_certificates(f"m-{c}-{n}", "network operator", "NO-A")
+        worlds = [_worker(scene) for _ in range(CLIENTS)]
+        acknowledged: list[str] = []
+        sent: set[str] = set()
+        lock = threading.Lock()
+
+        def client(c: int) -> None:
+            for n in range(PER_CLIENT):
+                device = f"m-{c}-{n}"
+                with lock:
+                    sent.add(device)
+                try:
+                    attempt = worlds[c].send_krp("NO-A", device, "network operator", "NO-B")
+                except HarnessError:
+                    return  # the DSP died under us: never acknowledged
+                if attempt.observed().status == "completed":
+                    with lock:
+                        acknowledged.append(device)
+
+        threads = [threading.Thread(target=client, args=(c,), daemon=True) for c in range(CLIENTS)]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 90
+        while len(acknowledged) < CLIENTS * 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        dsp.kill_9()
+        for thread in threads:
+            thread.join(timeout=60)
+        done = list(acknowledged)
+        assert CLIENTS * 2 <= len(done) < CLIENTS * PER_CLIENT, len(done)
+
+        dsp = start(log, "--state", str(state), port=dsp.port)
+        no_b = scene.world.party("NO-B").credentials[KeyUsage.DIGITAL_SIGNING].certificate
+        no_a = scene.world.party("NO-A").credentials[KeyUsage.DIGITAL_SIGNING].certificate
+        lost = [d for d in done if _holder(scene, d) != no_b.id.serial]
+        assert not lost, f"{len(lost)} acknowledged update(s) lost: {lost[:5]}"
+        untouched = [d for d in scene.world.devices if d.startswith("m-") and d not in sent]
+        assert all(_holder(scene, d) == no_a.id.serial for d in untouched)
+    finally:
+        dsp.stop()
+    assert "Traceback" not in log.read_text()
+
+
+def _worker(scene: Scene) -> World:
+    adapter = DuisHttpAdapter(scene.url, scene.adapter.config, scene.adapter.receiver)
+    adapter.signers.update(scene.adapter.signers)
+    world = World(adapter, "baseline", salt=scene.world.salt)
+    world.parties = dict(scene.world.parties)
+    world.devices = dict(scene.world.devices)
+    world.now = scene.world.now
+    return world
+
+
+def _holder(scene: Scene, device: str) -> int:
+    held = scene.held(device)["dsp"]
+    assert isinstance(held, dict)
+    serial = held["NetworkOperator/digitalSigning"]["serial"]
+    assert isinstance(serial, int)
+    return serial
