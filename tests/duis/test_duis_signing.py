@@ -393,7 +393,8 @@ def test_the_direct_check_accepts_only_what_signxml_accepts(
     from signxml.verifier import XMLVerifier
 
     from fuzz.corpus import mutate
-    from harness.duis.signing import _CONFIG, _signature, _verifies_directly
+    from harness.duis.signature_direct import verifies_directly
+    from harness.duis.signing import _CONFIG, _signature
 
     dcc = zaz1(duis_data, "Z1-accessControlBroker-dSPXmlSign")
     originals = [
@@ -402,10 +403,10 @@ def test_the_direct_check_accepts_only_what_signxml_accepts(
     ]
     for document, certificate in originals:
         root = parse_untrusted(document)
-        assert _verifies_directly(root, _signature(root), certificate, None)
+        assert verifies_directly(root, _signature(root), certificate, None)
     benign = signed_request + b"\n"  # outside the root: nothing signed changes
     root = parse_untrusted(benign)
-    assert _verifies_directly(root, _signature(root), xml_signer.certificate.certificate, None)
+    assert verifies_directly(root, _signature(root), xml_signer.certificate.certificate, None)
     taken = 0
     for n in range(1500):
         rng = random.Random(f"direct:{n}")
@@ -416,7 +417,7 @@ def test_the_direct_check_accepts_only_what_signxml_accepts(
             signature = _signature(root)
         except (HarnessError, ValueError):  # not well-formed, hostile, not one signature
             continue
-        if _verifies_directly(root, signature, certificate, None):
+        if verifies_directly(root, signature, certificate, None):
             taken += 1
             XMLVerifier().verify(root, x509_cert=certificate, expect_config=_CONFIG)
     assert taken < 1500
