@@ -33,6 +33,7 @@ Feature: A future-dated command its device cannot be reached for times out with 
     And the time reaches 2026-06-30 14:00
     Then the request is applied
 
+  @req:SRPD-6.1f-ii @req:DUIS-future-dated-recheck
   Scenario: A read held for a Supplier whose registration ends meanwhile is refused, not timed out
     Given "meter-1" cannot be reached from 2026-06-30 00:00 until 2026-07-10 00:00
     When Supplier-1 sends SRV 4.1.1 to "meter-1" to take effect at 2026-06-30 12:00
