@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -240,14 +240,16 @@ def combinations(table: Table) -> Iterator[Case]:
 
 
 def cases(table: Table, examples: int | None = None) -> list[Case]:
-    """Every combination once, or exactly ``examples`` of them (repeating with fresh meter
-    points past the end)."""
+    """Every combination once, or exactly ``examples`` of them: whole rounds of the
+    combinations (each round past the first with fresh meter points), then the remainder
+    spread evenly over the combinations, so that a suite of any size has the mix of outcomes
+    of the whole table (a benchmark comparing sizes then compares the same work)."""
     base = list(combinations(table))
     if examples is None:
         return base
-    chosen = []
-    for index in range(examples):
-        case = base[index % len(base)]
-        copy = index // len(base)
-        chosen.append(Case(**{**case.__dict__, "copy": copy}) if copy else case)
+    rounds, remainder = divmod(examples, len(base))
+    picked = [base[index * len(base) // remainder] for index in range(remainder)]
+    chosen: list[Case] = []
+    for copy, round_ in enumerate([*([base] * rounds), picked]):
+        chosen += [replace(case, copy=copy) if copy else case for case in round_]
     return chosen

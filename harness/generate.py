@@ -7,8 +7,9 @@ checks: E2, E11, E5, then SRPD 6.1(f)'s E4) and writes one ``.feature`` per tabl
 ``@generated``, one Scenario Outline per deciding rule (so every outline cites the right
 requirement). Output is deterministic: the same tables give byte-identical files.
 
-``examples`` resizes the suite for measurements: the combinations are taken in order and, past
-the end, again with fresh meter points, until there are that many.
+``examples`` resizes the suite for measurements: whole rounds of the combinations (fresh meter
+points in each round past the first), then the rest spread evenly over the combinations, so a
+suite of any size keeps the table's mix of outcomes.
 """
 
 from __future__ import annotations

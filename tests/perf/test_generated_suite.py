@@ -55,6 +55,22 @@ def test_a_resized_suite_has_exactly_that_many_distinct_examples(tmp_path: Path,
     assert len(set(texts)) == size  # past the table's end, fresh meter points
 
 
+@pytest.mark.parametrize("size", [100, 1000, 5000])
+def test_a_resized_suite_keeps_the_mix_of_outcomes_of_the_whole_table(size: int) -> None:
+    """A benchmark comparing sizes compares the same work only if each size has the same
+    share of each outcome ("applied" scenarios cost the most)."""
+    table = load_table(TABLE)
+
+    def shares(chosen: list[Case]) -> dict[str, float]:
+        outcomes = [decide(table, case).outcome for case in chosen]
+        return {o: outcomes.count(o) / len(outcomes) for o in set(outcomes)}
+
+    whole, resized = shares(cases(table)), shares(cases(table, size))
+    assert resized.keys() == whole.keys()
+    for outcome, share in whole.items():
+        assert abs(resized[outcome] - share) < 0.08, (outcome, resized[outcome], share)
+
+
 def test_the_generated_files_pass_check(tmp_path: Path) -> None:
     done = run_cli("check", "--features", generated(tmp_path / "features", 400), "--no-coverage")
     assert done.returncode == 0, done.stderr[-2000:]
