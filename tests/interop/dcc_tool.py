@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.interop.peers import TOOLS, PeerUnavailable, build_lock, dcc_tools_dir, digest
+from tests.interop.peers import TOOLS, PeerUnavailable, built_once, dcc_tools_dir, digest
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "DccToolDriver.java"
@@ -61,28 +61,20 @@ def build() -> Path:
     resources = sorted(p for p in (source / "resources").rglob("*") if p.is_file())
     cache = TOOLS / "dcc-tool"
     target = cache / digest([*java_files, *resources, DRIVER])
-    with build_lock(cache):
-        if (target / "xmldsig.jar").is_file() and (target / "DccToolDriver.class").is_file():
-            return target
-        work = Path(tempfile.mkdtemp(prefix="build-", dir=cache))
-        try:
-            classes = work / "classes"
-            classes.mkdir()
-            _run(["javac", "-nowarn", "-d", str(classes), *map(str, java_files)])
-            shutil.copytree(source / "resources", classes, dirs_exist_ok=True)
-            _run(["jar", "cf", str(work / "xmldsig.jar"), "-C", str(classes), "."])
-            _run(
-                ["javac", "-nowarn", "-cp", str(work / "xmldsig.jar"), "-d", str(work)]
-                + [str(DRIVER)]
-            )
-            shutil.rmtree(classes)
-            if target.exists():
-                shutil.rmtree(target)
-            work.rename(target)
-        finally:
-            if work.exists():
-                shutil.rmtree(work)
-    return target
+
+    def make(work: Path) -> None:
+        classes = work / "classes"
+        classes.mkdir()
+        _run(["javac", "-nowarn", "-d", str(classes), *map(str, java_files)])
+        shutil.copytree(source / "resources", classes, dirs_exist_ok=True)
+        _run(["jar", "cf", str(work / "xmldsig.jar"), "-C", str(classes), "."])
+        _run(["javac", "-nowarn", "-cp", str(work / "xmldsig.jar"), "-d", str(work), str(DRIVER)])
+        shutil.rmtree(classes)
+
+    def ready(folder: Path) -> bool:
+        return (folder / "xmldsig.jar").is_file() and (folder / "DccToolDriver.class").is_file()
+
+    return built_once(cache, target, ready, make)
 
 
 def _run(command: list[str]) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.interop.peers import TOOLS, build_lock
+from tests.interop.peers import TOOLS, built_once
 
 PACKAGE = "@smartdcc/duis-parser"
 VERSION = "0.6.0"
@@ -54,38 +53,25 @@ def install() -> Path:
     """The folder whose ``node_modules`` holds the pinned package (installed if needed)."""
     cache = TOOLS / "duis-parser"
     target = cache / VERSION
-    with build_lock(cache):
-        if (target / "node_modules" / PACKAGE / "package.json").is_file():
-            return target
-        work = Path(tempfile.mkdtemp(prefix="install-", dir=cache))
-        try:
-            done = subprocess.run(
-                [
-                    "npm",
-                    "install",
-                    "--no-audit",
-                    "--no-fund",
-                    "--no-save",
-                    "--prefix",
-                    str(work),
-                    f"{PACKAGE}@{VERSION}",
-                ],
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
+
+    def make(work: Path) -> None:
+        command = ["npm", "install", "--no-audit", "--no-fund", "--no-save", "--prefix"]
+        done = subprocess.run(
+            [*command, str(work), f"{PACKAGE}@{VERSION}"],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise DuisParserError(
+                f"npm install {PACKAGE}@{VERSION} failed: {done.stderr.strip()[-2000:]}"
             )
-            if done.returncode != 0:
-                raise DuisParserError(
-                    f"npm install {PACKAGE}@{VERSION} failed: {done.stderr.strip()[-2000:]}"
-                )
-            if target.exists():
-                shutil.rmtree(target)
-            work.rename(target)
-        finally:
-            if work.exists():
-                shutil.rmtree(work)
-    return target
+
+    def ready(folder: Path) -> bool:
+        return (folder / "node_modules" / PACKAGE / "package.json").is_file()
+
+    return built_once(cache, target, ready, make)
 
 
 class DuisParser:

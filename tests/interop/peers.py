@@ -14,7 +14,8 @@ import fcntl
 import hashlib
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,24 @@ def build_lock(folder: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def built_once(
+    cache: Path, target: Path, ready: Callable[[Path], bool], make: Callable[[Path], None]
+) -> Path:
+    """``target``, made by ``make`` in a scratch folder beside it and renamed into place, under
+    the cache's lock, unless ``ready(target)`` already holds: a build that fails or is
+    interrupted leaves nothing half-made where the next run would find it."""
+    with build_lock(cache):
+        if ready(target):
+            return target
+        work = Path(tempfile.mkdtemp(prefix="build-", dir=cache))
+        try:
+            make(work)
+            if target.exists():
+                shutil.rmtree(target)
+            work.rename(target)
+        finally:
+            if work.exists():
+                shutil.rmtree(work)
+    return target

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tests.interop import dcc_tool
-from tests.interop.peers import TOOLS, build_lock, digest
+from tests.interop.peers import TOOLS, built_once, digest
 
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "XsdCheckDriver.java"
@@ -27,36 +27,24 @@ def build() -> Path:
     tool = dcc_tool.build()
     cache = TOOLS / "xsd-check"
     target = cache / digest([DRIVER, tool / "xmldsig.jar"])
-    with build_lock(cache):
-        if (target / "XsdCheckDriver.class").is_file():
-            return target
-        work = Path(tempfile.mkdtemp(prefix="build-", dir=cache))
-        try:
-            shutil.copy2(tool / "xmldsig.jar", work / "xmldsig.jar")
-            done = subprocess.run(
-                [
-                    "javac",
-                    "-nowarn",
-                    "-cp",
-                    str(work / "xmldsig.jar"),
-                    "-d",
-                    str(work),
-                    str(DRIVER),
-                ],
-                capture_output=True,
-                text=True,
-                timeout=600,
-                check=False,
-            )
-            if done.returncode != 0:
-                raise dcc_tool.DccToolError(f"javac failed: {done.stderr.strip()[:2000]}")
-            if target.exists():
-                shutil.rmtree(target)
-            work.rename(target)
-        finally:
-            if work.exists():
-                shutil.rmtree(work)
-    return target
+
+    def make(work: Path) -> None:
+        shutil.copy2(tool / "xmldsig.jar", work / "xmldsig.jar")
+        classpath = str(work / "xmldsig.jar")
+        done = subprocess.run(
+            ["javac", "-nowarn", "-cp", classpath, "-d", str(work), str(DRIVER)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise dcc_tool.DccToolError(f"javac failed: {done.stderr.strip()[:2000]}")
+
+    def ready(folder: Path) -> bool:
+        return (folder / "XsdCheckDriver.class").is_file()
+
+    return built_once(cache, target, ready, make)
 
 
 class JavaXsd:
