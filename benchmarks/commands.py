@@ -72,17 +72,22 @@ def bare_behave(directory: Path, results: Path | None) -> list[str]:
     return command + ["--format", "progress", "--no-summary"]
 
 
+def example_of(parameters: list[dict[str, str]]) -> str:
+    """An outline example's values as Allure records them, less the run's own parameters."""
+    return ", ".join(
+        f"{p['name']}={p['value']}"
+        for p in parameters
+        if p["name"] not in ("profile", "target", "runner")
+    )
+
+
 def statuses(results: Path) -> dict[tuple[str, str, str], str]:
     """Scenario (full name, example, profile) → Allure status, for comparing two runs."""
     found: dict[tuple[str, str, str], str] = {}
     for path in sorted(results.glob("*-result.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         parameters = data.get("parameters") or []
-        example = ", ".join(
-            f"{p['name']}={p['value']}"
-            for p in parameters
-            if p["name"] not in ("profile", "target", "runner")
-        )
+        example = example_of(parameters)
         profile = next((str(p["value"]) for p in parameters if p["name"] == "profile"), "")
         key = (str(data.get("fullName", "")), example, profile)
         if key in found:

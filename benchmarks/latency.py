@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import commands
 from benchmarks.common import CLI, BenchmarkError, Figures, run_timed, shell
 from benchmarks.served import served
 from harness.running.clock_groups import clock_group, moves_clock, phases
@@ -58,11 +59,7 @@ def scenarios(results: Path) -> dict[tuple[str, str], Scenario]:
     for path in sorted(results.glob("*-result.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
         parameters = data.get("parameters") or []
-        example = ", ".join(
-            f"{p['name']}={p['value']}"
-            for p in parameters
-            if p["name"] not in ("profile", "target", "runner")
-        )
+        example = commands.example_of(parameters)
         key = (str(data.get("fullName", "")), example)
         if key in found:
             raise BenchmarkError(f"{results}: {key} appears twice")
