@@ -169,6 +169,16 @@ def soak(
     )
 
 
+def by_operation(timed: list[tuple[str, float]]) -> str:
+    cells = []
+    for op in sorted({op for op, _ in timed} - {"none"}):
+        values = sorted(x for o, x in timed if o == op)
+        if len(values) >= 2:
+            q = statistics.quantiles(values, n=100)
+            cells.append(f"{op} {q[49] * 1000:.0f} / {q[98] * 1000:.0f} ms")
+    return ", ".join(cells)
+
+
 def summary(
     reports: list[dict[str, Any]],
     elapsed: float,
@@ -184,7 +194,8 @@ def summary(
     done = sum(ops.values())
     requests = sum(r["http"] for r in reports)
     errors = [e for r in reports for e in r["errors"]]
-    latencies = sorted(x for r in reports for x in r["latencies"])
+    timed = [(op, x) for r in reports for op, x in r["latencies"]]
+    latencies = sorted(x for _, x in timed)
     print(
         f"soak: {done} operations ({done / elapsed:.1f}/s), {requests} DUIS requests served "
         f"in {elapsed:.1f} s ({requests / elapsed:.0f} requests/s); "
@@ -211,6 +222,7 @@ def summary(
             f"p50 {quantiles[49] * 1000:.0f} ms, p95 {quantiles[94] * 1000:.0f} ms, "
             f"p99 {quantiles[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
         )
+        print("soak: p50 / p99 by operation: " + by_operation(timed))
     print(f"soak: {len(errors)} errors")
     for error, count in Counter(errors).most_common(10):
         print(f"  {count:>5}  {error[:300]}")

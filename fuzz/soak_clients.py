@@ -39,7 +39,8 @@ class Client:
     ops: Counter[str] = field(default_factory=Counter)
     http: int = 0
     errors: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
+    latencies: list[tuple[str, float]] = field(default_factory=list)  # (operation, seconds)
+    last_op: str = "none"  # a replay with nothing sent yet does nothing
     accepted: list[str] = field(default_factory=list)  # RequestIDs the DSP accepted
 
     @property
@@ -69,6 +70,7 @@ class Client:
             self.check("replay", self.world.resend_last(), "rejected by the DSP with E44", 1)
 
     def count(self, op: str, attempt: Attempt, exchanges: int) -> None:
+        self.last_op = op
         self.ops[op] += 1
         self.http += exchanges
         for request, response in attempt.exchanges:
@@ -89,11 +91,12 @@ class Client:
 
     def operate(self, rng: random.Random, since: float) -> None:
         """One operation; its latency counted from ``since`` (its start, or its arrival)."""
+        self.last_op = "none"
         try:
             self.step(rng)
         except HarnessError as exc:  # inconclusive: the DSP failed to answer properly
             self.errors.append(f"{type(exc).__name__}: {exc}")
-        self.latencies.append(time.monotonic() - since)
+        self.latencies.append((self.last_op, time.monotonic() - since))
         self.world.attempts = self.world.attempts[-2:]  # keep memory flat
 
     def closed_loop(self, deadline: float, seed: int) -> None:
