@@ -16,120 +16,92 @@ Afterwards: every SMETS2 meter holds what its client last applied, every SMETS1 
 DSP and S1SP copies agree, no RequestID was accepted twice, and a second DSP rebuilt from
 the state file holds exactly the same certificates as the live one.
 
+The clients run in ``--processes`` processes (fuzz/soak_clients.py). By default each starts
+its next operation as soon as the last one ends (a closed loop: N clients with no pause
+between operations wait, by Little's law, N ÷ throughput on average). ``--rate R`` offers
+R operations per second instead, arriving at random (an open loop): the latency at a
+stated load.
+
     python -m fuzz.soak --clients 50 --seconds 60     # what `make soak` runs
+    python -m fuzz.soak --clients 50 --seconds 60 --rate 40
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
-import random
 import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import httpx
 
 from benchmarks.served import hidden
 from benchmarks.throughput import process_cpu
-from fuzz.client import MPAN, Scene
-from harness.adapters.http import DuisHttpAdapter
+from fuzz.soak_clients import PROFILE, Share, run_share
 from harness.duis.schema import duis_dir
-from harness.errors import HarnessError, NonConformance
-from harness.expectations import parse_expectation
-from harness.world import Attempt, World
 
 if TYPE_CHECKING:
     from tests.reliability.server import Served
 
-PROFILE = "baseline"
-OWNERS = ("NO-A", "NO-B")
+START_TIMEOUT = 300.0  # every client process's cast provisioned
 
 
-@dataclass
-class Client:
-    index: int
-    world: World
-    holder: str = "NO-A"  # who holds the NO certificates on its SMETS2 meter
-    ops: Counter[str] = field(default_factory=Counter)
-    http: int = 0
-    errors: list[str] = field(default_factory=list)
-    latencies: list[float] = field(default_factory=list)
-    accepted: list[str] = field(default_factory=list)  # RequestIDs the DSP accepted
-
-    @property
-    def smets2(self) -> str:
-        return f"c{self.index}-s2"
-
-    @property
-    def smets1(self) -> str:
-        return f"c{self.index}-s1"
-
-    def step(self, rng: random.Random) -> None:
-        roll = rng.random()
-        if roll < 0.35:
-            self.check("read", self.world.send("NO-A", "4.1.1", self.smets2), "applied", 1)
-        elif roll < 0.6:
-            other = OWNERS[1 - OWNERS.index(self.holder)]
-            attempt = self.world.send_krp(self.holder, self.smets2, "network operator", other)
-            if self.check("handover", attempt, "applied", 2):
-                self.holder = other
-        elif roll < 0.75:
-            attempt = self.world.send_krp("NO-A", self.smets1, "network operator", "NO-A")
-            self.check("smets1 update", attempt, "applied", 2)
-        elif roll < 0.85:
-            attempt = self.world.send("NO-A", "8.2", self.smets2)
-            self.count("inventory", attempt, 1)
-        elif self.world.attempts:
-            self.check("replay", self.world.resend_last(), "rejected by the DSP with E44", 1)
-
-    def count(self, op: str, attempt: Attempt, exchanges: int) -> None:
-        self.ops[op] += 1
-        self.http += exchanges
-        for request, response in attempt.exchanges:
-            if not response.is_error and request.command_variant != 5:
-                self.accepted.append(str(request.request_id))
-
-    def check(self, op: str, attempt: Attempt, expected: str, exchanges: int) -> bool:
-        self.count(op, attempt, exchanges)
-        observed = attempt.observed()
-        if expected == "applied" and observed.status == "unread":
-            return True  # the device answered (SMETS2, in GBCS): the state check judges it
-        try:
-            parse_expectation(expected).judge(observed)
-        except NonConformance as exc:
-            self.errors.append(f"{op}: {exc}")
-            return False
-        return True
-
-    def run(self, deadline: float, seed: int) -> None:
-        rng = random.Random(seed)
-        while time.monotonic() < deadline:
-            started = time.monotonic()
-            try:
-                self.step(rng)
-            except HarnessError as exc:  # inconclusive: the DSP failed to answer properly
-                self.errors.append(f"{type(exc).__name__}: {exc}")
-            self.latencies.append(time.monotonic() - started)
-            self.world.attempts = self.world.attempts[-2:]  # keep memory flat
+def shares(
+    url: str, clients: int, processes: int, seconds: float, rate: float | None
+) -> list[Share]:
+    """The clients split as evenly as they go over the processes (and the rate with them)."""
+    processes = min(processes, clients)
+    sizes = [clients // processes + (i < clients % processes) for i in range(processes)]
+    firsts = [sum(sizes[:i]) for i in range(processes)]
+    return [
+        Share(url, first, size, seconds, None if rate is None else rate * size / clients, first)
+        for first, size in zip(firsts, sizes, strict=True)
+    ]
 
 
-def _worker(scene: Scene) -> World:
-    adapter = DuisHttpAdapter(scene.url, scene.adapter.config, scene.adapter.receiver)
-    adapter.signers.update(scene.adapter.signers)
-    world = World(adapter, PROFILE, salt=scene.world.salt)
-    world.parties = dict(scene.world.parties)
-    world.devices = dict(scene.world.devices)
-    world.now = scene.world.now
-    return world
+def drive(plan: list[Share]) -> tuple[list[dict[str, Any]], float, float]:
+    """Run every share in its own process from one common start: (reports, elapsed, start)."""
+    context = multiprocessing.get_context("spawn")
+    pipes, processes = [], []
+    for share in plan:
+        parent, child = context.Pipe()
+        process = context.Process(target=run_share, args=(share, child), daemon=True)
+        process.start()
+        pipes.append(parent)
+        processes.append(process)
+    try:
+        for pipe in pipes:
+            if not pipe.poll(START_TIMEOUT):
+                raise RuntimeError("a client process did not get ready in time")
+            ready = pipe.recv()
+            if "failed" in ready:
+                raise RuntimeError(f"a client process could not set up: {ready['failed']}")
+        started = time.monotonic()
+        for pipe, share in zip(pipes, plan, strict=True):
+            pipe.send(started + share.seconds)
+        reports = []
+        for pipe, share in zip(pipes, plan, strict=True):
+            if not pipe.poll(share.seconds + 300):
+                raise RuntimeError("a client process did not report in time")
+            reports.append(pipe.recv())
+        return reports, time.monotonic() - started, started
+    finally:
+        for process in processes:
+            process.join(timeout=30)
+            if process.is_alive():
+                process.kill()
 
 
-def _held(scene: Scene, device: str) -> dict[str, object]:
-    return scene.held(device)
+def held(url: str, device: str) -> object:
+    answer = httpx.get(f"{url}/test-control/devices/{device}/certificates", timeout=10)
+    answer.raise_for_status()
+    return answer.json()
 
 
 def soak(
@@ -138,6 +110,8 @@ def soak(
     folder: Path,
     serve_from: Path | None = None,
     serve_without: tuple[str, ...] = (),
+    processes: int = 1,
+    rate: float | None = None,
 ) -> int:
     from tests.reliability.server import start
 
@@ -152,41 +126,32 @@ def soak(
 
     state, log = folder / "state.db", folder / "serve.log"
     server = start_server()
+    load_before = os.getloadavg()
     try:
-        scene = Scene(server.url, profile=PROFILE)
-        for n in range(clients):
-            for generation, suffix in (("SMETS2", "s2"), ("SMETS1", "s1")):
-                scene.world.add_device(f"c{n}-{suffix}", "ESME", generation, MPAN)
-                scene.world.place_certificates(f"c{n}-{suffix}", "network operator", "NO-A")
-        workers = [Client(n, _worker(scene)) for n in range(clients)]
-        print(f"soak: {clients} clients for {seconds:g} s against {server.url}", flush=True)
-        started = time.monotonic()
-        cpu = (time.process_time(), process_cpu(server.process.pid))
-        deadline = started + seconds
-        threads = [
-            threading.Thread(target=c.run, args=(deadline, n), daemon=True)
-            for n, c in enumerate(workers)
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=seconds + 120)
-        elapsed = time.monotonic() - started
-        cpu = (time.process_time() - cpu[0], process_cpu(server.process.pid) - cpu[1])
-        stuck = sum(t.is_alive() for t in threads)
-        problems = [f"{stuck} client(s) still running after the time limit"] if stuck else []
-        problems += integrity(scene, workers)
-        live = {d: _held(scene, d) for d in scene.world.devices}
+        plan = shares(server.url, clients, processes, seconds, rate)
+        how = "closed loop" if rate is None else f"open loop, {rate:g} operations/s offered"
+        print(
+            f"soak: {clients} clients in {len(plan)} process(es) for {seconds:g} s ({how}) "
+            f"against {server.url}",
+            flush=True,
+        )
+        server_cpu = process_cpu(server.process.pid)
+        reports, elapsed, _ = drive(plan)
+        server_cpu = process_cpu(server.process.pid) - server_cpu
     finally:
         server.stop()
+    problems = [p for r in reports for p in r["problems"]]
+    accepted = Counter(x for r in reports for x in r["accepted"])
+    twice = [x for x, n in accepted.items() if n > 1]
+    if twice:
+        problems.append(f"{len(twice)} RequestID(s) accepted twice, e.g. {twice[0]}")
+    live = {device: holding for r in reports for device, holding in r["devices"].items()}
     # A DSP rebuilt from the state file must hold exactly the same certificates.
     restarted = start_server()
     try:
-        scene.url = restarted.url
-        rebuilt = {d: _held(scene, d) for d in scene.world.devices}
+        lost = [d for d in live if held(restarted.url, d) != live[d]]
     finally:
         restarted.stop()
-    lost = [d for d in live if live[d] != rebuilt[d]]
     if lost:
         problems.append(f"{len(lost)} device(s) differ after a restart from the state file")
     served_log = log.read_text(errors="replace")
@@ -197,62 +162,67 @@ def soak(
             print(f"  {line[:300]}")
     if "Traceback" in served_log:
         problems.append(f"a traceback in the server log {log}")
-    return summary(workers, elapsed, problems, cpu)
+    client_cpu = sum(r["cpu"] for r in reports)
+    offered = sum(r["offered"] for r in reports) if rate is not None else None
+    return summary(
+        reports, elapsed, problems, (client_cpu, server_cpu), clients, offered, load_before
+    )
 
 
-def integrity(scene: Scene, workers: list[Client]) -> list[str]:
-    problems = []
-    for client in workers:
-        expected = scene.world.party(client.holder)
-        held = _held(scene, client.smets2)["dsp"]
-        want = expected.credentials
-        assert isinstance(held, dict)
-        for cell, usage in zip(
-            ("NetworkOperator/digitalSigning", "NetworkOperator/keyAgreement"),
-            sorted(want, key=lambda u: u.value),
-            strict=True,
-        ):
-            if held.get(cell, {}).get("serial") != want[usage].certificate.id.serial:
-                problems.append(f"{client.smets2} {cell}: not {client.holder}'s certificate")
-        copies = _held(scene, client.smets1)
-        if copies["dsp"] != copies["s1sp"]:
-            problems.append(f"{client.smets1}: DSP and S1SP copies differ")
-    accepted = Counter(r for c in workers for r in c.accepted)
-    twice = [r for r, n in accepted.items() if n > 1]
-    if twice:
-        problems.append(f"{len(twice)} RequestID(s) accepted twice, e.g. {twice[0]}")
-    return problems
+def by_operation(timed: list[tuple[str, float]]) -> str:
+    cells = []
+    for op in sorted({op for op, _ in timed} - {"none"}):
+        values = sorted(x for o, x in timed if o == op)
+        if len(values) >= 2:
+            q = statistics.quantiles(values, n=100)
+            cells.append(f"{op} {q[49] * 1000:.0f} / {q[98] * 1000:.0f} ms")
+    return ", ".join(cells)
 
 
 def summary(
-    workers: list[Client],
+    reports: list[dict[str, Any]],
     elapsed: float,
     problems: list[str],
-    cpu: tuple[float, float] = (0.0, 0.0),
+    cpu: tuple[float, float],
+    clients: int,
+    offered: int | None,
+    load_before: tuple[float, float, float],
 ) -> int:
     ops = Counter[str]()
-    for client in workers:
-        ops.update(client.ops)
-    requests = sum(c.http for c in workers)
-    errors = [e for c in workers for e in c.errors]
-    latencies = sorted(x for c in workers for x in c.latencies)
+    for report in reports:
+        ops.update(report["ops"])
+    done = sum(ops.values())
+    requests = sum(r["http"] for r in reports)
+    errors = [e for r in reports for e in r["errors"]]
+    timed = [(op, x) for r in reports for op, x in r["latencies"]]
+    latencies = sorted(x for _, x in timed)
     print(
-        f"soak: {sum(ops.values())} operations, {requests} DUIS requests served in "
-        f"{elapsed:.1f} s ({requests / elapsed:.0f} requests/s); "
+        f"soak: {done} operations ({done / elapsed:.1f}/s), {requests} DUIS requests served "
+        f"in {elapsed:.1f} s ({requests / elapsed:.0f} requests/s); "
         + ", ".join(f"{n} {op}" for op, n in sorted(ops.items()))
     )
+    if offered is not None:
+        print(f"soak: {offered} operations offered ({offered / elapsed:.1f}/s, Poisson)")
+    elif done:
+        print(
+            f"soak: closed loop: by Little's law {clients} clients ÷ {done / elapsed:.1f} "
+            f"operations/s = {clients / (done / elapsed) * 1000:.0f} ms mean latency"
+        )
     if requests:  # where the time goes: the clients share the machine with the DSP
+        now = os.getloadavg()
         print(
             f"soak: CPU per DUIS request: clients {cpu[0] / requests * 1000:.1f} ms, "
-            f"served DSP {cpu[1] / requests * 1000:.1f} ms (load average {os.getloadavg()[0]:.1f})"
+            f"served DSP {cpu[1] / requests * 1000:.1f} ms (load average "
+            f"{load_before[0]:.1f} → {now[0]:.1f})"
         )
     if latencies:
         quantiles = statistics.quantiles(latencies, n=100)
         print(
-            f"soak: operation latency p50 {quantiles[49] * 1000:.0f} ms, "
-            f"p95 {quantiles[94] * 1000:.0f} ms, p99 {quantiles[98] * 1000:.0f} ms, "
-            f"max {latencies[-1] * 1000:.0f} ms"
+            f"soak: operation latency mean {statistics.fmean(latencies) * 1000:.0f} ms, "
+            f"p50 {quantiles[49] * 1000:.0f} ms, p95 {quantiles[94] * 1000:.0f} ms, "
+            f"p99 {quantiles[98] * 1000:.0f} ms, max {latencies[-1] * 1000:.0f} ms"
         )
+        print("soak: p50 / p99 by operation: " + by_operation(timed))
     print(f"soak: {len(errors)} errors")
     for error, count in Counter(errors).most_common(10):
         print(f"  {count:>5}  {error[:300]}")
@@ -286,12 +256,33 @@ def main(argv: list[str] | None = None) -> int:
         metavar="MODULE",
         help="with --serve-from: packages that checkout did not depend on, hidden from it",
     )
+    parser.add_argument(
+        "--processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="client processes, the clients shared among them (default: one per core)",
+    )
+    parser.add_argument(
+        "--rate",
+        type=float,
+        metavar="OPS_PER_S",
+        help="open loop: offer this many operations per second in all, Poisson arrivals "
+        "(default: closed loop, each client's next operation as soon as its last ends)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600:
         parser.error("1 ≤ --clients ≤ 500 and 0 < --seconds ≤ 3600 (load stays bounded)")
+    if not 1 <= args.processes <= 64 or (args.rate is not None and not 0 < args.rate <= 10_000):
+        parser.error("1 ≤ --processes ≤ 64 and 0 < --rate ≤ 10000")
     with tempfile.TemporaryDirectory(prefix="soak-") as folder:
         return soak(
-            args.clients, args.seconds, Path(folder), args.serve_from, tuple(args.serve_without)
+            args.clients,
+            args.seconds,
+            Path(folder),
+            args.serve_from,
+            tuple(args.serve_without),
+            args.processes,
+            args.rate,
         )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import ipaddress
 import os
 import socket
@@ -147,6 +148,21 @@ def _folder(path: Path | None) -> Path | None:
     return path
 
 
+HEAP_THRESHOLDS = (20_000, 20, 20)  # Python's are (700, 10, 10)
+
+
+def settle_heap() -> None:
+    """After start-up (the XSD, the PKI, a replayed journal): what exists now lives as long
+    as the server, so the collector stops scanning it (``gc.freeze``), and runs the young
+    generation every 20,000 allocations instead of 700. Requests free their garbage by
+    reference counting; at Python's thresholds a collection ran every ~45 requests under
+    load (0.6 % of the time, up to 1.3 ms each, and a full one over the whole heap now and
+    then), at these about every 2,000."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(*HEAP_THRESHOLDS)
+
+
 def command_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -209,5 +225,6 @@ def command_serve(args: argparse.Namespace) -> int:
         + (", no test-control API" if args.no_test_control else "")
         + ("" if latency_model.zero else f"; latency: {latency_model.describe()}")
     )
+    settle_heap()
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return 0
