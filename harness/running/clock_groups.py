@@ -1,5 +1,9 @@
 """Which scenarios may be in flight together against one target.
 
+A target with a clock per scope (the ``scoped_clock`` capability, docs/test-control.md)
+keeps each scenario's clock apart: every scenario may be in flight at once, except one that
+arms the S1SP fault, a switch the whole DSP shares (``scoped_phases``). Otherwise:
+
 A DSP has one clock, and the served DSP one S1SP fault switch. Scenarios that set the clock
 to the same instant T (``the time is T``) run together, in one phase; so do those that set
 it to T and later move it once (``the time reaches U``), ranked by U: none moves the clock
@@ -151,3 +155,31 @@ def phases(groups: list[Group], limit: int) -> list[Phase]:
 
 def _all(moving: dict[str, dict[str, list[int]]], start: str) -> list[int]:
     return [i for members in moving.get(start, {}).values() for i in members]
+
+
+# Steps that wait on the target for a device's (or the S1SP's) answer: a request sent, a
+# read whose report is checked, a signed pre-command, a clock move (held commands answer).
+WAITING_PHRASES = (" sends ", " is sent again", "the read reports ", MOVE_CLOCK, LATE_SIGNING)
+
+
+def waits(step_texts: Iterable[str]) -> int:
+    """How many times a scenario waits on the target's answers (a critical request waits
+    twice: its transform, then its signed pre-command's outcome)."""
+    count = 0
+    for text in step_texts:
+        count += sum(phrase in text for phrase in WAITING_PHRASES)
+        count += " sends SRV 6.15.1 " in text
+    return count
+
+
+def scoped_phases(step_texts: list[list[str]]) -> list[Phase]:
+    """The phases against a target with a clock per scope: one with every scenario, those
+    that wait on the target most first (so the slowest does not start last), then each that
+    arms the S1SP fault alone."""
+    alone = [
+        i for i, texts in enumerate(step_texts) if any(t.startswith(S1SP_FAULT) for t in texts)
+    ]
+    rest = [i for i in range(len(step_texts)) if i not in set(alone)]
+    order = sorted(rest, key=lambda i: (-waits(step_texts[i]), -len(step_texts[i]), i))
+    together = [Phase(tuple(order))] if order else []
+    return together + [Phase((index,)) for index in alone]

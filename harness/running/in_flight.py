@@ -8,13 +8,16 @@ harness and collect the whole suite, about a second of CPU apiece, which on two 
 costs more than the waiting it hides.
 
 This plugin collects the suite once, then forks N copies of the collected runner process
-(``os.fork``: a few milliseconds each, the pages stay shared). Scenarios run in phases that
-keep the target's one clock what each expects (harness/running/clock_groups.py), so the
-verdicts are those of a serial run: in each phase every copy takes the next scenario from
-the phase's shared counter until none is left and runs it through pytest's own protocol
-(fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file), then waits at a
-barrier for the others. The parent waits for every copy and fails the session if any
-scenario failed; a copy that dies breaks the barrier, so none waits for ever.
+(``os.fork``: a few milliseconds each, the pages stay shared). A target with a clock per
+scope (``scoped_clock``) gives each scenario its own, so every scenario may be in flight at
+once (bar the one that arms the S1SP fault, a switch the whole DSP shares); otherwise
+scenarios run in phases that keep the target's one clock what each expects
+(harness/running/clock_groups.py). Either way the verdicts are those of a serial run: in
+each phase every copy takes the next scenario from the phase's shared counter until none is
+left and runs it through pytest's own protocol (fixtures, pytest-bdd hooks,
+allure-pytest-bdd writing its result file), then waits at a barrier for the others. The
+parent waits for every copy and fails the session if any scenario failed; a copy that dies
+breaks the barrier, so none waits for ever.
 """
 
 from __future__ import annotations
@@ -33,7 +36,13 @@ from typing import Any
 
 import pytest
 
-from harness.running.clock_groups import Phase, clock_group, moves_clock, phases
+from harness.running.clock_groups import (
+    Phase,
+    clock_group,
+    moves_clock,
+    phases,
+    scoped_phases,
+)
 from harness.settings import ENV_IN_FLIGHT, RunSettings
 
 LOCKSTEP_WAITS = 20  # a peer's whole scenario: this many of the target's longest waits
@@ -105,13 +114,16 @@ def _target_waits() -> float:
     return config.timeout + config.response_timeout
 
 
-def _warm_up() -> None:
+def _warm_up() -> bool:
     """Do in the parent what every copy would otherwise do on its first scenario: import
     what the HTTP path imports lazily (DUIS codecs, SRV specs, the adapter) and build the
-    process's one SSL context; the copies then share those pages."""
+    process's one SSL context; the copies then share those pages. Whether the target keeps
+    a clock per scope (its test-control capabilities say ``scoped_clock``)."""
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
-        return
+        return False
+    import httpx
+
     import harness.adapters
     import harness.duis
     import harness.srv
@@ -119,10 +131,16 @@ def _warm_up() -> None:
     for package in (harness.adapters, harness.duis, harness.srv):
         for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
-    from harness.adapters.http_client import client_for
+    from harness.adapters.http_client import capabilities_from, client_for
     from harness.adapters.target_config import load_target_config
+    from harness.errors import HarnessError
 
-    client_for(settings.target, load_target_config(settings.config)).close()
+    with client_for(settings.target, load_target_config(settings.config)) as client:
+        try:
+            answer = client.get("/test-control/capabilities")
+            return capabilities_from(answer, settings.target).scoped_clock
+        except (httpx.HTTPError, HarnessError):
+            return False  # the scenarios meet the fault themselves; phases keep them safe
 
 
 def _steps(item: pytest.Item) -> list[str]:
@@ -141,11 +159,15 @@ def _steps(item: pytest.Item) -> list[str]:
     return [step.name for step in template.render(example).steps]
 
 
-def schedule(items: list[pytest.Item], limit: int) -> list[Phase]:
-    """Phases of item indices. Within a phase the members that move the clock come first
-    (each must hold a copy until it ends), then the longest scenarios (by steps): a long
-    scenario started last would set the time to verdict."""
+def schedule(items: list[pytest.Item], limit: int, *, scoped: bool = False) -> list[Phase]:
+    """Phases of item indices. Against a target with a clock per scope, one phase holds
+    every scenario but the S1SP fault's, those that wait on the target most first
+    (``scoped_phases``). Otherwise, phases of the one clock: within a phase the members
+    that move the clock come first (each must hold a copy until it ends), then the longest
+    scenarios (by steps): a long scenario started last would set the time to verdict."""
     steps = [_steps(item) for item in items]
+    if scoped:
+        return scoped_phases(steps)
     ordered = []
     for phase in phases([clock_group(texts) for texts in steps], limit):
         rank = {m: phase.rank(m) for m in phase.members}
@@ -263,16 +285,17 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         return None  # pytest's own loop
     if session.testsfailed and not session.config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
-    _warm_up()
+    scoped = _warm_up()
     gc.collect()
     gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
-    planned = schedule(session.items, wanted)
+    planned = schedule(session.items, wanted, scoped=scoped)
     session.testsfailed = _run(session, planned, wanted)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:  # the copies reported each scenario; the parent ran none itself
         reporter.write_line("")  # after the copies' progress
+        clock = "with a clock per scenario" if scoped else "of the target's clock"
         reporter.write_line(
             f"{len(session.items)} scenario(s) run in forked copies, up to {wanted} in flight, "
-            f"in {len(planned)} phase(s) of the target's clock"
+            f"in {len(planned)} phase(s) {clock}"
         )
     return True
