@@ -133,7 +133,10 @@ def _warm_up() -> bool:
             importlib.import_module(module.name)
     from harness.adapters.http_client import capabilities_from, client_for
     from harness.adapters.target_config import load_target_config
+    from harness.counters import shared_counters
     from harness.errors import HarnessError
+
+    shared_counters().prune_once()  # a walk of the counters' folder, not one per copy
 
     with client_for(settings.target, load_target_config(settings.config)) as client:
         try:
