@@ -75,6 +75,10 @@ class Phase:
 
     members: tuple[int, ...]
     ranks: tuple[int, ...] | None = None
+    # One scenario that needs the target alone only until it has used a switch the whole
+    # DSP shares (the S1SP fault): the next phase starts once the request after arming it
+    # has been answered (``releases``), while it runs on.
+    leads: bool = False
 
     @property
     def lockstep(self) -> bool:
@@ -173,13 +177,28 @@ def waits(step_texts: Iterable[str]) -> int:
 
 
 def scoped_phases(step_texts: list[list[str]]) -> list[Phase]:
-    """The phases against a target with a clock per scope: one with every scenario, those
-    that wait on the target most first (so the slowest does not start last), then each that
-    arms the S1SP fault alone."""
+    """The phases against a target with a clock per scope: each scenario that arms the S1SP
+    fault alone, the last of them only until the fault has met its request (``leads``),
+    then one phase with every other scenario, those that wait on the target most first (so
+    the slowest does not start last)."""
     alone = [
         i for i, texts in enumerate(step_texts) if any(t.startswith(S1SP_FAULT) for t in texts)
     ]
     rest = [i for i in range(len(step_texts)) if i not in set(alone)]
     order = sorted(rest, key=lambda i: (-waits(step_texts[i]), -len(step_texts[i]), i))
-    together = [Phase(tuple(order))] if order else []
-    return together + [Phase((index,)) for index in alone]
+    last = len(alone) - 1
+    first = [Phase((i,), leads=bool(order) and n == last) for n, i in enumerate(alone)]
+    return first + ([Phase(tuple(order))] if order else [])
+
+
+def releases(step_texts: Iterable[str]) -> int | None:
+    """The step (its index) after whose end a scenario arming the S1SP fault no longer needs
+    the target alone: the first that waits on the target after the arming, whose request
+    the fault has then met; None if there is none (it needs the target to its end)."""
+    armed = False
+    for number, text in enumerate(step_texts):
+        if text.startswith(S1SP_FAULT):
+            armed = True
+        elif armed and waits([text]):
+            return number
+    return None

@@ -41,6 +41,7 @@ from harness.running.clock_groups import (
     clock_group,
     moves_clock,
     phases,
+    releases,
     scoped_phases,
 )
 from harness.settings import ENV_IN_FLIGHT, RunSettings
@@ -105,6 +106,24 @@ class Lockstep:
 _lockstep: Lockstep | None = None  # in a copy, during a lockstep phase
 
 
+class Lead:
+    """The scenario of a leading phase (``Phase.leads``), in the copy that runs it: opens
+    the gate the other copies wait at once its step ``at`` (``releases``) has ended."""
+
+    def __init__(self, gate: Any, at: int | None) -> None:
+        self.gate = gate
+        self.at = at
+        self.ended = 0
+
+    def step_ended(self) -> None:
+        self.ended += 1
+        if self.at is not None and self.ended > self.at:
+            self.gate.set()
+
+
+_lead: Lead | None = None  # in the copy running a leading phase's scenario
+
+
 def _target_waits() -> float:
     """The longest a scenario's step waits on the target: one HTTP call and one
     asynchronous answer, from the target's configuration."""
@@ -119,6 +138,7 @@ def _warm_up() -> bool:
     what the HTTP path imports lazily (DUIS codecs, SRV specs, the adapter) and build the
     process's one SSL context; the copies then share those pages. Whether the target keeps
     a clock per scope (its test-control capabilities say ``scoped_clock``)."""
+    _warm_steps()
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
         return False
@@ -133,10 +153,12 @@ def _warm_up() -> bool:
             importlib.import_module(module.name)
     from harness.adapters.http_client import capabilities_from, client_for
     from harness.adapters.target_config import load_target_config
+    from harness.catalogue.tables import response_codes, service_requests
     from harness.counters import shared_counters
     from harness.errors import HarnessError
 
     shared_counters().prune_once()  # a walk of the counters' folder, not one per copy
+    response_codes(), service_requests()  # the catalogue's tables, parsed once
 
     with client_for(settings.target, load_target_config(settings.config)) as client:
         try:
@@ -144,6 +166,17 @@ def _warm_up() -> bool:
             return capabilities_from(answer, settings.target).scoped_clock
         except (httpx.HTTPError, HarnessError):
             return False  # the scenarios meet the fault themselves; phases keep them safe
+
+
+def _warm_steps() -> None:
+    """Compile every step definition's pattern once, in the parent: pytest-bdd compiles each
+    on its first match, which would be in every copy."""
+    try:
+        from pytest_bdd.steps import step_function_context_registry
+    except ImportError:  # pragma: no cover - pytest-bdd is a dependency
+        return
+    for context in list(step_function_context_registry.values()):
+        context.parser.is_matching("")
 
 
 def _steps(item: pytest.Item) -> list[str]:
@@ -203,6 +236,11 @@ class _Plan:
             if p.lockstep and p.ranks is not None
         }
         self.barrier = multiprocessing.Barrier(copies)
+        self.gates = {k: multiprocessing.Event() for k, p in enumerate(phases) if p.leads}
+
+    def open_gates(self) -> None:
+        for gate in self.gates.values():
+            gate.set()
 
     def started(self) -> int:
         return sum(min(int(self.counters[k]), len(p.members)) for k, p in enumerate(self.phases))
@@ -211,22 +249,33 @@ class _Plan:
 def _copy(session: pytest.Session, plan: _Plan) -> int:
     """One forked copy: in each phase, scenarios from its counter until none is left, then
     the barrier."""
-    global _lockstep  # noqa: PLW0603 - this copy's phase
+    global _lockstep, _lead  # noqa: PLW0603 - this copy's phase
     for number, phase in enumerate(plan.phases):
         _lockstep = plan.locksteps.get(number)
+        gate = plan.gates.get(number)
         taken = _take(plan.counters, number, len(phase.members))
         while taken is not None:
             member = phase.members[taken]
             item = session.items[member]
             if _lockstep is not None:
                 _lockstep.begin(phase.rank(member))
+            if gate is not None:
+                _lead = Lead(gate, releases(_steps(item)))
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
             if _lockstep is not None:
                 _lockstep.ended()
+            if gate is not None:
+                gate.set()
+                _lead = None
             if session.shouldstop or session.shouldfail:
                 plan.barrier.abort()  # the others stop at the end of this phase
                 return 1
             taken = _take(plan.counters, number, len(phase.members))
+        if gate is not None:  # the next phase starts once the lead has let it
+            while not gate.wait(1.0):
+                if plan.barrier.broken:
+                    return 3
+            continue
         try:
             plan.barrier.wait()
         except threading.BrokenBarrierError:  # another copy died: stop here
@@ -265,6 +314,7 @@ def _run(session: pytest.Session, phases: list[Phase], wanted: int) -> int:
         failed += code != 0
         if code not in (0, 1):  # not a verdict: the others must not wait for it
             plan.barrier.abort()
+            plan.open_gates()
         if code < 0:
             print(f"dsp-conformance: a runner copy ended by signal {-code}", file=sys.stderr)
     left = len(session.items) - plan.started()
@@ -279,6 +329,18 @@ def pytest_bdd_before_step(
 ) -> None:
     if _lockstep is not None and moves_clock(step.name):
         _lockstep.arrive()
+
+
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: Any,
+) -> None:
+    if _lead is not None:
+        _lead.step_ended()
 
 
 @pytest.hookimpl(tryfirst=True)

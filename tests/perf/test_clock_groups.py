@@ -14,6 +14,7 @@ from harness.running.clock_groups import (
     Phase,
     clock_group,
     phases,
+    releases,
     scoped_phases,
     waits,
 )
@@ -107,10 +108,18 @@ def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> 
     twice = ["the time is 2026-06-01 09:00", "the time reaches 2026-07-01", "the time reaches 2027"]
     faulty = [FAULT, 'NO-A sends SRV 6.15.1 to "m"']
     planned = scoped_phases([reads, faulty, critical, ["the time is 2026-01-01"], twice])
-    # one phase, the scenarios that wait on the target most first; the fault's alone, after
-    assert planned == [Phase((2, 4, 0, 3)), Phase((1,))]
+    # the fault's alone, first, until it has met its request; then one phase, the
+    # scenarios that wait on the target most first
+    assert planned == [Phase((1,), leads=True), Phase((2, 4, 0, 3))]
     assert not any(p.lockstep for p in planned)
     assert [waits(s) for s in (reads, critical, twice, faulty)] == [1, 4, 2, 2]
+    assert releases(faulty) == 1
+    assert releases([FAULT, "NO-A is a User in the role ED", *faulty]) == 3
+    assert releases([FAULT, "the DSP and S1SP copies agree"]) is None
+    # two such scenarios: the first wholly alone, the last leads the others in
+    twice_faulty = scoped_phases([faulty, reads, faulty])
+    assert twice_faulty == [Phase((0,)), Phase((2,), leads=True), Phase((1,))]
+    assert scoped_phases([faulty]) == [Phase((0,))]  # nothing to lead in
 
 
 def test_every_waiting_phrase_is_in_the_step_library() -> None:
@@ -124,5 +133,6 @@ def test_the_committed_suite_with_scoped_clocks_is_two_phases() -> None:
     ]
     planned = scoped_phases([[step.text for step in s.steps] for s in scenarios])
     assert sorted(i for p in planned for i in p.members) == list(range(len(scenarios)))
-    assert [len(p.members) for p in planned[1:]] == [1] * (len(planned) - 1)
+    assert [len(p.members) for p in planned[:-1]] == [1] * (len(planned) - 1)
+    assert planned[-2].leads
     assert len(planned) <= 3
