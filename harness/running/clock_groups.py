@@ -164,16 +164,31 @@ def _all(moving: dict[str, dict[str, list[int]]], start: str) -> list[int]:
 # Steps that wait on the target for a device's (or the S1SP's) answer: a request sent, a
 # read whose report is checked, a signed pre-command, a clock move (held commands answer).
 WAITING_PHRASES = (" sends ", " is sent again", "the read reports ", MOVE_CLOCK, LATE_SIGNING)
+REQUEST_PHRASES = (" sends ", " is sent again", LATE_SIGNING)
+# An outcome that comes back in the synchronous answer: no device answer is waited for.
+SYNCHRONOUS_OUTCOMES = ("rejected by the DSP", "pending")
+OUTCOME_PHRASES = ("the outcome is ", "the request is ")
+DEVICE_ANSWER = 10  # a device's answer takes about ten synchronous answers' time (seconds)
 
 
 def waits(step_texts: Iterable[str]) -> int:
-    """How many times a scenario waits on the target's answers (a critical request waits
-    twice: its transform, then its signed pre-command's outcome)."""
-    count = 0
-    for text in step_texts:
-        count += sum(phrase in text for phrase in WAITING_PHRASES)
-        count += " sends SRV 6.15.1 " in text
-    return count
+    """How long a scenario waits on the target, as a relative estimate: each synchronous
+    answer 1, each device's (or the S1SP's) answer ``DEVICE_ANSWER``. A request waits for
+    its synchronous answer, and for a device's unless the outcome stated next comes in the
+    synchronous answer (a rejection by the DSP, a command held for later); a critical
+    request waits twice synchronously (its transform, then its signed pre-command); a read
+    whose report is checked and a clock move wait for a device's answer."""
+    texts = list(step_texts)
+    total = 0
+    for number, text in enumerate(texts):
+        if any(phrase in text for phrase in REQUEST_PHRASES):
+            total += 1 + (" sends SRV 6.15.1 " in text)
+            outcome = next((t for t in texts[number + 1 :] if t.startswith(OUTCOME_PHRASES)), "")
+            if not any(word in outcome for word in SYNCHRONOUS_OUTCOMES):
+                total += DEVICE_ANSWER
+        elif "the read reports " in text or text.startswith(MOVE_CLOCK):
+            total += DEVICE_ANSWER
+    return total
 
 
 def scoped_phases(step_texts: list[list[str]]) -> list[Phase]:
@@ -199,6 +214,6 @@ def releases(step_texts: Iterable[str]) -> int | None:
     for number, text in enumerate(step_texts):
         if text.startswith(S1SP_FAULT):
             armed = True
-        elif armed and waits([text]):
+        elif armed and any(phrase in text for phrase in WAITING_PHRASES):
             return number
     return None

@@ -112,7 +112,11 @@ def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> 
     # scenarios that wait on the target most first
     assert planned == [Phase((1,), leads=True), Phase((2, 4, 0, 3))]
     assert not any(p.lockstep for p in planned)
-    assert [waits(s) for s in (reads, critical, twice, faulty)] == [1, 4, 2, 2]
+    # a device's answer weighs ten synchronous ones; a critical request waits twice for those
+    assert [waits(s) for s in (reads, critical, twice, faulty)] == [11, 32, 20, 12]
+    refused = [*reads, "the request is rejected by the DSP with E4"]
+    held = [*reads, "the request is pending"]
+    assert waits(refused) == waits(held) == 1  # the outcome is in the synchronous answer
     assert releases(faulty) == 1
     assert releases([FAULT, "NO-A is a User in the role ED", *faulty]) == 3
     assert releases([FAULT, "the DSP and S1SP copies agree"]) is None
