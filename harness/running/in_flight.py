@@ -160,12 +160,16 @@ def _warm_up() -> bool:
     shared_counters().prune_once()  # a walk of the counters' folder, not one per copy
     response_codes(), service_requests()  # the catalogue's tables, parsed once
 
-    with client_for(settings.target, load_target_config(settings.config)) as client:
+    config = load_target_config(settings.config)
+    with client_for(settings.target, config) as client:
         try:
             answer = client.get("/test-control/capabilities")
-            return capabilities_from(answer, settings.target).scoped_clock
+            scoped = capabilities_from(answer, settings.target).scoped_clock
         except (httpx.HTTPError, HarnessError):
             return False  # the scenarios meet the fault themselves; phases keep them safe
+    # Users every scenario shares (the configuration's identities) belong to one scope at a
+    # time, and a request to no device is judged at its originator's: phases, then.
+    return scoped and not config.identities
 
 
 def _warm_steps() -> None:
