@@ -367,6 +367,9 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
         ("overrun_median", spent.overrun_median, "a scenario's run time beyond its delays"),
         ("alone", spent.alone, "the S1SP fault's scenario alone, until it let the others in"),
     ]
+    where_time_went.append(
+        ("cpu", timed.cpu, "the run's CPU (its runner and every copy; the served DSP's apart)")
+    )
     for name, seconds, what in where_time_went:
         figures.add(f"latency_timeline_{name}_seconds", seconds, "s", where, what)
     figures.add(
