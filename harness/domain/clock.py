@@ -66,11 +66,6 @@ class ScopedClocks:
         return self.base if scope is None else self._clocks.get(scope, self.base)
 
     @property
-    def scope(self) -> str | None:
-        """The scope entered, if any."""
-        return _SCOPE.get()
-
-    @property
     def scopes(self) -> dict[str, datetime]:
         """Each scope whose clock was set, with its time."""
         return {name: clock.now() for name, clock in self._clocks.items()}

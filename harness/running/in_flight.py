@@ -134,10 +134,11 @@ def _target_waits() -> float:
 
 
 def _warm_up() -> bool:
-    """Do in the parent what every copy would otherwise do on its first scenario: import
-    what the HTTP path imports lazily (DUIS codecs, SRV specs, the adapter) and build the
-    process's one SSL context; the copies then share those pages. Whether the target keeps
-    a clock per scope (its test-control capabilities say ``scoped_clock``)."""
+    """Do in the parent what every copy would otherwise do on its first scenario: compile
+    the step patterns, import what the HTTP path imports lazily (DUIS codecs, SRV specs,
+    the adapter), prune the RequestID counters' folder, parse the catalogue's tables and
+    build the process's one SSL context; the copies then share those pages. Whether the
+    target keeps a clock per scope (its test-control capabilities say ``scoped_clock``)."""
     _warm_steps()
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
@@ -158,7 +159,8 @@ def _warm_up() -> bool:
     from harness.errors import HarnessError
 
     shared_counters().prune_once()  # a walk of the counters' folder, not one per copy
-    response_codes(), service_requests()  # the catalogue's tables, parsed once
+    response_codes()
+    service_requests()
 
     config = load_target_config(settings.config)
     with client_for(settings.target, config) as client:
@@ -166,7 +168,7 @@ def _warm_up() -> bool:
             answer = client.get("/test-control/capabilities")
             scoped = capabilities_from(answer, settings.target).scoped_clock
         except (httpx.HTTPError, HarnessError):
-            return False  # the scenarios meet the fault themselves; phases keep them safe
+            return False  # capabilities unknown: the one clock's phases (the scenarios say why)
     # Users every scenario shares (the configuration's identities) belong to one scope at a
     # time, and a request to no device is judged at its originator's: phases, then.
     return scoped and not config.identities
