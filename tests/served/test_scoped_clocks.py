@@ -191,3 +191,17 @@ def test_scoped_clocks_read_the_unscoped_clock_until_their_own_is_set() -> None:
     assert not clocks.owns("meter")
     with clocks.within(clocks.scope_of("unknown", "meter")):
         assert clocks.now() == datetime(2026, 5, 1, tzinfo=UTC)
+
+
+def test_a_signature_is_checked_at_its_scopes_time(world_on: WorldOn) -> None:
+    """The harness's certificates are valid from 2020: a scope set to 2019 sees the
+    signer's certificate not yet valid, while another scope's request verifies."""
+    service = _service()
+    early, now = world_on(service), world_on(service)
+    _cast(early, "2019-06-01 09:00")
+    _cast(now, "2026-06-01 09:00")
+    early.send("Supplier-1", "4.1.1", "m")
+    now.send("Supplier-1", "4.1.1", "m")
+    refused = early.last_attempt().observed()
+    assert (refused.status, refused.code) == ("rejected", "E50")
+    assert _outcome(now) == "completed"
