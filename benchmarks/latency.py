@@ -7,10 +7,18 @@ beside the ideal and a serial run.
   under its RequestID; each scenario's RequestIDs are read from its evidence (the DUIS
   requests attached to its Allure result), so a scenario's critical path is the sum of the
   delays of its own requests.
-- Ideal = max(the slowest scenario's critical path, total waiting ÷ N). A DSP has one clock,
-  so ``--in-flight`` runs scenarios in phases that keep each one's clock
-  (harness/running/clock_groups.py); the ideal under that constraint is the sum over the
-  phases of max(the phase's slowest critical path, its waiting ÷ N), reported beside it.
+- Ideal = max(the slowest scenario's critical path, total waiting ÷ N). The served DSP keeps
+  a clock per scope (``scoped_clock``), so ``--in-flight`` has every scenario in flight at
+  once but the one that arms the S1SP fault (a switch the whole DSP shares), which has the
+  DSP alone until its fault has met its request: the least that schedule allows is the
+  "scoped ideal". A DSP with one clock needs
+  phases that keep each scenario's clock (harness/running/clock_groups.py): the least those
+  allow, the sum over the phases of max(the phase's slowest critical path, its waiting ÷ N)
+  and its clock moves, is the "one-clock ideal". Both are reported beside the ideal.
+- Where the time goes: every scenario's start and stop (its Allure result) against the
+  command's start and end: how long before the first scenario began, the runner's span, how
+  long after the last ended, and when the slowest scenario began and how long it took for
+  its delays.
 - Serial = the summed waiting + the wall time of the same serial run against a DSP without
   latency (its CPU and overheads): a serial run at these latencies takes many minutes, so
   it is estimated, and the figure's note says so. That serial run's verdicts are the
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,7 +40,13 @@ from typing import Any
 from benchmarks import commands
 from benchmarks.common import CLI, BenchmarkError, Figures, run_timed, shell
 from benchmarks.served import served
-from harness.running.clock_groups import clock_group, moves_clock, phases
+from harness.running.clock_groups import (
+    clock_group,
+    moves_clock,
+    phases,
+    releases,
+    scoped_phases,
+)
 from harness.server.latency import read_log, request_id_in
 
 TIMEOUT = 3600.0
@@ -45,6 +60,9 @@ class Scenario:
     steps: tuple[str, ...]
     request_ids: frozenset[str]
     moves_clock_at: float | None  # when its clock step began (epoch seconds), if it has one
+    start: float  # epoch seconds
+    stop: float
+    step_stops: tuple[float, ...]  # when each step ended (epoch seconds)
 
 
 def _attachments(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -77,7 +95,16 @@ def scenarios(results: Path) -> dict[tuple[str, str], Scenario]:
                 if name is not None:
                     ids.add(name)
         verdict = (str(outcome.get("verdict")), str(data.get("status")))
-        found[key] = Scenario(key, verdict, steps, frozenset(ids), min(moves, default=None))
+        found[key] = Scenario(
+            key,
+            verdict,
+            steps,
+            frozenset(ids),
+            min(moves, default=None),
+            float(data.get("start", 0)) / 1000,
+            float(data.get("stop", 0)) / 1000,
+            tuple(float(step.get("stop", 0)) / 1000 for step in data.get("steps") or []),
+        )
     return found
 
 
@@ -86,6 +113,7 @@ class Waiting:
     total: float
     per_scenario: dict[tuple[str, str], float]
     before_clock_move: dict[tuple[str, str], float]  # the part served before its clock step
+    before_release: dict[tuple[str, str], float]  # …before the S1SP fault's lead let others in
     unattributed: float
     delays: int
 
@@ -94,6 +122,8 @@ def waiting(log: Path, runs: dict[tuple[str, str], Scenario]) -> Waiting:
     owner = {rid: key for key, s in runs.items() for rid in s.request_ids}
     per: dict[tuple[str, str], float] = defaultdict(float)
     before: dict[tuple[str, str], float] = defaultdict(float)
+    released: dict[tuple[str, str], float] = defaultdict(float)
+    release = {k: _released_at(s) for k, s in runs.items()}
     total = unattributed = 0.0
     entries = read_log(log)
     for entry in entries:
@@ -104,23 +134,48 @@ def waiting(log: Path, runs: dict[tuple[str, str], Scenario]) -> Waiting:
             unattributed += seconds
         else:
             per[key] += seconds
+            at = float(str(entry["at"]))
             moved = runs[key].moves_clock_at
-            if moved is None or float(str(entry["at"])) < moved:
+            if moved is None or at < moved:
                 before[key] += seconds
-    return Waiting(total, dict(per), dict(before), unattributed, len(entries))
+            if at < release[key]:
+                released[key] += seconds
+    return Waiting(total, dict(per), dict(before), dict(released), unattributed, len(entries))
 
 
-def ideals(
-    runs: dict[tuple[str, str], Scenario], wait: Waiting, in_flight: int
-) -> tuple[float, float]:
-    """(max(critical path, waiting ÷ N), the least the one-clock phases allow; a delay
-    under no scenario's RequestID counts in the first only). A phase whose scenarios move
-    the clock lasts at least the longest wait before the clock moves plus, rank by rank,
-    the longest wait after it (each rank moves the clock after the one before has ended)."""
+def _released_at(scenario: Scenario) -> float:
+    """When a scenario that arms the S1SP fault let the others in (``releases``); for any
+    other scenario, its end."""
+    step = releases(scenario.steps)
+    if step is None or step >= len(scenario.step_stops):
+        return scenario.stop
+    return scenario.step_stops[step]
+
+
+@dataclass(frozen=True)
+class Ideals:
+    plain: float  # max(critical path, waiting ÷ N)
+    scoped: float  # the least the scoped-clock schedule allows
+    one_clock: float  # the least the one-clock phases allow
+
+
+def ideals(runs: dict[tuple[str, str], Scenario], wait: Waiting, in_flight: int) -> Ideals:
+    """A delay under no scenario's RequestID counts in the plain ideal only. A one-clock
+    phase whose scenarios move the clock lasts at least the longest wait before the clock
+    moves plus, rank by rank, the longest wait after it (each rank moves the clock after
+    the one before has ended)."""
     keys = sorted(runs)
     total = [wait.per_scenario.get(k, 0.0) for k in keys]
     before = [wait.before_clock_move.get(k, 0.0) for k in keys]
     plain = max(max(total, default=0.0), wait.total / in_flight)
+    scoped = lead_after = 0.0
+    for phase in scoped_phases([list(runs[k].steps) for k in keys]):
+        members = [total[i] for i in phase.members]
+        if phase.leads:  # alone until it lets the others in, then beside them
+            alone = wait.before_release.get(keys[phase.members[0]], 0.0)
+            scoped, lead_after = scoped + alone, members[0] - alone
+            continue
+        scoped += max(*members, sum(members) / in_flight, lead_after)
     one_clock = 0.0
     for phase in phases([clock_group(runs[k].steps) for k in keys], in_flight):
         members = [total[i] for i in phase.members]
@@ -134,7 +189,47 @@ def ideals(
             ahead = max(before[i] for i in phase.members)
             bound = max(bound, ahead + sum(after.values()))
         one_clock += bound
-    return plain, one_clock
+    return Ideals(plain, scoped, one_clock)
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Where the time to verdict went, from each scenario's start and stop."""
+
+    before_first: (
+        float  # the command's start → the first scenario's start (lint, collection, forks)
+    )
+    span: float  # the first scenario's start → the last one's stop
+    after_last: float  # the last scenario's stop → the command's end (enrichment, records)
+    slowest_began: float  # when the scenario with the most delays began, after the first
+    slowest_took: float  # …how long it ran
+    slowest_waited: float  # …and its delays
+    overrun_median: float  # a scenario's run time beyond its own delays, the median
+    alone: float  # how long the scenarios run alone (the S1SP fault's) had the DSP alone
+
+
+def timeline(
+    runs: dict[tuple[str, str], Scenario], wait: Waiting, began: float, ended: float
+) -> Timeline:
+    first = min(s.start for s in runs.values())
+    last = max(s.stop for s in runs.values())
+    slowest = max(runs, key=lambda k: wait.per_scenario.get(k, 0.0))
+    overruns = sorted(s.stop - s.start - wait.per_scenario.get(k, 0.0) for k, s in runs.items())
+    keys = sorted(runs)
+    alone = sum(
+        _released_at(runs[keys[p.members[0]]]) - runs[keys[p.members[0]]].start
+        for p in scoped_phases([list(runs[k].steps) for k in keys])[:-1]
+    )
+    return Timeline(
+        before_first=first - began,
+        span=last - first,
+        after_last=ended - last,
+        slowest_began=runs[slowest].start - first,
+        slowest_took=runs[slowest].stop - runs[slowest].start,
+        slowest_waited=wait.per_scenario.get(slowest, 0.0),
+        overrun_median=overruns[len(overruns) // 2],
+        alone=alone,
+    )
 
 
 def _run(url: str, results: Path, tags: str | None, in_flight: int) -> list[str]:
@@ -161,7 +256,9 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
     model = ["--sync-delay", sync, "--device-delay", device, "--latency-seed", "1"]
     with served([*model, "--latency-log", str(log)]) as (url, serve_late, _):
         command = _run(url, results, tags, in_flight)
+        began = time.time()
         timed = run_timed(command, timeout=TIMEOUT, accept=accept)
+        ended = time.time()
     reference, runs = scenarios(serial_results), scenarios(results)
     differing = sorted(
         k
@@ -176,15 +273,18 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
             f"serial run's and {len(missing)} scenario(s) ran in one only: {shown}"
         )
     wait = waiting(log, runs)
-    ideal, ideal_one_clock = ideals(runs, wait, in_flight)
+    bounds = ideals(runs, wait, in_flight)
+    ideal, ideal_one_clock = bounds.plain, bounds.one_clock
+    spent = timeline(runs, wait, began, ended)
     critical = max(wait.per_scenario.values(), default=0.0)
     serial_estimate = wait.total + serial.seconds
     where = f"({shell(serve_late)} &) && {shell(command)}"
     where_serial = f"({shell(serve_plain)} &) && {shell(serial_command)}"
     scope = f"the committed suite ({tags or 'default selection'}), profile {PROFILE}"
     note = (
-        f"{len(runs)} scenario runs of {scope}, --in-flight {in_flight}; sync {sync}, "
-        f"device {device}; verdicts identical to the serial run's"
+        f"{len(runs)} scenario runs of {scope}, --in-flight {in_flight}, against a served "
+        f"DSP with a clock per scenario (scoped_clock); sync {sync}, device {device}; "
+        "verdicts identical to the serial run's"
     )
     figures = Figures()
     figures.add("latency_time_to_verdict_seconds", timed.seconds, "s", where, note)
@@ -209,6 +309,15 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
         "s",
         "derived",
         f"max(critical path, waiting ÷ {in_flight})",
+    )
+    figures.add(
+        "latency_ideal_scoped_seconds",
+        bounds.scoped,
+        "s",
+        "derived",
+        "the least the scoped-clock schedule allows: the S1SP fault's scenario's delays until "
+        "its fault has met its request (alone), then every other scenario in flight at once "
+        f"(max(slowest, delays ÷ {in_flight}, the rest of the fault's scenario))",
     )
     figures.add(
         "latency_ideal_one_clock_seconds",
@@ -242,6 +351,27 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
         "ratio of the figures above",
         "one-clock ideal ÷ time to verdict",
     )
+    figures.add(
+        "latency_efficiency_scoped",
+        bounds.scoped / timed.seconds,
+        "",
+        "ratio of the figures above",
+        "scoped ideal ÷ time to verdict",
+    )
+    where_time_went = [
+        ("before_first", spent.before_first, "the command's start → the first scenario's"),
+        ("span", spent.span, "the first scenario's start → the last one's stop"),
+        ("after_last", spent.after_last, "the last scenario's stop → the command's end"),
+        ("slowest_began", spent.slowest_began, "the slowest scenario's start, after the first"),
+        ("slowest_took", spent.slowest_took, f"its run time ({spent.slowest_waited:.1f} s delays)"),
+        ("overrun_median", spent.overrun_median, "a scenario's run time beyond its delays"),
+        ("alone", spent.alone, "the S1SP fault's scenario alone, until it let the others in"),
+    ]
+    where_time_went.append(
+        ("cpu", timed.cpu, "the run's CPU (its runner and every copy; the served DSP's apart)")
+    )
+    for name, seconds, what in where_time_went:
+        figures.add(f"latency_timeline_{name}_seconds", seconds, "s", where, what)
     figures.add(
         "latency_speedup_vs_serial",
         serial_estimate / timed.seconds,

@@ -65,11 +65,24 @@ class OriginatorCounters:
             self._last[originator] = counter
             return _checked(counter)
 
-    def _next_persisted(self, originator: Eui64, folder: Path) -> int:
+    def prune_once(self) -> None:
+        """Prune the folder, once per process: a runner that forks copies of itself does it
+        before forking, so that each copy does not walk the folder again."""
+        with self._lock:
+            if self._folder is not None:
+                try:
+                    self._prune(self._folder)
+                except OSError:
+                    self._folder = None
+
+    def _prune(self, folder: Path) -> None:
         if not self._pruned:
             folder.mkdir(parents=True, exist_ok=True)
             prune(folder)
             self._pruned = True
+
+    def _next_persisted(self, originator: Eui64, folder: Path) -> int:
+        self._prune(folder)
         path = folder / f"{originator.value:016X}"
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:

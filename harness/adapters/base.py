@@ -22,6 +22,8 @@ class Capabilities:
     move_clock: bool = True
     inspect: bool = True
     inject_faults: bool = False
+    # A clock per scope (docs/test-control.md): scenarios at different instants at once.
+    scoped_clock: bool = False
     xml_envelope: bool = False
     # Says which requirement a rejection cites: only in process (DUIS has no element for it).
     cite_requirements: bool = False

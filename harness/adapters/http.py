@@ -8,6 +8,7 @@ always as the same bytes under the same RequestID; a timed-out request is never 
 from __future__ import annotations
 
 import re
+import secrets
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -87,6 +88,9 @@ class DuisHttpAdapter:
         )
         self._read_cache: dict[bytes, Response | HarnessError] = {}
         self.capabilities = self._fetch_capabilities()
+        # One adapter per scenario: its own scope on a target that keeps a clock per scope
+        # (its clock, Users and devices apart from every other scenario's).
+        self.scope = secrets.token_hex(8) if self.capabilities.scoped_clock else None
 
     # -- discovery ------------------------------------------------------------------
     def _get(self, path: str) -> httpx.Response:
@@ -120,7 +124,8 @@ class DuisHttpAdapter:
             raise NotApplicable(f"target {self.name} offers no test-control API to provision state")
         url = self.receiver.url if isinstance(command, AddUser) else None
         try:
-            answer = self.client.post("/test-control/provision", json=to_json(command, url))
+            body = to_json(command, url, self.scope)
+            answer = self.client.post("/test-control/provision", json=body)
         except httpx.TimeoutException:
             raise Inconclusive(f"target {self.name}: provisioning timed out") from None
         except httpx.HTTPError as exc:

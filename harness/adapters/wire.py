@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 from typing import Any
 
 from harness.adapters.provisioning import (
@@ -25,6 +26,9 @@ from harness.domain.roles import UserRole
 from harness.domain.timeline import Interval, format_instant, parse_instant
 from harness.errors import HarnessError, InvalidValue
 
+# A scope (docs/test-control.md, "Scoped clocks"): a short name the harness gives a scenario.
+_SCOPE = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
 
 def _b64(data: bytes | None) -> str | None:
     return base64.b64encode(data).decode() if data is not None else None
@@ -39,7 +43,28 @@ def _unb64(text: object) -> bytes | None:
         raise InvalidValue("not base64") from None
 
 
-def to_json(command: Provision, response_url: str | None = None) -> dict[str, Any]:
+def to_json(
+    command: Provision, response_url: str | None = None, scope: str | None = None
+) -> dict[str, Any]:
+    """The JSON form of ``command``; with ``scope``, provisioned in that scope (for a
+    target that keeps a clock per scope)."""
+    body = _json(command, response_url)
+    if scope is not None:
+        body["scope"] = scope
+    return body
+
+
+def scope_in(body: object) -> str | None:
+    """The scope a provisioning command names, if any (validated)."""
+    if not isinstance(body, dict) or body.get("scope") is None:
+        return None
+    scope = body["scope"]
+    if not isinstance(scope, str) or not _SCOPE.fullmatch(scope):
+        raise InvalidValue(f"scope {str(scope)[:80]!r}: 1 to 64 letters, digits, '.', '_' or '-'")
+    return scope
+
+
+def _json(command: Provision, response_url: str | None) -> dict[str, Any]:
     match command:
         case AddUser(user=user):
             body: dict[str, Any] = {

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from harness.catalogue.tables import response_codes
 from harness.domain.certificates import KeyUsage
-from harness.domain.clock import Clock, ManualClock
+from harness.domain.clock import Clock, ManualClock, ScopedClocks
 from harness.domain.devices import Generation
 from harness.domain.requests import (
     Outcome,
@@ -130,14 +130,20 @@ class ReferenceDsp:
         return Response(request.request_id, "I99", Outcome.ACKNOWLEDGED)
 
     def advance_to(self, moment: datetime) -> None:
-        """Move a manual clock and run every command that has fallen due."""
-        if isinstance(self.clock, ManualClock):
+        """Move a manual clock (with scoped clocks, the clock of the scope entered) and run
+        every command that has fallen due."""
+        if isinstance(self.clock, ManualClock | ScopedClocks):
             self.clock.set(moment)
         self.run_due()
 
     def run_due(self) -> None:
+        """Run the held commands that have fallen due; with scoped clocks, those of the
+        scope entered, by its clock (another scope's commands wait for their own)."""
         now = self.clock.now()
-        due = sorted((c for c in self.state.scheduled if c.due <= now), key=lambda c: c.due)
+        due = sorted(
+            (c for c in self.state.scheduled if c.due <= now and self._in_scope(c)),
+            key=lambda c: c.due,
+        )
         faults = self.faults
         for command in due:
             rejection = None
@@ -153,6 +159,12 @@ class ReferenceDsp:
                 self._apply(command)
             else:
                 self._post(command.request, rejection)
+
+    def _in_scope(self, command: ScheduledCommand) -> bool:
+        if not isinstance(self.clock, ScopedClocks):
+            return True
+        names = command.request.request_id
+        return self.clock.owns(names.target, names.originator)
 
     def responses_for(self, request_id: object) -> list[Response]:
         return [r for r in self.state.outbox if r.request_id == request_id]

@@ -1,5 +1,9 @@
 """Which scenarios may be in flight together against one target.
 
+A target with a clock per scope (the ``scoped_clock`` capability, docs/test-control.md)
+keeps each scenario's clock apart: every scenario may be in flight at once, except one that
+arms the S1SP fault, a switch the whole DSP shares (``scoped_phases``). Otherwise:
+
 A DSP has one clock, and the served DSP one S1SP fault switch. Scenarios that set the clock
 to the same instant T (``the time is T``) run together, in one phase; so do those that set
 it to T and later move it once (``the time reaches U``), ranked by U: none moves the clock
@@ -71,6 +75,10 @@ class Phase:
 
     members: tuple[int, ...]
     ranks: tuple[int, ...] | None = None
+    # One scenario that needs the target alone only until it has used a switch the whole
+    # DSP shares (the S1SP fault): the next phase starts once the request after arming it
+    # has been answered (``releases``), while it runs on.
+    leads: bool = False
 
     @property
     def lockstep(self) -> bool:
@@ -151,3 +159,61 @@ def phases(groups: list[Group], limit: int) -> list[Phase]:
 
 def _all(moving: dict[str, dict[str, list[int]]], start: str) -> list[int]:
     return [i for members in moving.get(start, {}).values() for i in members]
+
+
+# Steps that wait on the target for a device's (or the S1SP's) answer: a request sent, a
+# read whose report is checked, a signed pre-command, a clock move (held commands answer).
+WAITING_PHRASES = (" sends ", " is sent again", "the read reports ", MOVE_CLOCK, LATE_SIGNING)
+REQUEST_PHRASES = (" sends ", " is sent again", LATE_SIGNING)
+# An outcome that comes back in the synchronous answer: no device answer is waited for.
+SYNCHRONOUS_OUTCOMES = ("rejected by the DSP", "pending")
+OUTCOME_PHRASES = ("the outcome is ", "the request is ")
+DEVICE_ANSWER = 10  # a device's answer takes about ten synchronous answers' time (seconds)
+
+
+def waits(step_texts: Iterable[str]) -> int:
+    """How long a scenario waits on the target, as a relative estimate: each synchronous
+    answer 1, each device's (or the S1SP's) answer ``DEVICE_ANSWER``. A request waits for
+    its synchronous answer, and for a device's unless the outcome stated next comes in the
+    synchronous answer (a rejection by the DSP, a command held for later); a critical
+    request waits twice synchronously (its transform, then its signed pre-command); a read
+    whose report is checked and a clock move wait for a device's answer."""
+    texts = list(step_texts)
+    total = 0
+    for number, text in enumerate(texts):
+        if any(phrase in text for phrase in REQUEST_PHRASES):
+            total += 1 + (" sends SRV 6.15.1 " in text)
+            outcome = next((t for t in texts[number + 1 :] if t.startswith(OUTCOME_PHRASES)), "")
+            if not any(word in outcome for word in SYNCHRONOUS_OUTCOMES):
+                total += DEVICE_ANSWER
+        elif "the read reports " in text or text.startswith(MOVE_CLOCK):
+            total += DEVICE_ANSWER
+    return total
+
+
+def scoped_phases(step_texts: list[list[str]]) -> list[Phase]:
+    """The phases against a target with a clock per scope: each scenario that arms the S1SP
+    fault alone, the last of them only until the fault has met its request (``leads``),
+    then one phase with every other scenario, those that wait on the target most first (so
+    the slowest does not start last)."""
+    alone = [
+        i for i, texts in enumerate(step_texts) if any(t.startswith(S1SP_FAULT) for t in texts)
+    ]
+    rest = [i for i in range(len(step_texts)) if i not in set(alone)]
+    order = sorted(rest, key=lambda i: (-waits(step_texts[i]), -len(step_texts[i]), i))
+    last = len(alone) - 1
+    first = [Phase((i,), leads=bool(order) and n == last) for n, i in enumerate(alone)]
+    return first + ([Phase(tuple(order))] if order else [])
+
+
+def releases(step_texts: Iterable[str]) -> int | None:
+    """The step (its index) after whose end a scenario arming the S1SP fault no longer needs
+    the target alone: the first that waits on the target after the arming, whose request
+    the fault has then met; None if there is none (it needs the target to its end)."""
+    armed = False
+    for number, text in enumerate(step_texts):
+        if text.startswith(S1SP_FAULT):
+            armed = True
+        elif armed and any(phrase in text for phrase in WAITING_PHRASES):
+            return number
+    return None

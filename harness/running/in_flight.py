@@ -8,13 +8,16 @@ harness and collect the whole suite, about a second of CPU apiece, which on two 
 costs more than the waiting it hides.
 
 This plugin collects the suite once, then forks N copies of the collected runner process
-(``os.fork``: a few milliseconds each, the pages stay shared). Scenarios run in phases that
-keep the target's one clock what each expects (harness/running/clock_groups.py), so the
-verdicts are those of a serial run: in each phase every copy takes the next scenario from
-the phase's shared counter until none is left and runs it through pytest's own protocol
-(fixtures, pytest-bdd hooks, allure-pytest-bdd writing its result file), then waits at a
-barrier for the others. The parent waits for every copy and fails the session if any
-scenario failed; a copy that dies breaks the barrier, so none waits for ever.
+(``os.fork``: a few milliseconds each, the pages stay shared). A target with a clock per
+scope (``scoped_clock``) gives each scenario its own, so every scenario may be in flight at
+once (bar the one that arms the S1SP fault, a switch the whole DSP shares); otherwise
+scenarios run in phases that keep the target's one clock what each expects
+(harness/running/clock_groups.py). Either way the verdicts are those of a serial run: in
+each phase every copy takes the next scenario from the phase's shared counter until none is
+left and runs it through pytest's own protocol (fixtures, pytest-bdd hooks,
+allure-pytest-bdd writing its result file), then waits at a barrier for the others. The
+parent waits for every copy and fails the session if any scenario failed; a copy that dies
+breaks the barrier, so none waits for ever.
 """
 
 from __future__ import annotations
@@ -33,7 +36,14 @@ from typing import Any
 
 import pytest
 
-from harness.running.clock_groups import Phase, clock_group, moves_clock, phases
+from harness.running.clock_groups import (
+    Phase,
+    clock_group,
+    moves_clock,
+    phases,
+    releases,
+    scoped_phases,
+)
 from harness.settings import ENV_IN_FLIGHT, RunSettings
 
 LOCKSTEP_WAITS = 20  # a peer's whole scenario: this many of the target's longest waits
@@ -96,6 +106,24 @@ class Lockstep:
 _lockstep: Lockstep | None = None  # in a copy, during a lockstep phase
 
 
+class Lead:
+    """The scenario of a leading phase (``Phase.leads``), in the copy that runs it: opens
+    the gate the other copies wait at once its step ``at`` (``releases``) has ended."""
+
+    def __init__(self, gate: Any, at: int | None) -> None:
+        self.gate = gate
+        self.at = at
+        self.ended = 0
+
+    def step_ended(self) -> None:
+        self.ended += 1
+        if self.at is not None and self.ended > self.at:
+            self.gate.set()
+
+
+_lead: Lead | None = None  # in the copy running a leading phase's scenario
+
+
 def _target_waits() -> float:
     """The longest a scenario's step waits on the target: one HTTP call and one
     asynchronous answer, from the target's configuration."""
@@ -105,13 +133,18 @@ def _target_waits() -> float:
     return config.timeout + config.response_timeout
 
 
-def _warm_up() -> None:
-    """Do in the parent what every copy would otherwise do on its first scenario: import
-    what the HTTP path imports lazily (DUIS codecs, SRV specs, the adapter) and build the
-    process's one SSL context; the copies then share those pages."""
+def _warm_up() -> bool:
+    """Do in the parent what every copy would otherwise do on its first scenario: compile
+    the step patterns, import what the HTTP path imports lazily (DUIS codecs, SRV specs,
+    the adapter), prune the RequestID counters' folder, parse the catalogue's tables and
+    build the process's one SSL context; the copies then share those pages. Whether the
+    target keeps a clock per scope (its test-control capabilities say ``scoped_clock``)."""
+    _warm_steps()
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
-        return
+        return False
+    import httpx
+
     import harness.adapters
     import harness.duis
     import harness.srv
@@ -119,10 +152,37 @@ def _warm_up() -> None:
     for package in (harness.adapters, harness.duis, harness.srv):
         for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
             importlib.import_module(module.name)
-    from harness.adapters.http_client import client_for
+    from harness.adapters.http_client import capabilities_from, client_for
     from harness.adapters.target_config import load_target_config
+    from harness.catalogue.tables import response_codes, service_requests
+    from harness.counters import shared_counters
+    from harness.errors import HarnessError
 
-    client_for(settings.target, load_target_config(settings.config)).close()
+    shared_counters().prune_once()  # a walk of the counters' folder, not one per copy
+    response_codes()
+    service_requests()
+
+    config = load_target_config(settings.config)
+    with client_for(settings.target, config) as client:
+        try:
+            answer = client.get("/test-control/capabilities")
+            scoped = capabilities_from(answer, settings.target).scoped_clock
+        except (httpx.HTTPError, HarnessError):
+            return False  # capabilities unknown: the one clock's phases (the scenarios say why)
+    # Users every scenario shares (the configuration's identities) belong to one scope at a
+    # time, and a request to no device is judged at its originator's: phases, then.
+    return scoped and not config.identities
+
+
+def _warm_steps() -> None:
+    """Compile every step definition's pattern once, in the parent: pytest-bdd compiles each
+    on its first match, which would be in every copy."""
+    try:
+        from pytest_bdd.steps import step_function_context_registry
+    except ImportError:  # pragma: no cover - pytest-bdd is a dependency
+        return
+    for context in list(step_function_context_registry.values()):
+        context.parser.is_matching("")
 
 
 def _steps(item: pytest.Item) -> list[str]:
@@ -141,11 +201,15 @@ def _steps(item: pytest.Item) -> list[str]:
     return [step.name for step in template.render(example).steps]
 
 
-def schedule(items: list[pytest.Item], limit: int) -> list[Phase]:
-    """Phases of item indices. Within a phase the members that move the clock come first
-    (each must hold a copy until it ends), then the longest scenarios (by steps): a long
-    scenario started last would set the time to verdict."""
+def schedule(items: list[pytest.Item], limit: int, *, scoped: bool = False) -> list[Phase]:
+    """Phases of item indices. Against a target with a clock per scope, one phase holds
+    every scenario but the S1SP fault's, those that wait on the target most first
+    (``scoped_phases``). Otherwise, phases of the one clock: within a phase the members
+    that move the clock come first (each must hold a copy until it ends), then the longest
+    scenarios (by steps): a long scenario started last would set the time to verdict."""
     steps = [_steps(item) for item in items]
+    if scoped:
+        return scoped_phases(steps)
     ordered = []
     for phase in phases([clock_group(texts) for texts in steps], limit):
         rank = {m: phase.rank(m) for m in phase.members}
@@ -178,6 +242,11 @@ class _Plan:
             if p.lockstep and p.ranks is not None
         }
         self.barrier = multiprocessing.Barrier(copies)
+        self.gates = {k: multiprocessing.Event() for k, p in enumerate(phases) if p.leads}
+
+    def open_gates(self) -> None:
+        for gate in self.gates.values():
+            gate.set()
 
     def started(self) -> int:
         return sum(min(int(self.counters[k]), len(p.members)) for k, p in enumerate(self.phases))
@@ -186,22 +255,33 @@ class _Plan:
 def _copy(session: pytest.Session, plan: _Plan) -> int:
     """One forked copy: in each phase, scenarios from its counter until none is left, then
     the barrier."""
-    global _lockstep  # noqa: PLW0603 - this copy's phase
+    global _lockstep, _lead  # noqa: PLW0603 - this copy's phase
     for number, phase in enumerate(plan.phases):
         _lockstep = plan.locksteps.get(number)
+        gate = plan.gates.get(number)
         taken = _take(plan.counters, number, len(phase.members))
         while taken is not None:
             member = phase.members[taken]
             item = session.items[member]
             if _lockstep is not None:
                 _lockstep.begin(phase.rank(member))
+            if gate is not None:
+                _lead = Lead(gate, releases(_steps(item)))
             item.config.hook.pytest_runtest_protocol(item=item, nextitem=None)
             if _lockstep is not None:
                 _lockstep.ended()
+            if gate is not None:
+                gate.set()
+                _lead = None
             if session.shouldstop or session.shouldfail:
                 plan.barrier.abort()  # the others stop at the end of this phase
                 return 1
             taken = _take(plan.counters, number, len(phase.members))
+        if gate is not None:  # the next phase starts once the lead has let it
+            while not gate.wait(1.0):
+                if plan.barrier.broken:
+                    return 3
+            continue
         try:
             plan.barrier.wait()
         except threading.BrokenBarrierError:  # another copy died: stop here
@@ -240,6 +320,7 @@ def _run(session: pytest.Session, phases: list[Phase], wanted: int) -> int:
         failed += code != 0
         if code not in (0, 1):  # not a verdict: the others must not wait for it
             plan.barrier.abort()
+            plan.open_gates()
         if code < 0:
             print(f"dsp-conformance: a runner copy ended by signal {-code}", file=sys.stderr)
     left = len(session.items) - plan.started()
@@ -256,6 +337,18 @@ def pytest_bdd_before_step(
         _lockstep.arrive()
 
 
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: Any,
+) -> None:
+    if _lead is not None:
+        _lead.step_ended()
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtestloop(session: pytest.Session) -> bool | None:
     wanted = in_flight()
@@ -263,16 +356,17 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         return None  # pytest's own loop
     if session.testsfailed and not session.config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
-    _warm_up()
+    scoped = _warm_up()
     gc.collect()
     gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
-    planned = schedule(session.items, wanted)
+    planned = schedule(session.items, wanted, scoped=scoped)
     session.testsfailed = _run(session, planned, wanted)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:  # the copies reported each scenario; the parent ran none itself
         reporter.write_line("")  # after the copies' progress
+        clock = "with a clock per scenario" if scoped else "of the target's clock"
         reporter.write_line(
             f"{len(session.items)} scenario(s) run in forked copies, up to {wanted} in flight, "
-            f"in {len(planned)} phase(s) of the target's clock"
+            f"in {len(planned)} phase(s) {clock}"
         )
     return True

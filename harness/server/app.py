@@ -29,6 +29,14 @@ from harness.server.service import Delivery, RefusedMessage, ServedDsp
 
 MAX_BODY = 1 << 20  # 1 MiB: no DUIS request in scope comes near it
 DELIVERY_TIMEOUT = 5.0
+# GET /test-control/capabilities (docs/test-control.md): a clock per scope too.
+CAPABILITIES = {
+    "provision": True,
+    "move_clock": True,
+    "inspect": True,
+    "inject_faults": True,
+    "scoped_clock": True,
+}
 log = logging.getLogger("dsp_conformance.server")
 
 
@@ -197,9 +205,7 @@ def create_app(
     async def capabilities(request: Request) -> Response:
         if not _authorised(request, token):
             return forbidden()
-        return JSONResponse(
-            {"provision": True, "move_clock": True, "inspect": True, "inject_faults": True}
-        )
+        return JSONResponse(CAPABILITIES)
 
     async def provision(request: Request) -> Response:
         if not _authorised(request, token):

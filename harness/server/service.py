@@ -12,11 +12,17 @@ from pathlib import Path
 
 from lxml import etree
 
-from harness.adapters.provisioning import AddUser, Provision, PublishCertificate, SetTime
+from harness.adapters.provisioning import (
+    AddDevice,
+    AddUser,
+    Provision,
+    PublishCertificate,
+    SetTime,
+)
 from harness.adapters.reference import ReferenceAdapter
-from harness.adapters.wire import from_json
+from harness.adapters.wire import from_json, scope_in
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
-from harness.domain.clock import ManualClock
+from harness.domain.clock import ScopedClocks
 from harness.domain.eui import Eui64
 from harness.domain.parties import DCC_ID
 from harness.domain.requests import (
@@ -89,7 +95,9 @@ class ServedDsp:
         explain: bool = False,  # add the harness's <?dsp-conformance?> explanation
         keep_responses: Path | None = None,  # write every response given into this folder
     ) -> None:
-        clock = ManualClock(datetime.now(UTC).replace(microsecond=0))
+        # A clock per scope (docs/test-control.md, "Scoped clocks"); unscoped, one clock.
+        clock = ScopedClocks(datetime.now(UTC).replace(microsecond=0))
+        self.clocks = clock
         self.dsp = ReferenceDsp(profile, clock, faults=faults)
         self.control = ReferenceAdapter(profile, self.dsp)
         self.schema = load_schema() if schema else None  # once: finding it costs 0.4 ms
@@ -118,7 +126,7 @@ class ServedDsp:
         if journal is not None:  # a --state file: same credential and clock, state replayed
             identity = journal.identity(Identity(profile.name, clock.now(), self.credential))
             self.credential = identity.credential
-            clock.set(identity.clock_start)
+            clock.base.set(identity.clock_start)
             self._replay(journal)
             self.journal = journal
         self.signer = identities.dsp or XmlSigner(
@@ -144,13 +152,19 @@ class ServedDsp:
                 self.schema.validate(root)
         except HarnessError as exc:
             raise RefusedMessage(str(exc)) from None
-        with self.lock:
+        with self.lock, self._scope_of(envelope):
             self._usable()
             response, srv = self._answer(endpoint, body, envelope, root)
             ticket = self._record(REQUEST, endpoint.value, body)
             answer = self._signed(response, srv), self._drain()
         self._durable(ticket)  # on disk before the answer leaves (group commit)
         return answer
+
+    def _scope_of(self, envelope: RequestEnvelope) -> contextlib.AbstractContextManager[None]:
+        """A request is judged in its scope, at its scope's time: its target device's,
+        else its originator's (unscoped when neither was provisioned in a scope)."""
+        names = envelope.request_id
+        return self.clocks.within(self.clocks.scope_of(names.target, names.originator))
 
     def _answer(
         self,
@@ -232,7 +246,8 @@ class ServedDsp:
                         self.provision(json.loads(entry.body))
                     elif entry.kind == REQUEST and entry.endpoint is not None:
                         envelope = read_envelope(entry.body)
-                        self._answer(Endpoint(entry.endpoint), entry.body, envelope)
+                        with self._scope_of(envelope):
+                            self._answer(Endpoint(entry.endpoint), entry.body, envelope)
             except (ValueError, TypeError, KeyError) as exc:
                 raise ConfigurationError(
                     f"state file {journal.path}: entry {entry.seq} cannot be replayed ({exc})"
@@ -300,8 +315,11 @@ class ServedDsp:
 
     # -- test control -------------------------------------------------------------------
     def provision(self, body: object) -> list[Delivery]:
+        """Apply one test-control command; in its scope, if it names one (a User or device
+        then belongs to the scope, and ``clock`` moves the scope's clock only)."""
         command, url = from_json(body)
-        with self.lock:
+        scope = scope_in(body)
+        with self.lock, self.clocks.within(scope):
             self._usable()
             entry = json.dumps(body, sort_keys=True).encode()
             failure: HarnessError | None = None
@@ -314,12 +332,20 @@ class ServedDsp:
             if failure is None:
                 if isinstance(command, AddUser) and url:
                     self.response_urls[command.user.user_id] = url
+                if scope is not None:
+                    self._assign(command, scope)
                 if isinstance(command, SetTime):
                     deliveries = self._drain()
         self._durable(ticket)
         if failure is not None:
             raise failure
         return deliveries
+
+    def _assign(self, command: Provision, scope: str) -> None:
+        if isinstance(command, AddUser):
+            self.clocks.assign(command.user.user_id, scope)
+        elif isinstance(command, AddDevice):
+            self.clocks.assign(command.device.device_id, scope)
 
     def _provisioned(self, command: Provision) -> None:
         self.control.provision(command)

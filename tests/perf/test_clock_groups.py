@@ -9,10 +9,14 @@ from harness.running.clock_groups import (
     ANY,
     INNER_PHRASES,
     PHRASES,
+    WAITING_PHRASES,
     Group,
     Phase,
     clock_group,
     phases,
+    releases,
+    scoped_phases,
+    waits,
 )
 from harness.settings import REPO_ROOT
 from steps.library import registry
@@ -88,3 +92,51 @@ def test_the_committed_suite_is_grouped() -> None:
     assert sorted(i for p in planned for i in p.members) == list(range(len(scenarios)))
     assert any(p.lockstep for p in planned)
     assert len(planned) < len(scenarios) / 4
+
+
+FAULT = "the S1SP will fail part-way through its next certificate update"
+
+
+def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> None:
+    reads = ["the time is 2026-03-01 10:00", 'NO-A sends SRV 4.1.1 to "m"']
+    critical = [
+        "the time is 2026-06-01 09:00",
+        'NO-A sends SRV 6.15.1 to "m" replacing the network operator certificates',
+        "the time reaches 2026-07-01",
+        'the read reports that "m" holds the certificates of NO-B',
+    ]
+    twice = ["the time is 2026-06-01 09:00", "the time reaches 2026-07-01", "the time reaches 2027"]
+    faulty = [FAULT, 'NO-A sends SRV 6.15.1 to "m"']
+    planned = scoped_phases([reads, faulty, critical, ["the time is 2026-01-01"], twice])
+    # the fault's alone, first, until it has met its request; then one phase, the
+    # scenarios that wait on the target most first
+    assert planned == [Phase((1,), leads=True), Phase((2, 4, 0, 3))]
+    assert not any(p.lockstep for p in planned)
+    # a device's answer weighs ten synchronous ones; a critical request waits twice for those
+    assert [waits(s) for s in (reads, critical, twice, faulty)] == [11, 32, 20, 12]
+    refused = [*reads, "the request is rejected by the DSP with E4"]
+    held = [*reads, "the request is pending"]
+    assert waits(refused) == waits(held) == 1  # the outcome is in the synchronous answer
+    assert releases(faulty) == 1
+    assert releases([FAULT, "NO-A is a User in the role ED", *faulty]) == 3
+    assert releases([FAULT, "the DSP and S1SP copies agree"]) is None
+    # two such scenarios: the first wholly alone, the last leads the others in
+    twice_faulty = scoped_phases([faulty, reads, faulty])
+    assert twice_faulty == [Phase((0,)), Phase((2,), leads=True), Phase((1,))]
+    assert scoped_phases([faulty]) == [Phase((0,))]  # nothing to lead in
+
+
+def test_every_waiting_phrase_is_in_the_step_library() -> None:
+    for phrase in WAITING_PHRASES:
+        assert any(phrase in step.example for step in registry.STEPS), phrase
+
+
+def test_the_committed_suite_with_scoped_clocks_is_two_phases() -> None:
+    scenarios = [
+        s for s in read_features(REPO_ROOT / "features") if "generated" not in s.path.parts
+    ]
+    planned = scoped_phases([[step.text for step in s.steps] for s in scenarios])
+    assert sorted(i for p in planned for i in p.members) == list(range(len(scenarios)))
+    assert [len(p.members) for p in planned[:-1]] == [1] * (len(planned) - 1)
+    assert planned[-2].leads
+    assert len(planned) <= 3

@@ -130,3 +130,21 @@ def test_a_later_instant_waits_for_the_earlier_members_and_the_ones_that_stay() 
     seen = os.read(read, 16).decode()
     assert seen.endswith("2")
     assert sorted(seen) == ["0", "1", "2"]
+
+
+def test_a_lead_opens_the_gate_once_its_releasing_step_has_ended() -> None:
+    import multiprocessing
+
+    from harness.running.in_flight import Lead
+
+    gate = multiprocessing.Event()
+    lead = Lead(gate, at=1)  # the fault's step is 0, the request after it 1
+    lead.step_ended()
+    assert not gate.is_set()
+    lead.step_ended()
+    assert gate.is_set()
+    never = multiprocessing.Event()
+    to_the_end = Lead(never, at=None)  # no request after the arming: alone to its end
+    for _ in range(5):
+        to_the_end.step_ended()
+    assert not never.is_set()
