@@ -29,6 +29,7 @@ from harness.adapters.provisioning import (
 )
 from harness.binding import Binding, Cast
 from harness.capture import Capture
+from harness.counters import OriginatorCounters, shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
@@ -103,8 +104,12 @@ class ScenarioCast:
         identities: Mapping[UserRole, Credential] | None = None,
         binding: Binding | None = None,
         ics: Ics | None = None,
+        counters: OriginatorCounters | None = None,
     ) -> None:
         self.adapter = adapter
+        # RequestID counters: on disk, shared with every process signing as the same Users
+        # (harness/counters.py), unless the target lives in this process alone
+        self.counters = counters or shared_counters()
         self.ics = ics or Ics()  # what the target claims to support (harness/ics.py)
         # The target's own cast and state (harness/binding.py), for a target that cannot be
         # provisioned: Givens are satisfied by what it declares, or the scenario does not apply.
