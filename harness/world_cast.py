@@ -241,7 +241,7 @@ class ScenarioCast:
             self.adapter.enrol_command_signer(user.user_id, credentials[KeyUsage.DIGITAL_SIGNING])
         self.adapter.provision(AddUser(user))
         for credential in (*credentials.values(), xml):
-            self.adapter.provision(PublishCertificate(credential.certificate.der))
+            self.adapter.provision(PublishCertificate(credential.der))
         return party
 
     def _bound_party(self, cast: Cast, name: str, role: UserRole, status: UserStatus) -> Party:
@@ -271,7 +271,7 @@ class ScenarioCast:
         self.parties[name] = party
         self.adapter.enrol_signer(user.user_id, xml)
         # Its certificate is in the SMKI repository; it is just not a DCC User.
-        self.adapter.provision(PublishCertificate(xml.certificate.der))
+        self.adapter.provision(PublishCertificate(xml.der))
         return party
 
     def add_device(
@@ -408,8 +408,8 @@ class ScenarioCast:
         if KeyUsage.DIGITAL_SIGNING not in owner.credentials:
             raise InvalidValue(f"{owner.name} holds no organisation certificates")
         return CertificatePair(
-            owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,
-            owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
+            owner.credentials[KeyUsage.DIGITAL_SIGNING].der,
+            owner.credentials[KeyUsage.KEY_AGREEMENT].der,
         )
 
     def _path(self) -> tuple[bytes, ...]:

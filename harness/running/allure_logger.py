@@ -71,7 +71,7 @@ class EnrichingFileLogger(AllureFileLogger):
     def report_attached_data(self, body: str | bytes, file_name: str) -> None:
         # its record is flushed with the result (or container) that names it
         content = body.encode("utf-8") if isinstance(body, str) else body
-        self._write(file_name, content, flush=False)
+        self._write(file_name, content, flush=False, in_place=True)
         if file_name.endswith(".json"):
             self._attached[file_name] = body
 
@@ -120,11 +120,14 @@ class EnrichingFileLogger(AllureFileLogger):
         name = result.file_pattern.format(prefix=uuid.uuid4())
         self._write(name, content.encode("utf-8"), flush=False)
 
-    def _write(self, name: str, content: bytes, flush: bool = True) -> None:
+    def _write(self, name: str, content: bytes, flush: bool = True, in_place: bool = False) -> None:
         """As Allure writes a file (a temporary file renamed into place), its hash recorded.
         Unbuffered, by the descriptor: a file object would ask the file whether it is a
-        terminal and where it stands (two system calls more per file, 3 files a scenario)."""
-        temporary = os.fspath(self._report_dir / f"{name}.tmp")
+        terminal and where it stands (two system calls more per file, 3 files a scenario).
+        ``in_place``: an attachment is written under its own name, no rename: nothing reads
+        it before the result that names it, which is written after it (and renamed)."""
+        final = os.fspath(self._report_dir / name)
+        temporary = final if in_place else f"{final}.tmp"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:
             view = memoryview(content)
@@ -132,7 +135,8 @@ class EnrichingFileLogger(AllureFileLogger):
                 view = view[os.write(fd, view) :]
         finally:
             os.close(fd)
-        os.replace(temporary, self._report_dir / name)
+        if not in_place:
+            os.replace(temporary, final)
         self._record_file(name, hashlib.sha256(content).hexdigest(), flush)
 
     def _record_file(self, name: str, sha256: str, flush: bool = True) -> None:
