@@ -116,3 +116,36 @@ def test_in_process_counters_touch_no_file(tmp_path: Path, monkeypatch: pytest.M
 def test_a_world_for_the_reference_uses_the_in_process_counters() -> None:
     world = new_world(RunSettings(profile="baseline", target="reference"))
     assert world.counters is process_counters()
+
+
+def _folder(tmp: Path, name: str, uuid: str, status: str, counter: int) -> Path:
+    folder = tmp / name
+    folder.mkdir()
+    attachment = f"{uuid}-attachment.json"
+    (folder / attachment).write_text(
+        json.dumps({"counter": counter, "code": "E5", "cert": "ZH/A1B2C3D4E5F6"}, indent=2)
+    )
+    result = {
+        "uuid": uuid,
+        "name": "S",
+        "fullName": "F: S",
+        "historyId": "h",
+        "status": status,
+        "start": counter,
+        "stop": counter + 1,
+        "labels": [{"name": "thread", "value": f"{counter}-MainThread"}],
+        "parameters": [{"name": "profile", "value": "baseline"}],
+        "attachments": [{"name": "x", "source": attachment, "type": "application/json"}],
+    }
+    (folder / f"{uuid}-result.json").write_text(json.dumps(result))
+    return folder
+
+
+def test_two_results_folders_compare_less_what_differs_from_run_to_run(tmp_path: Path) -> None:
+    from benchmarks.same_results import differences
+
+    one = _folder(tmp_path, "one", "0" * 8 + "-0000-0000-0000-" + "0" * 12, "passed", 1796016138565)
+    two = _folder(tmp_path, "two", "1" * 8 + "-1111-1111-1111-" + "1" * 12, "passed", 1796016999999)
+    assert differences(one, two) == []
+    three = _folder(tmp_path, "three", "2" * 8 + "-2222-2222-2222-" + "2" * 12, "failed", 1796)
+    assert differences(one, three)  # a status and a counter too short to be a time
