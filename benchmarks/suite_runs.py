@@ -44,39 +44,50 @@ def _fresh(path: Path) -> Path:
 
 
 def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Figures:
-    """(1) ``dsp-conformance run`` against bare pytest-bdd / behave on the same features."""
+    """(1) ``dsp-conformance run`` against bare pytest-bdd / behave on the same features.
+
+    Every run writes into a results folder of its own, and none is deleted until the part
+    ends (the scratch folder goes at the end of the benchmark): on this machine's ext4 a file
+    created soon after thousands were deleted nearby costs ~0.3 ms of system time instead of
+    ~0.02 ms (the inode allocator skips every recently deleted inode, ``recently_deleted``),
+    so deleting the previous repeat's results before each run charged each command, roughly
+    quadratically in its number of files, for the previous one's cleanup."""
     features = suites.generated_suite(work / "generated", size)
     bare = suites.bare_pytest_bdd(work / "bare-pytest-bdd", features)
     bare_b = suites.bare_behave(work / "bare-behave", features)
     setup = _generate_command(size, features)
-    runs: dict[str, tuple[list[str], dict[str, str]]] = {
-        "harness_pytest_bdd": (commands.harness_run(features, work / "r-harness"), {}),
-        "bare_pytest_bdd": (commands.bare_pytest_bdd(bare, work / "r-bare"), {}),
-        "harness_behave": (
-            commands.harness_run(features, work / "r-harness-b", runner="behave"),
+    Made = tuple[list[str], dict[str, str]]
+    runs: dict[str, Callable[[Path], Made]] = {
+        "harness_pytest_bdd": lambda out: (commands.harness_run(features, out), {}),
+        "bare_pytest_bdd": lambda out: (commands.bare_pytest_bdd(bare, out), {}),
+        "harness_behave": lambda out: (
+            commands.harness_run(features, out, runner="behave"),
             {},
         ),
-        "bare_behave": (commands.bare_behave(bare_b, work / "r-bare-b"), {}),
+        "bare_behave": lambda out: (commands.bare_behave(bare_b, out), {}),
     }
     if no_allure:
         runs |= {
-            "harness_pytest_bdd_no_allure": commands.harness_runner_without_allure(features),
-            "bare_pytest_bdd_no_allure": (commands.bare_pytest_bdd(bare, None), {}),
-            "harness_behave_no_allure": commands.harness_behave_without_allure(features),
-            "bare_behave_no_allure": (commands.bare_behave(bare_b, None), {}),
+            "harness_pytest_bdd_no_allure": lambda _: commands.harness_runner_without_allure(
+                features
+            ),
+            "bare_pytest_bdd_no_allure": lambda _: (commands.bare_pytest_bdd(bare, None), {}),
+            "harness_behave_no_allure": lambda _: commands.harness_behave_without_allure(features),
+            "bare_behave_no_allure": lambda _: (commands.bare_behave(bare_b, None), {}),
         }
+    results = work / "results"
 
-    def variant(command: list[str], env: dict[str, str]) -> Callable[[int], Timed]:
-        def measure(_: int) -> Timed:
-            for folder in ("r-harness", "r-bare", "r-harness-b", "r-bare-b"):
-                _fresh(work / folder)  # every run starts from an empty results folder
+    def variant(name: str, make: Callable[[Path], Made]) -> Callable[[int], Timed]:
+        def measure(round_: int) -> Timed:
+            command, env = make(results / f"{name}-{round_}")  # a new, empty folder
             return run_timed(command, env=env, timeout=TIMEOUT, accept=(0,))
 
         return measure
 
-    timings = _repeat({k: variant(*v) for k, v in runs.items()}, repeats)
+    timings = _repeat({k: variant(k, v) for k, v in runs.items()}, repeats)
     figures = Figures()
-    for name, (command, env) in runs.items():
+    for name, make in runs.items():
+        command, env = make(results / f"{name}-N")
         seconds = fastest(timings[name])
         figures.add(
             f"{name}_seconds",

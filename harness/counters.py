@@ -11,7 +11,9 @@ going backwards, and a clock that steps back never makes a counter repeat.
 The files live in ``$DSP_CONFORMANCE_COUNTERS`` or ``$XDG_STATE_HOME/dsp-conformance/counters``
 (default ``~/.local/state/...``); files of originators not used for a day whose counter the
 clock has passed are pruned. Where no such folder can be written, the counters are kept
-per process only (still strictly increasing in it, and time-based across processes).
+per process only (still strictly increasing in it, and time-based across processes); so are
+they for a target no other process talks to (the in-process reference DSP, a new one per
+scenario: :func:`process_counters`), where a file per originator would buy nothing.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def now_ms() -> int:
 class OriginatorCounters:
     """Hands out strictly increasing counters per originator (thread- and process-safe)."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self._folder: Path | None = folder or default_folder()
+    def __init__(self, folder: Path | None = None, *, persistent: bool = True) -> None:
+        self._folder: Path | None = (folder or default_folder()) if persistent else None
         self._lock = threading.Lock()
         self._last: dict[Eui64, int] = {}
         self._pruned = False
@@ -121,6 +123,7 @@ def _checked(counter: int) -> int:
 
 
 _shared: OriginatorCounters | None = None
+_in_process: OriginatorCounters | None = None
 _shared_lock = threading.Lock()
 
 
@@ -131,3 +134,13 @@ def shared_counters() -> OriginatorCounters:
         if _shared is None:
             _shared = OriginatorCounters()
         return _shared
+
+
+def process_counters() -> OriginatorCounters:
+    """The process-wide counters kept in memory only: for a target that lives in this process
+    and that no other process signs for (still time-based, strictly increasing)."""
+    global _in_process  # noqa: PLW0603 - a process-wide store
+    with _shared_lock:
+        if _in_process is None:
+            _in_process = OriginatorCounters(persistent=False)
+        return _in_process

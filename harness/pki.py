@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -36,6 +36,11 @@ class Credential:
 
     certificate: OrgCertificate
     private_key: ec.EllipticCurvePrivateKey
+    # the certificate's DER, encoded once: every scenario publishes its parties' certificates
+    der: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "der", self.certificate.der)
 
     def __repr__(self) -> str:  # never print key material
         return f"Credential({self.certificate.id}, owner={self.certificate.owner})"

@@ -18,6 +18,7 @@ from harness.adapters.reference import ReferenceAdapter
 from harness.adapters.target_config import load_target_config
 from harness.binding import load_binding
 from harness.capture import capture_to
+from harness.counters import process_counters
 from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError
 from harness.ics import load_ics
@@ -116,14 +117,17 @@ def new_world(settings: RunSettings) -> World:
     """A fresh World for one scenario. Remote targets get a random salt so scenarios
     never share identities on a long-lived DSP."""
     adapter = make_adapter(settings)
-    salt = 0 if binding(settings.target).in_process else random.randrange(1, 1 << 62)
+    in_process = binding(settings.target).in_process
+    salt = 0 if in_process else random.randrange(1, 1 << 62)
     world = World(
         adapter,
         resolve(settings.profile).name,
         salt=salt,
         identities=_identities(settings),
-        binding=None if binding(settings.target).in_process else load_binding(settings.config),
-        ics=None if binding(settings.target).in_process else load_ics(settings.config),
+        binding=None if in_process else load_binding(settings.config),
+        ics=None if in_process else load_ics(settings.config),
+        # a reference DSP lives in this process and one scenario: no counter files
+        counters=process_counters() if in_process else None,
     )
     if evidence_to_allure():
         from harness.evidence import allure_observer, allure_recorder

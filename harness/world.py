@@ -127,7 +127,7 @@ class World(ScenarioExchange):
         """Whose certificate an ID is, in the scenario's names (the ID in brackets)."""
         for name, party in self.parties.items():
             for credential in party.credentials.values():
-                if cert_id(credential.certificate.der) == certificate:
+                if cert_id(credential.der) == certificate:
                     return f"{name}'s certificate [{certificate}]"
         return f"a certificate of no party in this scenario [{certificate}]"
 
@@ -225,7 +225,7 @@ class World(ScenarioExchange):
         if owner is None:
             return f"the read reports a certificate of {report.remote_party}, no party here"
         for credential in owner.credentials.values():
-            if certificate_hash(credential.certificate.der) == report.certificate_hash:
+            if certificate_hash(credential.der) == report.certificate_hash:
                 return f"the read reports {owner.name}'s certificate"
         return (
             f"the read reports a certificate of {owner.name} [{report.remote_party}] whose "

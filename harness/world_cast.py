@@ -29,6 +29,7 @@ from harness.adapters.provisioning import (
 )
 from harness.binding import Binding, Cast
 from harness.capture import Capture
+from harness.counters import OriginatorCounters, shared_counters
 from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
@@ -103,8 +104,12 @@ class ScenarioCast:
         identities: Mapping[UserRole, Credential] | None = None,
         binding: Binding | None = None,
         ics: Ics | None = None,
+        counters: OriginatorCounters | None = None,
     ) -> None:
         self.adapter = adapter
+        # RequestID counters: on disk, shared with every process signing as the same Users
+        # (harness/counters.py), unless the target lives in this process alone
+        self.counters = counters or shared_counters()
         self.ics = ics or Ics()  # what the target claims to support (harness/ics.py)
         # The target's own cast and state (harness/binding.py), for a target that cannot be
         # provisioned: Givens are satisfied by what it declares, or the scenario does not apply.
@@ -236,7 +241,7 @@ class ScenarioCast:
             self.adapter.enrol_command_signer(user.user_id, credentials[KeyUsage.DIGITAL_SIGNING])
         self.adapter.provision(AddUser(user))
         for credential in (*credentials.values(), xml):
-            self.adapter.provision(PublishCertificate(credential.certificate.der))
+            self.adapter.provision(PublishCertificate(credential.der))
         return party
 
     def _bound_party(self, cast: Cast, name: str, role: UserRole, status: UserStatus) -> Party:
@@ -266,7 +271,7 @@ class ScenarioCast:
         self.parties[name] = party
         self.adapter.enrol_signer(user.user_id, xml)
         # Its certificate is in the SMKI repository; it is just not a DCC User.
-        self.adapter.provision(PublishCertificate(xml.certificate.der))
+        self.adapter.provision(PublishCertificate(xml.der))
         return party
 
     def add_device(
@@ -403,8 +408,8 @@ class ScenarioCast:
         if KeyUsage.DIGITAL_SIGNING not in owner.credentials:
             raise InvalidValue(f"{owner.name} holds no organisation certificates")
         return CertificatePair(
-            owner.credentials[KeyUsage.DIGITAL_SIGNING].certificate.der,
-            owner.credentials[KeyUsage.KEY_AGREEMENT].certificate.der,
+            owner.credentials[KeyUsage.DIGITAL_SIGNING].der,
+            owner.credentials[KeyUsage.KEY_AGREEMENT].der,
         )
 
     def _path(self) -> tuple[bytes, ...]:

@@ -16,7 +16,6 @@ from harness.adapters.provisioning import (
     AddUser,
 )
 from harness.catalogue.tables import service_request, service_requests
-from harness.counters import shared_counters
 from harness.domain.certificates import KeyUsage
 from harness.domain.parties import DCC_ID, UserStatus
 from harness.domain.requests import (
@@ -143,8 +142,7 @@ class ScenarioExchange(ScenarioCast):
         non_device = service_request(srv).non_device if srv in service_requests() else False
         target = DCC_ID if non_device else self.device(device_name).device_id
         return ServiceRequest(
-            request_id=request_id
-            or RequestId(originator, target, shared_counters().next(originator)),
+            request_id=request_id or RequestId(originator, target, self.counters.next(originator)),
             srv=srv,
             command_variant=command_variant,
             body=body,

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
+from cryptography import x509
+
 from harness.adapters.base import Capabilities, EnvelopeFault, HeldCertificates
 from harness.adapters.provisioning import (
     AddDevice,
@@ -27,6 +31,14 @@ from harness.reference.dsp import ReferenceDsp
 from harness.reference.profiles import Profile
 
 
+@functools.lru_cache(maxsize=4096)
+def _authority(der: bytes) -> x509.Certificate | None:
+    """A CA's certificate, or ``None``: decided once per process for each DER (every scenario
+    publishes the same parties' certificates; an organisation's is parsed, and cached, by
+    ``OrgCertificate.from_der``)."""
+    return ca_certificate(der)
+
+
 class ReferenceAdapter:
     name = "reference"
     capabilities = Capabilities(
@@ -42,7 +54,7 @@ class ReferenceAdapter:
             case AddUser(user=user):
                 state.add_user(user)
             case PublishCertificate(der=der):
-                authority = ca_certificate(der)
+                authority = _authority(der)
                 if authority is not None:
                     state.publish_authority(authority)
                 else:

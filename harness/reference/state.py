@@ -77,9 +77,10 @@ class DspState:
 
     def publish(self, certificate: OrgCertificate) -> None:
         """Lodge a certificate in the SMKI repository."""
-        if certificate.id not in self.repository:
-            self.by_serial.setdefault(certificate.id.serial, []).append(certificate)
-        self.repository[certificate.id] = certificate
+        certificate_id = certificate.id  # read from the certificate's issuer name each time
+        if certificate_id not in self.repository:
+            self.by_serial.setdefault(certificate_id.serial, []).append(certificate)
+        self.repository[certificate_id] = certificate
 
     def publish_authority(self, certificate: x509.Certificate) -> None:
         """Lodge a CA certificate (root or issuing) in the SMKI repository."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,17 @@ _WORLD = "dsp_world"
 def world_of(context: Any) -> World | None:
     """The scenario's World, made on first use (behave clears it after the scenario).
     None when the scenario turned out not applicable (it is then marked skipped)."""
-    existing: World | None = getattr(context, _WORLD, None)
+    scenario = context.scenario
+    existing: World | None = scenario.__dict__.get(_WORLD)
     if existing is not None:
         return existing
     world = new_world(RunSettings.from_environment())
-    context.add_cleanup(world.adapter.close)
-    setattr(context, _WORLD, world)
-    scenario = context.scenario
-    world.recording.identify(scenario_name(scenario), str(Path(scenario.filename).resolve()))
+    # Kept on the scenario, not on behave's context: the context's setattr records the
+    # caller's stack (a stat per frame), and behave keeps every scenario, so the World goes
+    # with the scenario's cleanup.
+    scenario.__dict__[_WORLD] = world
+    context.add_cleanup(_forget, scenario, world)
+    world.recording.identify(scenario_name(scenario), _resolved(scenario.filename))
     try:
         world.begin(read_tags(scenario.effective_tags))
     except NotApplicable as exc:
@@ -40,6 +44,17 @@ def world_of(context: Any) -> World | None:
         world.recording.conclude(exc)
         raise
     return world
+
+
+def _forget(scenario: Any, world: World) -> None:
+    scenario.__dict__.pop(_WORLD, None)
+    world.adapter.close()
+
+
+@functools.lru_cache(maxsize=256)
+def _resolved(filename: str) -> str:
+    """A feature file's absolute path, resolved once per file (not once per scenario)."""
+    return str(Path(filename).resolve())
 
 
 def scenario_name(scenario: Any) -> str:
