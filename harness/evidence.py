@@ -6,11 +6,12 @@ import base64
 import dataclasses
 import functools
 import json
-import math
 from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import Any
+
+import orjson
 
 from harness.domain.certificates import OrgCertificate
 from harness.domain.requests import Response, ServiceRequest
@@ -34,6 +35,8 @@ def _plain(value: Any) -> Any:
         return _bytes_text(value)
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
     return str(value) if not isinstance(value, int | float | bool | type(None)) else value
 
 
@@ -49,106 +52,26 @@ def _bytes_text(value: bytes) -> str:
 
 
 def render(request: ServiceRequest, response: Response) -> str:
-    """A readable account of one request and its synchronous response: exactly
+    """A readable account of one request and its synchronous response: the text of
     ``json.dumps({"request": _plain(request), "response": _plain(response)}, indent=2,
-    ensure_ascii=False)``, written in one pass (the standard encoder runs in pure Python
-    when indenting: the dearest part of the evidence)."""
-    out: list[str] = ['{\n  "request": ']
+    ensure_ascii=False)``, written by orjson from the dataclasses themselves (the standard
+    encoder runs in pure Python when indenting: it was the dearest part of the evidence).
+    What orjson cannot write so (an integer past 64 bits, a mapping keyed by other than
+    text) goes to the standard encoder; a float JSON cannot hold (NaN, an infinity) is
+    written ``null``, where the standard encoder writes ``NaN``, which JSON readers refuse."""
+    document = {"request": request, "response": response}
     try:
-        _emit(request, 1, out)
-        out.append(',\n  "response": ')
-        _emit(response, 1, out)
-    except _Unusual:  # a value the one-pass writer does not know: the standard encoder
-        return json.dumps(
-            {"request": _plain(request), "response": _plain(response)},
-            indent=2,
-            ensure_ascii=False,
-        )
-    out.append("\n}")
-    return "".join(out)
+        return orjson.dumps(document, default=_default, option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONEncodeError:  # an integer past 64 bits, a mapping with other keys than text
+        plain = {"request": _plain(request), "response": _plain(response)}
+        return json.dumps(plain, indent=2, ensure_ascii=False)
 
 
-class _Unusual(Exception):
-    """A value :func:`_emit` leaves to the standard encoder."""
-
-
-_encode = json.encoder.encode_basestring  # as json.dumps with ensure_ascii=False
-_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELDS.get(cls)
-    if names is None:
-        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
-    return names
-
-
-def _float(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "Infinity" if value > 0 else "-Infinity"
-    return float.__repr__(value)
-
-
-def _emit(value: Any, level: int, out: list[str]) -> None:
-    """``value`` as :func:`_plain` then ``json.dumps(indent=2)`` would write it, at ``level``."""
-    kind = type(value)
-    if kind is str:
-        out.append(_encode(value))
-    elif value is None:
-        out.append("null")
-    elif kind is bool:
-        out.append("true" if value else "false")
-    elif kind is int:
-        out.append(int.__repr__(value))
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        names = _field_names(kind)
-        if not names:
-            out.append("{}")
-            return
-        inner = "\n" + "  " * (level + 1)
-        separator = "{" + inner
-        for name in names:
-            out.append(separator + _encode(name) + ": ")
-            _emit(getattr(value, name), level + 1, out)
-            separator = "," + inner
-        out.append("\n" + "  " * level + "}")
-    elif isinstance(value, Enum):
-        plain = value.value
-        if type(plain) not in (str, int, bool, float, type(None)):
-            raise _Unusual
-        _emit_scalar(plain, out)
-    elif isinstance(value, datetime):
-        out.append(_encode(value.isoformat()))
-    elif isinstance(value, bytes):
-        out.append(_encode(_bytes_text(value)))
-    elif isinstance(value, tuple | list):
-        if not value:
-            out.append("[]")
-            return
-        inner = "\n" + "  " * (level + 1)
-        separator = "[" + inner
-        for item in value:
-            out.append(separator)
-            _emit(item, level + 1, out)
-            separator = "," + inner
-        out.append("\n" + "  " * level + "]")
-    elif isinstance(value, int | float | bool):
-        _emit_scalar(value, out)
-    else:
-        out.append(_encode(str(value)))
-
-
-def _emit_scalar(value: str | int | float | bool | None, out: list[str]) -> None:
-    if value is None or isinstance(value, bool):
-        out.append({None: "null", True: "true", False: "false"}[value])
-    elif isinstance(value, str):
-        out.append(_encode(value))
-    elif isinstance(value, int):
-        out.append(int.__repr__(value))
-    else:
-        out.append(_float(value))
+def _default(value: Any) -> str:
+    """What orjson does not write itself, as :func:`_plain` writes it."""
+    if isinstance(value, bytes):
+        return _bytes_text(value)
+    return str(value)
 
 
 def allure_observer() -> Observer:
