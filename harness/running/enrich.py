@@ -4,7 +4,8 @@ allure-behave turns Gherkin tags into ``tag`` labels; allure-pytest-bdd does not
 knows our requirements. Every result a runner writes is completed here from the feature
 files and the catalogue: requirement labels and links, epic/feature/story/severity,
 ``profile``/``target``/``runner`` parameters (so runs never merge as retries), a
-runner-independent name and history ID. The outcome the World attached (its verdict, expected
+runner-independent name and history ID, and steps without the World fixture among their
+parameters (only a step's own values are kept). The outcome the World attached (its verdict, expected
 and observed outcome) moves into the document (``harness/results/writer.py``) and names the
 scenario it ran, so results are matched to scenarios by file and name.
 
@@ -178,8 +179,28 @@ def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
+# The step library's World, a pytest fixture every step takes (steps/binders/pytest_bdd.py):
+# allure-pytest-bdd lists it among each step's parameters as "<harness.world.World object at
+# 0x…>", which says nothing to a reader and differs from run to run.
+FIXTURE_PARAMETERS = frozenset({"world"})
+
+
+def _without_fixtures(steps: list[dict[str, Any]]) -> None:
+    for step in steps:
+        parameters = step.get("parameters")
+        if parameters:
+            kept = [p for p in parameters if p.get("name") not in FIXTURE_PARAMETERS]
+            if kept:
+                step["parameters"] = kept
+            else:
+                del step["parameters"]
+        if step.get("steps"):
+            _without_fixtures(step["steps"])
+
+
 def enrich_result(data: dict[str, Any], index: EnrichmentIndex, run: RunIdentity) -> dict[str, Any]:
     """Complete one result document (an outcome already folded in, if the World wrote one)."""
+    _without_fixtures(data.get("steps") or [])
     labels: list[dict[str, str]] = list(data.get("labels", []))
     feature = next((lb["value"] for lb in labels if lb.get("name") == "feature"), "")
     outcome = ScenarioOutcome.from_json(data[OUTCOME_KEY]) if OUTCOME_KEY in data else None
