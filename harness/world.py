@@ -7,7 +7,7 @@ came back. Step functions only translate phrases into calls on this class.
 
 The class is built in three layers, one job each: the cast and its Givens
 (``harness/world_cast.py``), sending requests (``harness/world_exchange.py``) and judging
-what came back (here).
+what came back (here); the values they keep are in ``harness/world_values.py``.
 """
 
 from __future__ import annotations
@@ -36,8 +36,8 @@ from harness.expectations import (
 )
 from harness.parameters import DCC_HOLDER, NOBODY
 from harness.results.outcome import StatedOutcome
-from harness.world_cast import Attempt, Party, PreCommandStep, cert_id
 from harness.world_exchange import ScenarioExchange
+from harness.world_values import Attempt, Party, PreCommandStep, cert_id
 
 __all__ = ["Attempt", "Party", "PreCommandStep", "World"]
 

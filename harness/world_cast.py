@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -30,7 +30,7 @@ from harness.adapters.provisioning import (
 from harness.binding import Binding, Cast
 from harness.capture import Capture
 from harness.counters import OriginatorCounters, shared_counters
-from harness.domain.certificates import CertificateId, KeyUsage, OrgCertificate
+from harness.domain.certificates import KeyUsage
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint, make_mpan
@@ -38,56 +38,16 @@ from harness.domain.parties import User, UserStatus
 from harness.domain.registration import Registration, load_registrations
 from harness.domain.requests import (
     CertificatePair,
-    Endpoint,
-    RequestId,
-    Response,
-    ServiceRequest,
 )
 from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole, UserRole
 from harness.domain.timeline import Interval, parse_instant
 from harness.errors import InvalidValue, NotApplicable, UnknownName
 from harness.evidence import Observer
-from harness.expectations import (
-    Observed,
-    observe,
-)
 from harness.ics import Ics
 from harness.pki import Credential, TestPki, shared_pki
 from harness.results.recording import Recording
 from harness.tags import CAPABILITIES, ScenarioTags, profile_selects
-
-
-@dataclass(frozen=True)
-class Party:
-    name: str
-    user: User
-    credentials: dict[KeyUsage, Credential]
-    xml_signing: Credential
-
-
-@dataclass(frozen=True)
-class PreCommandStep:
-    """What happens between the DSP's transform (CV 4) and the signed pre-command (CV 5)."""
-
-    suspend_sender: bool = False  # the sender is suspended before it signs
-    endpoint: str | None = None  # the web service the CV 5 is sent on (default: its own)
-    sign_at: str | None = None  # the time reaches this before the CV 5 is signed and sent
-
-
-@dataclass
-class Attempt:
-    """One Service Request as the harness sent it, with every response it drew."""
-
-    label: str
-    request_id: RequestId
-    exchanges: list[tuple[ServiceRequest, Response]] = field(default_factory=list)
-    asynchronous: list[Response] = field(default_factory=list)
-
-    def responses(self) -> list[Response]:
-        return [r for _, r in self.exchanges] + self.asynchronous
-
-    def observed(self) -> Observed:
-        return observe(self.responses())
+from harness.world_values import Attempt, Party
 
 
 class ScenarioCast:
@@ -415,16 +375,3 @@ class ScenarioCast:
     def _path(self) -> tuple[bytes, ...]:
         """The certification path of the harness's certificates: its issuing CA."""
         return (self.pki.issuing_ca.public_bytes(Encoding.DER),)
-
-
-def cert_id(der: bytes) -> CertificateId:
-    return OrgCertificate.from_der(der).id
-
-
-def endpoint_named(text: str) -> Endpoint:
-    squashed = text.strip().lower()
-    for endpoint in Endpoint:
-        if squashed in (endpoint.name.lower().replace("_", " "), endpoint.value.lower()):
-            return endpoint
-    names = ", ".join(e.name.lower().replace("_", " ") for e in Endpoint)
-    raise InvalidValue(f"unknown web service {text!r}; known: {names}")

@@ -34,7 +34,8 @@ from harness.errors import HarnessError, InvalidValue, NotApplicable, UnknownNam
 from harness.signing import sign_payload
 from harness.srv import registry
 from harness.srv.spec import BodyArgs
-from harness.world_cast import Attempt, PreCommandStep, ScenarioCast, endpoint_named
+from harness.world_cast import ScenarioCast
+from harness.world_values import Attempt, PreCommandStep, endpoint_named
 
 
 class ScenarioExchange(ScenarioCast):

@@ -5,9 +5,9 @@ knows our requirements. Every result a runner writes is completed here from the 
 files and the catalogue: requirement labels and links, epic/feature/story/severity,
 ``profile``/``target``/``runner`` parameters (so runs never merge as retries), a
 runner-independent name and history ID, and steps without the World fixture among their
-parameters (only a step's own values are kept). The outcome the World attached (its verdict, expected
-and observed outcome) moves into the document (``harness/results/writer.py``) and names the
-scenario it ran, so results are matched to scenarios by file and name.
+parameters (only a step's own values are kept). The outcome the World attached (its verdict,
+expected and observed outcome) moves into the document (``harness/results/writer.py``) and
+names the scenario it ran, so results are matched to scenarios by file and name.
 
 ``dsp-conformance run`` enriches inside the runner process, as each result is written
 (:mod:`harness.running.allure_logger`): the CLI hands the runner an :class:`EnrichmentIndex`
