@@ -235,6 +235,7 @@ FAILED = "rejected S1SP02"
 def test_a_fault_armed_in_a_scope_meets_that_scopes_update_only(world_on: WorldOn) -> None:
     service = _service()
     armed, other = _replacing(world_on(service)), _replacing(world_on(service))
+    assert armed.adapter.capabilities.scoped_fault
     armed.inject_s1sp_fault()
     assert _update(other) == "completed None"  # another scope's update: the fault waits
     assert _update(armed) == FAILED  # its own scope's: the S1SP fails part-way
