@@ -8,10 +8,10 @@ beside the ideal and a serial run.
   requests attached to its Allure result), so a scenario's critical path is the sum of the
   delays of its own requests.
 - Ideal = max(the slowest scenario's critical path, total waiting ÷ N). The served DSP keeps
-  a clock per scope (``scoped_clock``), so ``--in-flight`` has every scenario in flight at
-  once but the one that arms the S1SP fault (a switch the whole DSP shares), which has the
-  DSP alone until its fault has met its request: the least that schedule allows is the
-  "scoped ideal". A DSP with one clock needs
+  a clock and an S1SP fault per scope (``scoped_clock``, ``scoped_fault``), so
+  ``--in-flight`` has every scenario in flight at once: the least that schedule allows is
+  the "scoped ideal" (the ideal without the delays under no scenario's RequestID). A DSP
+  with one clock needs
   phases that keep each scenario's clock (harness/running/clock_groups.py): the least those
   allow, the sum over the phases of max(the phase's slowest critical path, its waiting ÷ N)
   and its clock moves, is the "one-clock ideal". Both are reported beside the ideal.
@@ -40,13 +40,7 @@ from typing import Any
 from benchmarks import commands
 from benchmarks.common import CLI, BenchmarkError, Figures, run_timed, shell
 from benchmarks.served import served
-from harness.running.clock_groups import (
-    clock_group,
-    moves_clock,
-    phases,
-    releases,
-    scoped_phases,
-)
+from harness.running.clock_groups import clock_group, moves_clock, phases, scoped_phases
 from harness.server.latency import read_log, request_id_in
 
 TIMEOUT = 3600.0
@@ -62,7 +56,6 @@ class Scenario:
     moves_clock_at: float | None  # when its clock step began (epoch seconds), if it has one
     start: float  # epoch seconds
     stop: float
-    step_stops: tuple[float, ...]  # when each step ended (epoch seconds)
 
 
 def _attachments(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -103,7 +96,6 @@ def scenarios(results: Path) -> dict[tuple[str, str], Scenario]:
             min(moves, default=None),
             float(data.get("start", 0)) / 1000,
             float(data.get("stop", 0)) / 1000,
-            tuple(float(step.get("stop", 0)) / 1000 for step in data.get("steps") or []),
         )
     return found
 
@@ -113,7 +105,6 @@ class Waiting:
     total: float
     per_scenario: dict[tuple[str, str], float]
     before_clock_move: dict[tuple[str, str], float]  # the part served before its clock step
-    before_release: dict[tuple[str, str], float]  # …before the S1SP fault's lead let others in
     unattributed: float
     delays: int
 
@@ -122,8 +113,6 @@ def waiting(log: Path, runs: dict[tuple[str, str], Scenario]) -> Waiting:
     owner = {rid: key for key, s in runs.items() for rid in s.request_ids}
     per: dict[tuple[str, str], float] = defaultdict(float)
     before: dict[tuple[str, str], float] = defaultdict(float)
-    released: dict[tuple[str, str], float] = defaultdict(float)
-    release = {k: _released_at(s) for k, s in runs.items()}
     total = unattributed = 0.0
     entries = read_log(log)
     for entry in entries:
@@ -138,18 +127,7 @@ def waiting(log: Path, runs: dict[tuple[str, str], Scenario]) -> Waiting:
             moved = runs[key].moves_clock_at
             if moved is None or at < moved:
                 before[key] += seconds
-            if at < release[key]:
-                released[key] += seconds
-    return Waiting(total, dict(per), dict(before), dict(released), unattributed, len(entries))
-
-
-def _released_at(scenario: Scenario) -> float:
-    """When a scenario that arms the S1SP fault let the others in (``releases``); for any
-    other scenario, its end."""
-    step = releases(scenario.steps)
-    if step is None or step >= len(scenario.step_stops):
-        return scenario.stop
-    return scenario.step_stops[step]
+    return Waiting(total, dict(per), dict(before), unattributed, len(entries))
 
 
 @dataclass(frozen=True)
@@ -168,14 +146,10 @@ def ideals(runs: dict[tuple[str, str], Scenario], wait: Waiting, in_flight: int)
     total = [wait.per_scenario.get(k, 0.0) for k in keys]
     before = [wait.before_clock_move.get(k, 0.0) for k in keys]
     plain = max(max(total, default=0.0), wait.total / in_flight)
-    scoped = lead_after = 0.0
+    scoped = 0.0
     for phase in scoped_phases([list(runs[k].steps) for k in keys]):
         members = [total[i] for i in phase.members]
-        if phase.leads:  # alone until it lets the others in, then beside them
-            alone = wait.before_release.get(keys[phase.members[0]], 0.0)
-            scoped, lead_after = scoped + alone, members[0] - alone
-            continue
-        scoped += max(*members, sum(members) / in_flight, lead_after)
+        scoped += max(*members, sum(members) / in_flight)
     one_clock = 0.0
     for phase in phases([clock_group(runs[k].steps) for k in keys], in_flight):
         members = [total[i] for i in phase.members]
@@ -205,7 +179,6 @@ class Timeline:
     slowest_took: float  # …how long it ran
     slowest_waited: float  # …and its delays
     overrun_median: float  # a scenario's run time beyond its own delays, the median
-    alone: float  # how long the scenarios run alone (the S1SP fault's) had the DSP alone
 
 
 def timeline(
@@ -215,11 +188,6 @@ def timeline(
     last = max(s.stop for s in runs.values())
     slowest = max(runs, key=lambda k: wait.per_scenario.get(k, 0.0))
     overruns = sorted(s.stop - s.start - wait.per_scenario.get(k, 0.0) for k, s in runs.items())
-    keys = sorted(runs)
-    alone = sum(
-        _released_at(runs[keys[p.members[0]]]) - runs[keys[p.members[0]]].start
-        for p in scoped_phases([list(runs[k].steps) for k in keys])[:-1]
-    )
     return Timeline(
         before_first=first - began,
         span=last - first,
@@ -228,7 +196,6 @@ def timeline(
         slowest_took=runs[slowest].stop - runs[slowest].start,
         slowest_waited=wait.per_scenario.get(slowest, 0.0),
         overrun_median=overruns[len(overruns) // 2],
-        alone=alone,
     )
 
 
@@ -283,7 +250,8 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
     scope = f"the committed suite ({tags or 'default selection'}), profile {PROFILE}"
     note = (
         f"{len(runs)} scenario runs of {scope}, --in-flight {in_flight}, against a served "
-        f"DSP with a clock per scenario (scoped_clock); sync {sync}, device {device}; "
+        "DSP with a clock and an S1SP fault per scenario (scoped_clock, scoped_fault); "
+        f"sync {sync}, device {device}; "
         "verdicts identical to the serial run's"
     )
     figures = Figures()
@@ -315,9 +283,8 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
         bounds.scoped,
         "s",
         "derived",
-        "the least the scoped-clock schedule allows: the S1SP fault's scenario's delays until "
-        "its fault has met its request (alone), then every other scenario in flight at once "
-        f"(max(slowest, delays ÷ {in_flight}, the rest of the fault's scenario))",
+        "the least the scoped-clock schedule allows: every scenario in flight at once "
+        f"(max(slowest, its scenarios' delays ÷ {in_flight}))",
     )
     figures.add(
         "latency_ideal_one_clock_seconds",
@@ -365,7 +332,6 @@ def measure(work: Path, sync: str, device: str, in_flight: int, tags: str | None
         ("slowest_began", spent.slowest_began, "the slowest scenario's start, after the first"),
         ("slowest_took", spent.slowest_took, f"its run time ({spent.slowest_waited:.1f} s delays)"),
         ("overrun_median", spent.overrun_median, "a scenario's run time beyond its delays"),
-        ("alone", spent.alone, "the S1SP fault's scenario alone, until it let the others in"),
     ]
     where_time_went.append(
         ("cpu", timed.cpu, "the run's CPU (its runner and every copy; the served DSP's apart)")

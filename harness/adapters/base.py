@@ -24,6 +24,8 @@ class Capabilities:
     inject_faults: bool = False
     # A clock per scope (docs/test-control.md): scenarios at different instants at once.
     scoped_clock: bool = False
+    # With scoped_clock: the S1SP fault armed in a scope meets only that scope's devices.
+    scoped_fault: bool = False
     xml_envelope: bool = False
     # Says which requirement a rejection cites: only in process (DUIS has no element for it).
     cite_requirements: bool = False

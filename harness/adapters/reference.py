@@ -74,16 +74,22 @@ class ReferenceAdapter:
             case SetTime(moment=moment):
                 self.dsp.advance_to(moment)
             case InjectS1spFault(after_entries=after):
-
-                def fail(step: int) -> None:
-                    if step >= after:
-                        state.s1sp.fault_hook = None
-                        raise S1spFailure(f"injected fault after {after} entr(ies)")
-
-                state.s1sp.fault_hook = fail
+                self.inject_s1sp_fault(after)
             case CutOffDevice(device_id=device_id, start=start, end=end):
                 assert isinstance(device_id, Eui64)
                 state.cut_off(device_id, Interval(start, end))
+
+    def inject_s1sp_fault(self, after: int, scope: str | None = None) -> None:
+        """The S1SP fails ``after`` entries into the next certificate update of a device in
+        ``scope`` (None: of any device), once."""
+        store = self.dsp.state.s1sp
+
+        def fail(step: int) -> None:
+            if step >= after:
+                store.disarm(scope)
+                raise S1spFailure(f"injected fault after {after} entr(ies)")
+
+        store.arm(fail, scope)
 
     last_raw: tuple[bytes, bytes] | None = None  # nothing travels as XML in process
 

@@ -45,23 +45,53 @@ class S1spFailure(HarnessError):
 FaultHook = Callable[[int], None]
 
 
+def _unscoped(device: object) -> str | None:
+    return None
+
+
 class S1spStore:
     """The S1SP's copy of SMETS1 notified certificate IDs. Updates are all-or-nothing:
-    the new copy is built aside and swapped in only when complete."""
+    the new copy is built aside and swapped in only when complete.
+
+    A fault is a hook the S1SP calls before it stages each entry of an update (raising
+    ``S1spFailure`` interrupts it): ``fault_hook`` for every device's update, or one armed in
+    a scope (``arm``) for the updates of devices that belong to it (``scope_of``, the
+    served DSP's scoped clocks: docs/test-control.md). A device's scope's hook comes first."""
 
     def __init__(self) -> None:
         self._notified: dict[object, dict[Cell, CertificateId]] = {}
         self.fault_hook: FaultHook | None = None
+        self.scoped_hooks: dict[str, FaultHook] = {}
+        self.scope_of: Callable[[object], str | None] = _unscoped
+
+    def arm(self, hook: FaultHook, scope: str | None = None) -> None:
+        """Call ``hook`` in the updates of devices in ``scope`` (None: of every device)."""
+        if scope is None:
+            self.fault_hook = hook
+        else:
+            self.scoped_hooks[scope] = hook
+
+    def disarm(self, scope: str | None = None) -> None:
+        if scope is None:
+            self.fault_hook = None
+        else:
+            self.scoped_hooks.pop(scope, None)
+
+    def hook_for(self, device: object) -> FaultHook | None:
+        scope = self.scope_of(device)
+        scoped = self.scoped_hooks.get(scope) if scope is not None else None
+        return scoped if scoped is not None else self.fault_hook
 
     def notified(self, device: object) -> dict[Cell, CertificateId]:
         return dict(self._notified.get(device, {}))
 
     def replace(self, device: object, updates: Mapping[Cell, CertificateId]) -> None:
         staged = dict(self._notified.get(device, {}))
+        hook = self.hook_for(device)
         for step, (cell, cert_id) in enumerate(
             sorted(updates.items(), key=lambda item: str(item[0]))
         ):
-            if self.fault_hook is not None:
-                self.fault_hook(step)
+            if hook is not None:
+                hook(step)
             staged[cell] = cert_id
         self._notified[device] = staged

@@ -1,8 +1,10 @@
 """Which scenarios may be in flight together against one target.
 
 A target with a clock per scope (the ``scoped_clock`` capability, docs/test-control.md)
-keeps each scenario's clock apart: every scenario may be in flight at once, except one that
-arms the S1SP fault, a switch the whole DSP shares (``scoped_phases``). Otherwise:
+keeps each scenario's clock apart, and with ``scoped_fault`` its S1SP fault too: every
+scenario may be in flight at once (``scoped_phases``). Without ``scoped_fault`` a scenario
+that arms the S1SP fault, then a switch the whole DSP shares, runs before the others, alone
+until its fault has met its request. Otherwise:
 
 A DSP has one clock, and the served DSP one S1SP fault switch. Scenarios that set the clock
 to the same instant T (``the time is T``) run together, in one phase; so do those that set
@@ -191,13 +193,16 @@ def waits(step_texts: Iterable[str]) -> int:
     return total
 
 
-def scoped_phases(step_texts: list[list[str]]) -> list[Phase]:
-    """The phases against a target with a clock per scope: each scenario that arms the S1SP
-    fault alone, the last of them only until the fault has met its request (``leads``),
-    then one phase with every other scenario, those that wait on the target most first (so
-    the slowest does not start last)."""
+def scoped_phases(step_texts: list[list[str]], *, shared_fault: bool = False) -> list[Phase]:
+    """The phases against a target with a clock per scope: one phase with every scenario,
+    those that wait on the target most first (so the slowest does not start last). With
+    ``shared_fault`` (the target's S1SP fault is one switch, not one per scope), each
+    scenario that arms it comes first, alone, the last of them only until the fault has met
+    its request (``leads``); then the others."""
     alone = [
-        i for i, texts in enumerate(step_texts) if any(t.startswith(S1SP_FAULT) for t in texts)
+        i
+        for i, texts in enumerate(step_texts)
+        if shared_fault and any(t.startswith(S1SP_FAULT) for t in texts)
     ]
     rest = [i for i in range(len(step_texts)) if i not in set(alone)]
     order = sorted(rest, key=lambda i: (-waits(step_texts[i]), -len(step_texts[i]), i))

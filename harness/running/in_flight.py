@@ -10,7 +10,8 @@ costs more than the waiting it hides.
 This plugin collects the suite once, then forks N copies of the collected runner process
 (``os.fork``: a few milliseconds each, the pages stay shared). A target with a clock per
 scope (``scoped_clock``) gives each scenario its own, so every scenario may be in flight at
-once (bar the one that arms the S1SP fault, a switch the whole DSP shares); otherwise
+once (and with ``scoped_fault`` the one that arms the S1SP fault too; without it, that one
+first, alone until its fault has met its request); otherwise
 scenarios run in phases that keep the target's one clock what each expects
 (harness/running/clock_groups.py). Either way the verdicts are those of a serial run: in
 each phase every copy takes the next scenario from the phase's shared counter until none is
@@ -133,16 +134,17 @@ def _target_waits() -> float:
     return config.timeout + config.response_timeout
 
 
-def _warm_up() -> bool:
+def _warm_up() -> tuple[bool, bool]:
     """Do in the parent what every copy would otherwise do on its first scenario: compile
     the step patterns, import what the HTTP path imports lazily (DUIS codecs, SRV specs,
     the adapter), prune the RequestID counters' folder, parse the catalogue's tables and
     build the process's one SSL context; the copies then share those pages. Whether the
-    target keeps a clock per scope (its test-control capabilities say ``scoped_clock``)."""
+    target keeps a clock per scope (its test-control capabilities say ``scoped_clock``), and
+    whether its S1SP fault is one switch for them all (they do not say ``scoped_fault``)."""
     _warm_steps()
     settings = RunSettings.from_environment()
     if not settings.target.startswith(("http://", "https://")):
-        return False
+        return False, True
     import httpx
 
     import harness.adapters
@@ -166,12 +168,14 @@ def _warm_up() -> bool:
     with client_for(settings.target, config) as client:
         try:
             answer = client.get("/test-control/capabilities")
-            scoped = capabilities_from(answer, settings.target).scoped_clock
+            capabilities = capabilities_from(answer, settings.target)
         except (httpx.HTTPError, HarnessError):
-            return False  # capabilities unknown: the one clock's phases (the scenarios say why)
+            # capabilities unknown: the one clock's phases (the scenarios say why)
+            return False, True
     # Users every scenario shares (the configuration's identities) belong to one scope at a
     # time, and a request to no device is judged at its originator's: phases, then.
-    return scoped and not config.identities
+    scoped = capabilities.scoped_clock and not config.identities
+    return scoped, not capabilities.scoped_fault
 
 
 def _warm_steps() -> None:
@@ -201,15 +205,18 @@ def _steps(item: pytest.Item) -> list[str]:
     return [step.name for step in template.render(example).steps]
 
 
-def schedule(items: list[pytest.Item], limit: int, *, scoped: bool = False) -> list[Phase]:
+def schedule(
+    items: list[pytest.Item], limit: int, *, scoped: bool = False, shared_fault: bool = True
+) -> list[Phase]:
     """Phases of item indices. Against a target with a clock per scope, one phase holds
-    every scenario but the S1SP fault's, those that wait on the target most first
-    (``scoped_phases``). Otherwise, phases of the one clock: within a phase the members
-    that move the clock come first (each must hold a copy until it ends), then the longest
-    scenarios (by steps): a long scenario started last would set the time to verdict."""
+    every scenario (but the S1SP fault's, if that ``shared_fault`` is one switch), those
+    that wait on the target most first (``scoped_phases``). Otherwise, phases of the one
+    clock: within a phase the members that move the clock come first (each must hold a copy
+    until it ends), then the longest scenarios (by steps): a long scenario started last
+    would set the time to verdict."""
     steps = [_steps(item) for item in items]
     if scoped:
-        return scoped_phases(steps)
+        return scoped_phases(steps, shared_fault=shared_fault)
     ordered = []
     for phase in phases([clock_group(texts) for texts in steps], limit):
         rank = {m: phase.rank(m) for m in phase.members}
@@ -356,10 +363,10 @@ def pytest_runtestloop(session: pytest.Session) -> bool | None:
         return None  # pytest's own loop
     if session.testsfailed and not session.config.option.continue_on_collection_errors:
         raise session.Interrupted(f"{session.testsfailed} error(s) during collection")
-    scoped = _warm_up()
+    scoped, shared_fault = _warm_up()
     gc.collect()
     gc.freeze()  # the collector never touches the parent's objects: the copies' pages stay shared
-    planned = schedule(session.items, wanted, scoped=scoped)
+    planned = schedule(session.items, wanted, scoped=scoped, shared_fault=shared_fault)
     session.testsfailed = _run(session, planned, wanted)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:  # the copies reported each scenario; the parent ran none itself

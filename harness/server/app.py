@@ -29,13 +29,14 @@ from harness.server.service import Delivery, RefusedMessage, ServedDsp
 
 MAX_BODY = 1 << 20  # 1 MiB: no DUIS request in scope comes near it
 DELIVERY_TIMEOUT = 5.0
-# GET /test-control/capabilities (docs/test-control.md): a clock per scope too.
+# GET /test-control/capabilities (docs/test-control.md): a clock and an S1SP fault per scope too.
 CAPABILITIES = {
     "provision": True,
     "move_clock": True,
     "inspect": True,
     "inject_faults": True,
     "scoped_clock": True,
+    "scoped_fault": True,
 }
 log = logging.getLogger("dsp_conformance.server")
 

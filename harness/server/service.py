@@ -15,6 +15,7 @@ from lxml import etree
 from harness.adapters.provisioning import (
     AddDevice,
     AddUser,
+    InjectS1spFault,
     Provision,
     PublishCertificate,
     SetTime,
@@ -100,6 +101,7 @@ class ServedDsp:
         self.clocks = clock
         self.dsp = ReferenceDsp(profile, clock, faults=faults)
         self.control = ReferenceAdapter(profile, self.dsp)
+        self.dsp.state.s1sp.scope_of = clock.scope_of  # a fault armed in a scope: its devices
         self.schema = load_schema() if schema else None  # once: finding it costs 0.4 ms
         self.lock = threading.Lock()
         self.response_urls: dict[Eui64, str] = {}
@@ -325,7 +327,7 @@ class ServedDsp:
             failure: HarnessError | None = None
             deliveries: list[Delivery] = []
             try:
-                self._provisioned(command)
+                self._provisioned(command, scope)
             except HarnessError as exc:  # failed part-way: replayed, it fails the same way
                 failure = exc
             ticket = self._record(PROVISION, None, entry)
@@ -347,8 +349,11 @@ class ServedDsp:
         elif isinstance(command, AddDevice):
             self.clocks.assign(command.device.device_id, scope)
 
-    def _provisioned(self, command: Provision) -> None:
-        self.control.provision(command)
+    def _provisioned(self, command: Provision, scope: str | None = None) -> None:
+        if isinstance(command, InjectS1spFault):  # the next update of a device in the scope
+            self.control.inject_s1sp_fault(command.after_entries, scope)
+        else:
+            self.control.provision(command)
         if isinstance(command, PublishCertificate):
             self.signers.add(OrgCertificate.from_der(command.der))
 

@@ -97,7 +97,16 @@ def test_the_committed_suite_is_grouped() -> None:
 FAULT = "the S1SP will fail part-way through its next certificate update"
 
 
-def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> None:
+def test_with_a_clock_and_a_fault_per_scope_everything_is_in_flight_at_once() -> None:
+    reads = ["the time is 2026-03-01 10:00", 'NO-A sends SRV 4.1.1 to "m"']
+    faulty = [FAULT, 'NO-A sends SRV 6.15.1 to "m"']
+    twice = ["the time is 2026-06-01 09:00", "the time reaches 2026-07-01", "the time reaches 2027"]
+    planned = scoped_phases([reads, faulty, twice, faulty])
+    assert planned == [Phase((2, 1, 3, 0))]  # one phase, the longest waits first
+    assert not any(p.lockstep or p.leads for p in planned)
+
+
+def test_with_a_clock_per_scope_and_one_fault_switch_the_fault_goes_first() -> None:
     reads = ["the time is 2026-03-01 10:00", 'NO-A sends SRV 4.1.1 to "m"']
     critical = [
         "the time is 2026-06-01 09:00",
@@ -107,7 +116,9 @@ def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> 
     ]
     twice = ["the time is 2026-06-01 09:00", "the time reaches 2026-07-01", "the time reaches 2027"]
     faulty = [FAULT, 'NO-A sends SRV 6.15.1 to "m"']
-    planned = scoped_phases([reads, faulty, critical, ["the time is 2026-01-01"], twice])
+    planned = scoped_phases(
+        [reads, faulty, critical, ["the time is 2026-01-01"], twice], shared_fault=True
+    )
     # the fault's alone, first, until it has met its request; then one phase, the
     # scenarios that wait on the target most first
     assert planned == [Phase((1,), leads=True), Phase((2, 4, 0, 3))]
@@ -121,9 +132,9 @@ def test_with_a_clock_per_scope_everything_is_in_flight_but_the_s1sp_fault() -> 
     assert releases([FAULT, "NO-A is a User in the role ED", *faulty]) == 3
     assert releases([FAULT, "the DSP and S1SP copies agree"]) is None
     # two such scenarios: the first wholly alone, the last leads the others in
-    twice_faulty = scoped_phases([faulty, reads, faulty])
+    twice_faulty = scoped_phases([faulty, reads, faulty], shared_fault=True)
     assert twice_faulty == [Phase((0,)), Phase((2,), leads=True), Phase((1,))]
-    assert scoped_phases([faulty]) == [Phase((0,))]  # nothing to lead in
+    assert scoped_phases([faulty], shared_fault=True) == [Phase((0,))]  # nothing to lead in
 
 
 def test_every_waiting_phrase_is_in_the_step_library() -> None:
@@ -131,12 +142,16 @@ def test_every_waiting_phrase_is_in_the_step_library() -> None:
         assert any(phrase in step.example for step in registry.STEPS), phrase
 
 
-def test_the_committed_suite_with_scoped_clocks_is_two_phases() -> None:
+def test_the_committed_suite_with_scoped_clocks_is_one_phase() -> None:
     scenarios = [
         s for s in read_features(REPO_ROOT / "features") if "generated" not in s.path.parts
     ]
-    planned = scoped_phases([[step.text for step in s.steps] for s in scenarios])
-    assert sorted(i for p in planned for i in p.members) == list(range(len(scenarios)))
-    assert [len(p.members) for p in planned[:-1]] == [1] * (len(planned) - 1)
-    assert planned[-2].leads
-    assert len(planned) <= 3
+    steps = [[step.text for step in s.steps] for s in scenarios]
+    assert scoped_phases(steps) == [Phase(scoped_phases(steps)[0].members)]
+    assert sorted(scoped_phases(steps)[0].members) == list(range(len(scenarios)))
+    # the S1SP fault one switch: its scenario first, leading the others in
+    shared = scoped_phases(steps, shared_fault=True)
+    assert sorted(i for p in shared for i in p.members) == list(range(len(scenarios)))
+    assert [len(p.members) for p in shared[:-1]] == [1] * (len(shared) - 1)
+    assert shared[-2].leads
+    assert len(shared) <= 3

@@ -25,6 +25,7 @@ from harness.adapters.target_config import TargetConfig, load_target_config
 from harness.adapters.wire import scope_in, to_json
 from harness.domain.clock import ScopedClocks
 from harness.errors import InvalidValue
+from harness.reference.cells import S1spFailure
 from harness.reference.profiles import resolve
 from harness.server.app import create_app
 from harness.server.journal import Journal
@@ -205,3 +206,74 @@ def test_a_signature_is_checked_at_its_scopes_time(world_on: WorldOn) -> None:
     refused = early.last_attempt().observed()
     assert (refused.status, refused.code) == ("rejected", "E50")
     assert _outcome(now) == "completed"
+
+
+# -- the S1SP fault armed in a scope ------------------------------------------------------
+
+
+def _replacing(world: World, now: str = "2026-06-01 09:00") -> World:
+    """A network operator about to replace its own certificates on a SMETS1 meter (an
+    update the S1SP applies)."""
+    world.set_time(now)
+    world.add_party("NO-A", "ED")
+    world.add_party("NO-B", "ED")
+    world.add_device("m", "ESME", "SMETS1", MPAN)
+    world.register("NO-A", MPAN, "2025-01-01", None)
+    world.place_certificates("m", "NetworkOperator", "NO-A")
+    return world
+
+
+def _update(world: World) -> str:
+    world.send_krp("NO-A", "m", "NetworkOperator", "NO-B")
+    observed = world.last_attempt().observed()
+    return f"{observed.status} {observed.code}"
+
+
+FAILED = "rejected S1SP02"
+
+
+def test_a_fault_armed_in_a_scope_meets_that_scopes_update_only(world_on: WorldOn) -> None:
+    service = _service()
+    armed, other = _replacing(world_on(service)), _replacing(world_on(service))
+    assert armed.adapter.capabilities.scoped_fault
+    armed.inject_s1sp_fault()
+    assert _update(other) == "completed None"  # another scope's update: the fault waits
+    assert _update(armed) == FAILED  # its own scope's: the S1SP fails part-way
+    assert _update(armed) == "completed None"  # once
+    held = armed.adapter.held_certificates(armed.device("m").device_id)
+    assert held.dsp == held.s1sp
+
+
+def test_an_unscoped_fault_meets_the_next_update_of_any_scope(world_on: WorldOn) -> None:
+    """Armed without a scope (as a target that keeps one clock is asked), the fault is one
+    switch for the whole DSP, as before: the next update fails, whoever sends it."""
+    service = _service()
+    armed, other = _replacing(world_on(service)), _replacing(world_on(service))
+    armed.adapter.scope = None
+    armed.inject_s1sp_fault()
+    assert service.dsp.state.s1sp.fault_hook is not None
+    assert _update(other) == FAILED
+    assert _update(armed) == "completed None"
+
+
+def test_a_restart_replays_a_fault_armed_in_a_scope(world_on: WorldOn, tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    service = _service(Journal(state))
+    armed, other = _replacing(world_on(service)), _replacing(world_on(service))
+    armed.inject_s1sp_fault()
+    assert service.journal is not None
+    service.journal.close()
+
+    again = _service(Journal(state))
+    assert armed.adapter.scope is not None
+    assert set(again.dsp.state.s1sp.scoped_hooks) == {armed.adapter.scope}
+    assert again.dsp.state.s1sp.fault_hook is None
+    s1sp = again.dsp.state.s1sp
+    others, armeds = (w.device("m").device_id for w in (other, armed))
+    assert len(s1sp.notified(others)) == 2  # the cell pair: the fault fails at the second
+    s1sp.replace(others, s1sp.notified(others))  # another scope's device: no fault
+    with pytest.raises(S1spFailure):
+        s1sp.replace(armeds, s1sp.notified(armeds))
+    s1sp.replace(armeds, s1sp.notified(armeds))  # once
+    assert again.journal is not None
+    again.journal.close()
