@@ -22,7 +22,6 @@ GOALS: dict[str, Goal] = {
     "served_rps_16": Goal("≥ 500", lambda v: v >= 500),
     "served_p99_ms_16": Goal("< 50", lambda v: v < 50),
     "latency_efficiency": Goal("≥ 0.8", lambda v: v >= 0.8),
-    "latency_efficiency_one_clock": Goal("≥ 0.8", lambda v: v >= 0.8),
     "render_10k_seconds": Goal("< 30", lambda v: v < 30),
     "scale_flatness": Goal("0.8 – 1.2", lambda v: 0.8 <= v <= 1.2),
 }
