@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -69,6 +70,23 @@ def hidden(modules: Sequence[str], folder: Path) -> Path:
     return folder
 
 
+def wait_healthy(url: str, process: subprocess.Popen[Any], what: str) -> None:
+    """Until ``url``'s health check answers 200; a clear error if ``process`` ends first or
+    does not answer within START_TIMEOUT (its last output, when it was captured)."""
+    deadline = time.monotonic() + START_TIMEOUT
+    while True:
+        try:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            output = process.stdout.read() if process.stdout else ""
+            text = output.decode(errors="replace") if isinstance(output, bytes) else output
+            raise BenchmarkError(f"{what} did not start: {text[-2000:]}")
+        time.sleep(0.2)
+
+
 @contextlib.contextmanager
 def served(
     extra: Sequence[str] = (), tree: Path | None = None, without: Sequence[str] = ()
@@ -94,17 +112,7 @@ def served(
     )
     url = f"http://{HOST}:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                output = process.stdout.read() if process.stdout else ""
-                raise BenchmarkError(f"serve did not start: {output[-2000:]}")
-            time.sleep(0.2)
+        wait_healthy(url, process, "serve")
         yield url, command, process.pid
     finally:
         process.terminate()

@@ -26,10 +26,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-import httpx
-
-from benchmarks.common import PYTHON, REPO, BenchmarkError, load_average
-from benchmarks.served import HOST, START_TIMEOUT, free_port, provision
+from benchmarks.common import PYTHON, REPO, load_average
+from benchmarks.served import HOST, free_port, provision, wait_healthy
 from benchmarks.throughput import _load, presign, process_cpu
 
 Record = dict[str, float]
@@ -131,16 +129,7 @@ def probe(clients: int, requests: int, threads: int | None, out: Path) -> str:
     process = subprocess.Popen(command, cwd=REPO)
     url = f"http://{HOST}:{port}"
     try:
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise BenchmarkError("the instrumented server did not start")
-            time.sleep(0.2)
+        wait_healthy(url, process, "the instrumented server")
         cast = provision(url)
         _load(url, presign(cast, 50, 1), 4, 5.0)  # connections, caches
         measured = presign(cast, requests, 100)
