@@ -73,6 +73,17 @@ class Scene:
         self.dsp_certificate: x509.Certificate = certificate
 
     # -- identities -----------------------------------------------------------------
+    def worker(self) -> World:
+        """A World of its own (its own HTTP client) that knows this scene's cast: another
+        client of the same DSP acting on the same parties and devices."""
+        adapter = DuisHttpAdapter(self.url, self.adapter.config, self.adapter.receiver)
+        adapter.signers.update(self.adapter.signers)
+        world = World(adapter, self.world.profile, salt=self.world.salt)
+        world.parties = dict(self.world.parties)
+        world.devices = dict(self.world.devices)
+        world.now = self.world.now
+        return world
+
     def user(self, name: str) -> Eui64:
         return self.world.party(name).user.user_id
 

@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from fuzz.client import MPAN, Scene
-from harness.adapters.http import DuisHttpAdapter
 from harness.errors import HarnessError, NonConformance
 from harness.expectations import parse_expectation
 from harness.world import Attempt, World
@@ -142,17 +141,7 @@ def _scene(share: Share) -> tuple[Scene, list[Client]]:
         for generation, suffix in (("SMETS2", "s2"), ("SMETS1", "s1")):
             scene.world.add_device(f"c{n}-{suffix}", "ESME", generation, MPAN)
             scene.world.place_certificates(f"c{n}-{suffix}", "network operator", "NO-A")
-    return scene, [Client(n, _world(scene)) for n in names]
-
-
-def _world(scene: Scene) -> World:
-    adapter = DuisHttpAdapter(scene.url, scene.adapter.config, scene.adapter.receiver)
-    adapter.signers.update(scene.adapter.signers)
-    world = World(adapter, PROFILE, salt=scene.world.salt)
-    world.parties = dict(scene.world.parties)
-    world.devices = dict(scene.world.devices)
-    world.now = scene.world.now
-    return world
+    return scene, [Client(n, scene.worker()) for n in names]
 
 
 def _drive(share: Share, workers: list[Client], deadline: float) -> tuple[int, int]:

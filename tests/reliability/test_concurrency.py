@@ -15,11 +15,10 @@ from pathlib import Path
 import pytest
 
 from fuzz.client import Scene
-from harness.adapters.http import DuisHttpAdapter
 from harness.domain.certificates import KeyUsage
 from harness.duis.envelope import read_envelope
 from harness.server.journal import REQUEST, read_entries
-from harness.world import Attempt, World
+from harness.world import Attempt
 from tests.reliability.server import Served, serving
 
 THREADS = 20
@@ -34,22 +33,11 @@ def dsp(tmp_path: Path) -> Iterator[Served]:
         yield s
 
 
-def _worker(scene: Scene) -> World:
-    """A World of its own (own HTTP client) that knows the scene's cast."""
-    adapter = DuisHttpAdapter(scene.url, scene.adapter.config, scene.adapter.receiver)
-    adapter.signers.update(scene.adapter.signers)
-    world = World(adapter, PROFILE, salt=scene.world.salt)
-    world.parties = dict(scene.world.parties)
-    world.devices = dict(scene.world.devices)
-    world.now = scene.world.now
-    return world
-
-
 def test_concurrent_updates_are_serialised_without_a_lost_update(
     dsp: Served, tmp_path: Path
 ) -> None:
     scene = Scene(dsp.url, profile=PROFILE, parties=THREADS)
-    workers = [_worker(scene) for _ in range(THREADS)]
+    workers = [scene.worker() for _ in range(THREADS)]
     start = threading.Barrier(THREADS)
 
     def run(index: int) -> Attempt:
