@@ -1,17 +1,26 @@
 """Compare two checkouts of the harness on the same workloads, side by side in one run:
 
     python benchmarks/before_after.py --before DIR --after DIR [--repeats N] [--json PATH]
+        [--bare] [--own-folders]
 
 Each checkout runs from its own folder (``PYTHONPATH=DIR python -m harness.cli.main …``), with
 this virtualenv, the same DUIS data and the same Allure install; the workloads alternate
 between the two (before, after, before, after …) and each figure is the fastest of the
-repeats. The table goes to stdout. Make a "before" checkout with ``git archive <rev> | tar -x
+repeats. The table goes to stdout. ``--bare`` adds the bare pytest-bdd and behave projects
+of the overhead benchmark (``benchmarks/suites.py``) on the same 2,000 generated scenarios,
+timed in the same rounds (the same command for both sides), so a harness ÷ bare ratio can be
+taken before and after. ``--own-folders``: every run writes into a results folder of its
+own and none is deleted until the end (the overhead benchmark's protocol; by default a
+run's folder is emptied before it, which on some file systems makes the run's own files
+dearer: docs/performance.md, "per-scenario costs"; the workload that runs again into the
+same folder is then left out). Make a "before" checkout with ``git archive <rev> | tar -x
 -C DIR`` (docs/performance.md shows the one used for the published table).
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
@@ -23,6 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import commands, suites
 from benchmarks.common import PYTHON, REPO, Timed, fastest, least_cpu, load_average, run_timed
 from benchmarks.rendering import write_results
 from harness.duis.schema import duis_dir
@@ -41,19 +51,41 @@ def _cli(tree: Path, *args: str | Path) -> tuple[list[str], dict[str, str]]:
     return [PYTHON, "-m", "harness.cli.main", *map(str, args)], env
 
 
-def workloads(work: Path) -> dict[str, Callable[[Path, str], tuple[list[str], dict[str, str]]]]:
+AGAIN = "run again into the same results folder"
+Workload = Callable[[Path, str], tuple[list[str], dict[str, str]]]
+
+
+def workloads(work: Path, *, bare: bool = False, own_folders: bool = False) -> dict[str, Workload]:
     """name → (tree, side) → command; ``side`` keeps the two trees' outputs apart."""
     generated = work / "generated"
     generate(DEFAULT_TABLES, generated, 2000)
     rendered = work / "results-10k"
     write_results(rendered, 10_000)
+    made = itertools.count()
 
     def fresh(path: Path) -> Path:
+        if own_folders:  # a new folder, nothing deleted
+            return path.with_name(f"{path.name}-{next(made)}")
         if path.exists():
             shutil.rmtree(path)
         return path
 
-    return {
+    extra: dict[str, Workload] = {}
+    if bare:
+        bare_b = suites.bare_behave(work / "bare-behave", generated)
+        bare_p = suites.bare_pytest_bdd(work / "bare-pytest-bdd", generated)
+        extra = {
+            "bare pytest-bdd, 2,000 generated (both sides the same)": lambda t, s: (
+                commands.bare_pytest_bdd(bare_p, fresh(work / f"bare-p-{s}")),
+                {},
+            ),
+            "bare behave, 2,000 generated (both sides the same)": lambda t, s: (
+                commands.bare_behave(bare_b, fresh(work / f"bare-b-{s}")),
+                {},
+            ),
+        }
+
+    chosen: dict[str, Workload] = extra | {
         "CLI start-up (dsp-conformance --version)": lambda t, s: _cli(t, "--version"),
         "check (committed features, 2,098 scenarios)": lambda t, s: _cli(t, "check"),
         "run, 2,000 generated, pytest-bdd": lambda t, s: _cli(
@@ -66,7 +98,7 @@ def workloads(work: Path) -> dict[str, Callable[[Path, str], tuple[list[str], di
             "--results",
             fresh(work / f"r-{s}"),
         ),
-        "run again into the same results folder": lambda t, s: _cli(
+        AGAIN: lambda t, s: _cli(
             t,
             "run",
             "--features",
@@ -104,6 +136,9 @@ def workloads(work: Path) -> dict[str, Callable[[Path, str], tuple[list[str], di
             fresh(work / f"html-{s}"),
         ),
     }
+    if own_folders:  # it runs again into the folder of the first run, which is kept apart now
+        del chosen[AGAIN]
+    return chosen
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -112,12 +147,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after", type=Path, default=REPO)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--bare", action="store_true", help="the bare runners too")
+    parser.add_argument("--own-folders", action="store_true", help="no results folder deleted")
     options = parser.parse_args(argv)
     trees = {"before": options.before.resolve(), "after": options.after.resolve()}
     rows: list[dict[str, Any]] = []
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="dsp-before-after-") as scratch:
-        for name, build in workloads(Path(scratch)).items():
+        work = Path(scratch)
+        chosen = workloads(work, bare=options.bare, own_folders=options.own_folders)
+        for name, build in chosen.items():
             timings: dict[str, list[Timed]] = {"before": [], "after": []}
             for _ in range(options.repeats):
                 for side, tree in trees.items():
