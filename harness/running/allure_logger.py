@@ -23,14 +23,15 @@ import uuid
 from pathlib import Path
 from typing import IO, Any
 
+import orjson
 from allure_commons import hookimpl
 from allure_commons.logger import INDENT, AllureFileLogger
-from attr import asdict
 
 from harness.errors import ConfigurationError
-from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
+from harness.results.outcome import OUTCOME_ATTACHMENT, OUTCOME_KEY, ScenarioOutcome
 from harness.results.record import attachments_of
 from harness.results.writer import fold_outcome, write_outcome
+from harness.running.allure_json import dumps, plain
 from harness.running.enrich import EnrichmentIndex, enrich_result
 from harness.running.records import ENV_ENRICHMENT, FILE_KEY, RECORD_ERROR, EnrichmentJob
 
@@ -43,17 +44,13 @@ def file_logger(report_dir: str | Path, clean: bool = False) -> AllureFileLogger
     return EnrichingFileLogger(report_dir, EnrichmentJob.read(Path(job)), clean)
 
 
-def _no_empty(_: Any, value: Any) -> bool:
-    return bool(value) or value is False  # as Allure's own logger filters
-
-
 class EnrichingFileLogger(AllureFileLogger):
     def __init__(self, report_dir: str | Path, job: EnrichmentJob, clean: bool = False) -> None:
         super().__init__(report_dir, clean)  # type: ignore[no-untyped-call]
         self._job = job
         self._index: EnrichmentIndex | None = None
         self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
-        self._records: IO[str] | None = None
+        self._records: IO[bytes] | None = None
 
     @property
     def index(self) -> EnrichmentIndex:
@@ -83,42 +80,47 @@ class EnrichingFileLogger(AllureFileLogger):
 
     @hookimpl
     def report_container(self, container: Any) -> None:
-        data = asdict(container, filter=_no_empty)
         name = container.file_pattern.format(prefix=uuid.uuid4())
-        indent = INDENT if os.environ.get("ALLURE_INDENT_OUTPUT") else None  # as Allure does
-        self._write(name, json.dumps(data, indent=indent, ensure_ascii=False).encode("utf-8"))
+        if os.environ.get("ALLURE_INDENT_OUTPUT"):  # as Allure does
+            content = json.dumps(plain(container), indent=INDENT, ensure_ascii=False).encode()
+        else:
+            content = dumps(plain(container))
+        self._write(name, content)
 
     @hookimpl
     def report_result(self, result: Any) -> None:
-        data: dict[str, Any] = asdict(result, filter=_no_empty)
+        data: dict[str, Any] = plain(result)
         try:
-            self._fold(data)
-            document = enrich_result(data, self.index, self._job.run)
+            outcome = self._fold(data)
+            document = enrich_result(data, self.index, self._job.run, outcome)
         except (ValueError, ConfigurationError) as exc:
-            self._write_result(result, json.dumps(data, ensure_ascii=False))
-            self._record(json.dumps({RECORD_ERROR: f"{data.get('name', '?')}: {exc}"}))
+            self._write_result(result, dumps(data))
+            self._record(dumps({RECORD_ERROR: f"{data.get('name', '?')}: {exc}"}))
             return
         finally:
             self._attached.clear()
-        line = json.dumps(document, ensure_ascii=False)
+        line = dumps(document)
         self._write_result(result, line)
         self._record(line)
 
-    def _fold(self, data: dict[str, Any]) -> None:
+    def _fold(self, data: dict[str, Any]) -> ScenarioOutcome | None:
         """The World's outcome into the document, from the attachment it wrote just now."""
         found = [a for a in attachments_of(data, "result") if a.name == OUTCOME_ATTACHMENT]
         if not found:
-            return
+            return None
         body = self._attached.get(found[-1].source)
         if body is None:  # not seen by this logger: read it as a pass afterwards would
-            fold_outcome(data, self._report_dir)
-            return
-        write_outcome(data, ScenarioOutcome.from_json(json.loads(body)))
+            if not fold_outcome(data, self._report_dir):
+                return None
+            return ScenarioOutcome.from_json(data[OUTCOME_KEY])
+        outcome = ScenarioOutcome.from_json(orjson.loads(body))
+        write_outcome(data, outcome)
+        return outcome
 
-    def _write_result(self, result: Any, content: str) -> None:
+    def _write_result(self, result: Any, content: bytes) -> None:
         # the record that follows it (the document, or why it could not be) flushes both
         name = result.file_pattern.format(prefix=uuid.uuid4())
-        self._write(name, content.encode("utf-8"), flush=False)
+        self._write(name, content, flush=False)
 
     def _write(self, name: str, content: bytes, flush: bool = True, in_place: bool = False) -> None:
         """As Allure writes a file (a temporary file renamed into place), its hash recorded.
@@ -140,14 +142,14 @@ class EnrichingFileLogger(AllureFileLogger):
         self._record_file(name, hashlib.sha256(content).hexdigest(), flush)
 
     def _record_file(self, name: str, sha256: str, flush: bool = True) -> None:
-        self._record(json.dumps({FILE_KEY: name, "sha256": sha256}), flush)
+        self._record(orjson.dumps({FILE_KEY: name, "sha256": sha256}), flush)
 
-    def _record(self, line: str, flush: bool = True) -> None:
+    def _record(self, line: bytes, flush: bool = True) -> None:
         if self._records is None:
             self._job.records.mkdir(parents=True, exist_ok=True)
             path = self._job.records / f"records-{os.getpid()}.jsonl"
-            self._records = path.open("a", encoding="utf-8")
+            self._records = path.open("ab")
             atexit.register(self._records.flush)  # whatever was written last
-        self._records.write(line + "\n")
+        self._records.write(line + b"\n")
         if flush:  # a runner killed later keeps the records of what finished
             self._records.flush()

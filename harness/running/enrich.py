@@ -198,12 +198,19 @@ def _without_fixtures(steps: list[dict[str, Any]]) -> None:
             _without_fixtures(step["steps"])
 
 
-def enrich_result(data: dict[str, Any], index: EnrichmentIndex, run: RunIdentity) -> dict[str, Any]:
-    """Complete one result document (an outcome already folded in, if the World wrote one)."""
+def enrich_result(
+    data: dict[str, Any],
+    index: EnrichmentIndex,
+    run: RunIdentity,
+    outcome: ScenarioOutcome | None = None,
+) -> dict[str, Any]:
+    """Complete one result document (an outcome already folded in, if the World wrote one;
+    ``outcome``, when given, is the one folded in, not read back from the document)."""
     _without_fixtures(data.get("steps") or [])
     labels: list[dict[str, str]] = list(data.get("labels", []))
     feature = next((lb["value"] for lb in labels if lb.get("name") == "feature"), "")
-    outcome = ScenarioOutcome.from_json(data[OUTCOME_KEY]) if OUTCOME_KEY in data else None
+    if outcome is None and OUTCOME_KEY in data:
+        outcome = ScenarioOutcome.from_json(data[OUTCOME_KEY])
     base_name = (outcome.scenario_name if outcome else "") or str(data.get("name", ""))
     scenario = index.find(outcome, feature, base_name)
     tags = (
