@@ -27,8 +27,8 @@ from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import git_sha, write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
-from harness.runtime import check_target, claimed_profile, preflight
 from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
+from harness.targets import check_target, claimed_profile, preflight
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
