@@ -18,6 +18,7 @@ from typing import Any
 
 import yaml
 
+from harness import yaml_text
 from harness.catalogue.tables import service_request
 from harness.domain.devices import DeviceStatus, DeviceType, Generation
 from harness.domain.meterpoint import make_mpan
@@ -115,7 +116,7 @@ def _check(kind: str, values: Sequence[str], parser: Any, where: Path) -> None:
 
 def load_table(path: Path) -> Table:
     try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document: Any = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:

@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from harness import yaml_text
 from harness.catalogue.tables import response_codes
 from harness.errors import ConfigurationError
 
@@ -83,7 +84,7 @@ def load_catalogue(path: Path) -> Catalogue:
     except UnicodeDecodeError as exc:
         raise CatalogueError(f"requirements catalogue {path}: not UTF-8 ({exc.reason})") from None
     try:
-        document = yaml.safe_load(text)
+        document = yaml_text.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -7,8 +7,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
-
+from harness import yaml_text
 from harness.domain.devices import DeviceType
 from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError, UnknownName
@@ -37,7 +36,7 @@ class ServiceRequestVariant:
 
 def _load(name: str) -> Any:
     text = resources.files("harness.catalogue").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return yaml_text.safe_load(text)
 
 
 @cache

@@ -9,6 +9,7 @@ from typing import Any
 
 import yaml
 
+from harness import yaml_text
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import MeterPoint
 from harness.domain.roles import UserRole
@@ -94,7 +95,7 @@ def load_registrations(path: Path, parties: dict[str, Eui64]) -> list[Registrati
     ```
     """
     try:
-        document: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        document: Any = yaml_text.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigurationError(f"{path}: cannot read registrations: {exc.strerror}") from None
     except UnicodeDecodeError as exc:

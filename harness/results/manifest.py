@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -65,11 +66,27 @@ def _files(
     skipped = set(skip)
     hashes = known or {}
     found = {}
-    for path in sorted(folder.rglob("*")):
-        name = path.relative_to(folder).as_posix()
-        if name not in skipped and path.is_file():
-            found[name] = hashes.get(name) or sha256_of(path)
+    for name, path in _walk(os.fspath(folder), ""):
+        if name not in skipped:
+            found[name] = hashes.get(name) or sha256_of(Path(path))
     return found
+
+
+def _walk(directory: str, prefix: str) -> Iterator[tuple[str, str]]:
+    """(relative POSIX name, path) of every file under ``directory``, as ``rglob`` and
+    ``is_file`` see them (a link to a file counts, a linked folder is not entered), from
+    the directory listing's own types: a results folder holds thousands of files, and a
+    ``stat`` each was most of the walk."""
+    try:
+        entries = list(os.scandir(directory))
+    except (FileNotFoundError, NotADirectoryError):
+        return
+    for entry in entries:
+        name = prefix + entry.name
+        if entry.is_dir() and not entry.is_symlink():
+            yield from _walk(entry.path, name + "/")
+        elif entry.is_file():
+            yield name, entry.path
 
 
 def write_manifest(

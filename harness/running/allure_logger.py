@@ -48,6 +48,7 @@ class EnrichingFileLogger(AllureFileLogger):
     def __init__(self, report_dir: str | Path, job: EnrichmentJob, clean: bool = False) -> None:
         super().__init__(report_dir, clean)  # type: ignore[no-untyped-call]
         self._job = job
+        self._folder = os.fspath(self._report_dir)  # a path joined as text: 3 files a scenario
         self._index: EnrichmentIndex | None = None
         self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
         self._records: IO[bytes] | None = None
@@ -128,7 +129,7 @@ class EnrichingFileLogger(AllureFileLogger):
         terminal and where it stands (two system calls more per file, 3 files a scenario).
         ``in_place``: an attachment is written under its own name, no rename: nothing reads
         it before the result that names it, which is written after it (and renamed)."""
-        final = os.fspath(self._report_dir / name)
+        final = f"{self._folder}{os.sep}{name}"
         temporary = final if in_place else f"{final}.tmp"
         fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:

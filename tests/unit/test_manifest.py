@@ -73,3 +73,20 @@ def test_a_folder_without_a_manifest_is_one_clear_error(
         verify(tmp_path)
     assert main(["verify-evidence", str(tmp_path)]) == 2
     assert "holds no evidence-manifest.json" in capsys.readouterr().err
+
+
+def test_the_walk_lists_what_rglob_and_is_file_list(tmp_path: Path) -> None:
+    from harness.results.manifest import _walk
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    for name in ("x.json", "a/y.txt", "a/b/z", "a-c"):
+        (tmp_path / name).write_text(name)
+    (tmp_path / "link-to-file").symlink_to(tmp_path / "x.json")
+    (tmp_path / "link-to-folder").symlink_to(tmp_path / "a")
+    (tmp_path / "dangling").symlink_to(tmp_path / "nowhere")
+    expected = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    walked = dict(_walk(str(tmp_path), ""))
+    assert set(walked) == expected
+    assert "link-to-file" in walked
+    assert "a/b/z" in walked
+    assert list(_walk(str(tmp_path / "absent"), "")) == []
