@@ -10,13 +10,13 @@ from rich.console import Console
 from rich.table import Table
 
 from harness.catalogue.requirements import load_catalogue
+from harness.cli.checked import linted_suite
 from harness.features import read_features
-from harness.lint import coverage, lint, uncovered
+from harness.lint import coverage, uncovered
 from harness.reference.profiles import PROFILES, SWITCHES
 from harness.running.verdicts import EXIT_BAD_INPUT
 from harness.settings import DEFAULT_FEATURES
 from steps.library import STEPS
-from steps.library.matcher import library_matcher
 
 
 def _console() -> Console:
@@ -75,14 +75,14 @@ def command_profiles(args: argparse.Namespace) -> int:
 
 def command_check(args: argparse.Namespace) -> int:
     catalogue = load_catalogue(args.catalogue)
-    scenarios = read_features(args.features)
     if args.target_config is not None:
         from harness.cli.plan import plan, print_plan
 
-        profile, planned = plan(scenarios, args.target_config)
+        profile, planned = plan(read_features(args.features), args.target_config)
         print_plan(profile, planned, verbose=args.verbose)
         return 0
-    problems = lint(scenarios, library_matcher(), catalogue)
+    linted = linted_suite(args.features, args.catalogue, catalogue)  # cached by content
+    scenarios, problems = linted.scenarios, list(linted.problems)
     if not args.no_coverage:
         problems += uncovered(scenarios, catalogue, args.catalogue)
     for problem in problems:

@@ -32,19 +32,25 @@ def checked_suite(features: Path, catalogue: Path | None = None) -> CheckedSuite
     if catalogue is None and not path.exists():
         path = DEFAULT_FEATURES / "requirements.yaml"
     loaded = load_catalogue(path)
+    linted = linted_suite(features, path, loaded)
+    for problem in linted.problems:
+        print(f"dsp-conformance: {problem}", file=sys.stderr)
+    return CheckedSuite(path, loaded, linted.scenarios, len(linted.problems))
+
+
+def linted_suite(features: Path, catalogue_path: Path, catalogue: Catalogue) -> Linted:
+    """The scenarios under ``features`` and the lint's problems with them, from the cache
+    when nothing the answer depends on changed (``harness/lint_cache.py``)."""
 
     def check(matcher: StepMatcher) -> Linted:
         from harness.lint import lint
 
         scenarios = read_features(features)
-        return Linted(scenarios, lint(scenarios, matcher, loaded))
+        return Linted(scenarios, lint(scenarios, matcher, catalogue))
 
     def matcher() -> StepMatcher:  # the step library, imported only when the lint runs
         from steps.library.matcher import library_matcher
 
         return library_matcher()
 
-    linted = cached_lint(features, path, matcher, check)  # harness/lint_cache.py
-    for problem in linted.problems:
-        print(f"dsp-conformance: {problem}", file=sys.stderr)
-    return CheckedSuite(path, loaded, linted.scenarios, len(linted.problems))
+    return cached_lint(features, catalogue_path, matcher, check)
