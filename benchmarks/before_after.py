@@ -33,7 +33,16 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import commands, suites
-from benchmarks.common import PYTHON, REPO, Timed, fastest, least_cpu, load_average, run_timed
+from benchmarks.common import (
+    PYTHON,
+    REPO,
+    Timed,
+    compile_tree,
+    fastest,
+    least_cpu,
+    load_average,
+    run_timed,
+)
 from benchmarks.rendering import write_results
 from harness.duis.schema import duis_dir
 from harness.generate import DEFAULT_TABLES, generate
@@ -151,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--own-folders", action="store_true", help="no results folder deleted")
     options = parser.parse_args(argv)
     trees = {"before": options.before.resolve(), "after": options.after.resolve()}
+    for tree in trees.values():
+        compile_tree(tree)  # both compiled, as installed code is
     rows: list[dict[str, Any]] = []
     load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="dsp-before-after-") as scratch:

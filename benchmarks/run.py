@@ -30,7 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import latency, rendering, suite_runs, throughput
-from benchmarks.common import REPO, Figures, load_average
+from benchmarks.common import REPO, Figures, compile_tree, load_average
 from benchmarks.table import GOALS, markdown
 
 PARTS = ("overhead", "parallel", "served", "latency", "render", "scale", "validation")
@@ -171,6 +171,7 @@ def environment(plan: Plan, load_before: list[float]) -> dict[str, Any]:
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
         "load_average_before": load_before,
+        "python_dont_write_bytecode": bool(os.environ.get("PYTHONDONTWRITEBYTECODE")),
         "load_average_after": load_average(),
         "finished": datetime.now(UTC).isoformat(timespec="seconds"),
         "plan": {k: v for k, v in plan.__dict__.items() if k != "name"},
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     plan = SELF_CHECK if options.self_check else QUICK if options.quick else FULL
     parts = options.only or list(PARTS)
+    compile_tree()  # the code every measured process imports, compiled as an install has it
     load_before = load_average()
     started = time.perf_counter()
     figures = Figures()

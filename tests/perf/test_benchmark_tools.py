@@ -79,3 +79,18 @@ def test_the_benchmark_runs_every_part(tmp_path: Path) -> None:
     table = (tmp_path / "results.md").read_text()
     assert "overhead_ratio_pytest_bdd" in table
     assert "## Commands" in table
+
+
+def test_a_checkout_is_compiled_as_an_install_is(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from benchmarks.common import compile_tree
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    (tmp_path / "harness" / "inner").mkdir(parents=True)
+    (tmp_path / "harness" / "inner" / "module.py").write_text("VALUE = 1\n")
+    (tmp_path / "steps").mkdir()
+    (tmp_path / "steps" / "broken.py").write_text("def (\n")  # reported, not raised
+    compile_tree(tmp_path)
+    compiled = list((tmp_path / "harness" / "inner" / "__pycache__").glob("module.*.pyc"))
+    assert len(compiled) == 1
