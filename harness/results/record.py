@@ -268,9 +268,15 @@ def _parameters(value: object, where: str) -> dict[str, str]:
     return found
 
 
+_ESCAPED_OR_BROKEN = frozenset("\\\n\r")
+
+
 def unquote(raw: str) -> str:
     """allure-python writes ``repr(value)``: ``'baseline'`` for the string ``baseline``."""
     if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        inner = raw[1:-1]
+        if raw[0] not in inner and not _ESCAPED_OR_BROKEN.intersection(inner):
+            return inner  # no escape, quote or line break inside: the text itself
         try:
             value = ast.literal_eval(raw)
         except (ValueError, SyntaxError):
