@@ -11,13 +11,9 @@ import random
 
 from harness.adapters.base import Adapter
 from harness.adapters.reference import ReferenceAdapter
-from harness.adapters.target_config import load_target_config
-from harness.binding import load_binding
-from harness.capture import capture_to
 from harness.counters import process_counters
 from harness.domain.roles import UserRole
 from harness.errors import ConfigurationError
-from harness.ics import load_ics
 from harness.pki import Credential
 from harness.reference.profiles import resolve
 from harness.settings import RunSettings, capture_dir, evidence_to_allure
@@ -47,18 +43,21 @@ def new_world(settings: RunSettings) -> World:
     """A fresh World for one scenario. Remote targets get a random salt so scenarios
     never share identities on a long-lived DSP."""
     adapter = make_adapter(settings)
-    in_process = binding(settings.target).in_process
-    salt = 0 if in_process else random.randrange(1, 1 << 62)
-    world = World(
-        adapter,
-        resolve(settings.profile).name,
-        salt=salt,
-        identities=_identities(settings),
-        binding=None if in_process else load_binding(settings.config),
-        ics=None if in_process else load_ics(settings.config),
+    if binding(settings.target).in_process:
         # a reference DSP lives in this process and one scenario: no counter files
-        counters=process_counters() if in_process else None,
-    )
+        world = World(adapter, resolve(settings.profile).name, counters=process_counters())
+    else:
+        from harness.binding import load_binding
+        from harness.ics import load_ics
+
+        world = World(
+            adapter,
+            resolve(settings.profile).name,
+            salt=random.randrange(1, 1 << 62),
+            identities=_identities(settings),
+            binding=load_binding(settings.config),
+            ics=load_ics(settings.config),
+        )
     if evidence_to_allure():
         from harness.evidence import allure_observer, allure_recorder
 
@@ -66,13 +65,17 @@ def new_world(settings: RunSettings) -> World:
         world.recording.recorders.append(allure_recorder())
     capture = capture_dir()
     if capture is not None:
+        from harness.capture import capture_to
+
         world.captures.append(capture_to(capture))
     return world
 
 
 def _identities(settings: RunSettings) -> dict[UserRole, Credential]:
     """Users the target already knows, by role, from the target configuration's signers."""
-    if binding(settings.target).in_process or settings.config is None:
+    if settings.config is None:
         return {}
+    from harness.adapters.target_config import load_target_config
+
     config = load_target_config(settings.config)
     return {role: config.signers[user] for role, user in config.identities.items()}

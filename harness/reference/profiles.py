@@ -9,6 +9,7 @@ what the S1SP accepts as proof of certificate ownership (``s1sp_ownership``). A 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -256,6 +257,7 @@ def standard_profiles() -> list[str]:
     return names
 
 
+@functools.cache  # a scenario's World resolves its profile; profiles are frozen values
 def resolve(name: str) -> Profile:
     """``baseline``, ``dp107-owner-path+mp063-check``, … (a bare switch means baseline+it)."""
     base_name, *switch_names = [part.strip() for part in name.split("+")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import runtime
+from harness import runtime, targets
 from harness.errors import ConfigurationError
 from harness.settings import RunSettings, TargetKind, target_kind
 
@@ -30,21 +30,21 @@ def test_anything_else_is_bad_input(target: str) -> None:
     with pytest.raises(ConfigurationError, match="unknown target"):
         target_kind(target)
     with pytest.raises(ConfigurationError, match="unknown target"):
-        runtime.check_target(target)
+        targets.check_target(target)
 
 
 def test_every_kind_has_one_row() -> None:
-    assert set(runtime.TARGETS) == set(TargetKind)
-    assert runtime.TARGETS[TargetKind.REFERENCE].in_process
-    assert not runtime.TARGETS[TargetKind.HTTP].in_process
+    assert set(targets.TARGETS) == set(TargetKind)
+    assert targets.TARGETS[TargetKind.REFERENCE].in_process
+    assert not targets.TARGETS[TargetKind.HTTP].in_process
 
 
 def test_a_bad_config_is_bad_input_whatever_the_target(tmp_path: Path) -> None:
     config = tmp_path / "target.toml"
     config.write_text("[target\n", encoding="utf-8")
     with pytest.raises(ConfigurationError, match="not valid TOML"):
-        runtime.preflight("reference", config)
-    assert runtime.preflight("reference", None) is None
+        targets.preflight("reference", config)
+    assert targets.preflight("reference", None) is None
 
 
 def test_the_in_process_reference_needs_no_salt() -> None:
