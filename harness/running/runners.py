@@ -7,8 +7,10 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from harness.errors import ConfigurationError
 from harness.running.records import ENV_ENRICHMENT
@@ -136,34 +138,45 @@ class RunnerExit:
 
 
 def run_job(job: RunnerJob, echo: bool = True) -> RunnerExit:
-    """Run one runner process; never hangs past ``job.timeout``."""
+    """Run one runner process; never hangs past ``job.timeout``.
+
+    Its output goes to two unnamed temporary files, read when it ends: a pipe woke this
+    process for every write (with ``PYTHONUNBUFFERED`` set, every progress dot), a tenth of
+    this process's CPU on 2,000 scenarios; a file takes the writes without waking anyone, and
+    after a timeout it still holds everything the runner wrote before it was killed."""
     job.results.mkdir(parents=True, exist_ok=True)
-    # A session of its own: on a timeout the runner's forked copies (--in-flight) and
-    # pytest-xdist's workers end with it.
-    with subprocess.Popen(
-        job.command(),
-        env=job.environment(),
-        cwd=REPO_ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    ) as process:
-        try:
-            stdout, stderr = process.communicate(timeout=job.timeout)
-        except subprocess.TimeoutExpired:
-            _kill_group(process)
-            stdout, _ = process.communicate()
-            return RunnerExit(124, stdout or "", timed_out=True)
-        except BaseException:
-            _kill_group(process)
-            raise
-    output = stdout + stderr
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        # A session of its own: on a timeout the runner's forked copies (--in-flight) and
+        # pytest-xdist's workers end with it.
+        with subprocess.Popen(
+            job.command(),
+            env=job.environment(),
+            cwd=REPO_ROOT,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            start_new_session=True,
+        ) as process:
+            try:
+                process.wait(timeout=job.timeout)
+            except subprocess.TimeoutExpired:
+                _kill_group(process)
+                process.wait()
+                return RunnerExit(124, _text(out), timed_out=True)
+            except BaseException:
+                _kill_group(process)
+                raise
+        output = _text(out) + _text(err)
     if echo:
         sys.stdout.write(output)
     return RunnerExit(process.returncode, output)
 
 
-def _kill_group(process: subprocess.Popen[str]) -> None:
+def _text(file: IO[bytes]) -> str:
+    file.seek(0)
+    return file.read().decode("utf-8", errors="replace")
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
