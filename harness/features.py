@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-from gherkin.errors import CompositeParserException, ParserError
-from gherkin.parser import Parser
-from gherkin.pickles.compiler import Compiler
 
 from harness.errors import ConfigurationError
 
@@ -44,21 +41,28 @@ class ScenarioInfo:
         return f"{self.path}:{self.line}"
 
 
-class _Compiler(Compiler):
+@functools.cache
+def _compiler_class() -> type[Any]:
     """Gherkin's pickle compiler, with its ``<placeholder>`` substitution done by plain string
     replacement: the original runs two regular expressions per column per step, most of the
     time it takes to read a 10,000-row outline. A column name with a character that means
-    something in a regular expression goes through the original, so the result is the same."""
+    something in a regular expression goes through the original, so the result is the same.
+    Defined when a feature file is first parsed: a run whose lint answer is cached reads its
+    scenarios without loading the Gherkin parser."""
+    from gherkin.pickles.compiler import Compiler
 
-    def _interpolate(self, name: Any, variable_cells: Any, value_cells: Any) -> Any:
-        if name is None:
+    class _Compiler(Compiler):
+        def _interpolate(self, name: Any, variable_cells: Any, value_cells: Any) -> Any:
+            if name is None:
+                return name
+            cells = list(variable_cells)
+            if any(re.escape(cell["value"]) != cell["value"] for cell in cells):
+                return super()._interpolate(name, cells, value_cells)
+            for n, variable_cell in enumerate(cells):
+                name = name.replace(f"<{variable_cell['value']}>", value_cells[n]["value"])
             return name
-        cells = list(variable_cells)
-        if any(re.escape(cell["value"]) != cell["value"] for cell in cells):
-            return super()._interpolate(name, cells, value_cells)
-        for n, variable_cell in enumerate(cells):
-            name = name.replace(f"<{variable_cell['value']}>", value_cells[n]["value"])
-        return name
+
+    return _Compiler
 
 
 def _nodes(node: Any) -> Iterator[dict[str, Any]]:
@@ -79,6 +83,9 @@ def parse_feature(path: Path) -> list[ScenarioInfo]:
         raise ConfigurationError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError:
         raise FeatureSyntaxError(f"{path}: not UTF-8 text") from None
+    from gherkin.errors import CompositeParserException, ParserError
+    from gherkin.parser import Parser
+
     try:
         document = Parser().parse(text)
     except (CompositeParserException, ParserError) as exc:
@@ -91,7 +98,7 @@ def parse_feature(path: Path) -> list[ScenarioInfo]:
     if feature is None:
         raise FeatureSyntaxError(f"{path}: no Feature in the file")
     lines_by_id = {n["id"]: n["location"]["line"] for n in _nodes(feature)}
-    pickles = _Compiler().compile({**document, "uri": str(path)})
+    pickles = _compiler_class()().compile({**document, "uri": str(path)})
     scenarios = []
     previous = "given"
     pickle: Any

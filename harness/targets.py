@@ -43,6 +43,8 @@ def _reference(settings: RunSettings, profile: Profile) -> Adapter:
 
 
 def _reference_preflight(target: str, config: Path | None, unverified: bool) -> str | None:
+    if config is None:
+        return None  # nothing to read (the configuration's reader and its TLS are not loaded)
     from harness.adapters.target_config import load_target_config
 
     load_target_config(config)  # a bad --config is bad input whatever the target
