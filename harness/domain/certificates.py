@@ -39,11 +39,13 @@ class OrgCertificate:
     role_code: str
     usage: KeyUsage
 
-    @property
+    # Read on every provisioning, signature and look-up: computed once per certificate
+    # (kept beside the fields; equality and hashing still compare the fields alone).
+    @functools.cached_property
     def id(self) -> CertificateId:
         return CertificateId(self.certificate.serial_number, issuer_cn(self.certificate))
 
-    @property
+    @functools.cached_property
     def der(self) -> bytes:
         return self.certificate.public_bytes(serialization.Encoding.DER)
 
