@@ -59,7 +59,6 @@ from harness.adapters.provisioning import (
     Register,
     SetTime,
 )
-from harness.adapters.target_config import load_certificate, load_private_key
 from harness.config_file import config_section
 from harness.domain.certificates import KeyUsage, OrgCertificate
 from harness.domain.devices import Device, DeviceStatus, DeviceType, Generation
@@ -227,6 +226,9 @@ def _credential(row: dict[str, Any], prefix: str, base: Path, owner: Eui64) -> C
     cert_name, key_name = row.get(f"{prefix}_certificate"), row.get(f"{prefix}_key")
     if cert_name is None:
         return None
+    # the configuration's readers (and their TLS and XML-signing imports) only for a binding
+    from harness.adapters.target_config import load_certificate, load_private_key
+
     where = f"binding user {owner} {prefix.replace('_', '-')}"
     certificate = load_certificate(_read(base, cert_name, where), where)
     org = OrgCertificate.from_x509(certificate)
