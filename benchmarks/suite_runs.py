@@ -3,7 +3,9 @@ cost per scenario as the generated suite grows."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -43,6 +45,25 @@ def _fresh(path: Path) -> Path:
     return path
 
 
+def file_create_probe(folder: Path, count: int = 2000) -> float:
+    """Microseconds to create, write (1 KB) and close one file in a new folder under
+    ``folder``: the file system's state, which the Allure-on ratios depend on (the harness
+    writes 3 files per scenario, a bare runner 1)."""
+    probe = folder / f"file-create-probe-{time.monotonic_ns()}"
+    probe.mkdir(parents=True)
+    body = b"x" * 1024
+    began = time.perf_counter()
+    for index in range(count):
+        fd = os.open(probe / f"{index}.json", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        os.write(fd, body)
+        os.close(fd)
+    return (time.perf_counter() - began) / count * 1e6
+
+
+def _files_per_scenario(folder: Path, size: int) -> float:
+    return sum(1 for entry in os.scandir(folder) if entry.is_file()) / size
+
+
 def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Figures:
     """(1) ``dsp-conformance run`` against bare pytest-bdd / behave on the same features.
 
@@ -76,6 +97,7 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
             "bare_behave_no_allure": lambda _: (commands.bare_behave(bare_b, None), {}),
         }
     results = work / "results"
+    create_before = file_create_probe(results)
 
     def variant(name: str, make: Callable[[Path], Made]) -> Callable[[int], Timed]:
         def measure(round_: int) -> Timed:
@@ -85,7 +107,23 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
         return measure
 
     timings = _repeat({k: variant(k, v) for k, v in runs.items()}, repeats)
+    create_after = file_create_probe(results)
     figures = Figures()
+    probe_note = (
+        "µs to create, write (1 KB) and close a file beside the results folders "
+        "(2,000 files): the file system's state, on which the Allure-on ratios depend"
+    )
+    probe = "benchmarks.suite_runs.file_create_probe($WORK/overhead/results), before and after"
+    figures.add("overhead_file_create_us_before", create_before, "µs", probe, probe_note)
+    figures.add("overhead_file_create_us_after", create_after, "µs", probe, probe_note)
+    for side in ("harness_pytest_bdd", "bare_pytest_bdd", "harness_behave", "bare_behave"):
+        figures.add(
+            f"{side}_files_per_scenario",
+            _files_per_scenario(results / f"{side}-0", size),
+            "files",
+            f"ls $WORK/overhead/results/{side}-0 | wc -l, ÷ {size}",
+            "files in one run's results folder ÷ scenarios (results, attachments, side files)",
+        )
     for name, make in runs.items():
         command, env = make(results / f"{name}-N")
         seconds = fastest(timings[name])
