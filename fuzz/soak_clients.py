@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from fuzz.client import MPAN, Scene
+from fuzz.soak_wire import LeanAdapter
+from harness.counters import process_counters
 from harness.errors import HarnessError, NonConformance
 from harness.expectations import parse_expectation
 from harness.world import Attempt, World
@@ -141,7 +143,9 @@ def _scene(share: Share) -> tuple[Scene, list[Client]]:
         for generation, suffix in (("SMETS2", "s2"), ("SMETS1", "s1")):
             scene.world.add_device(f"c{n}-{suffix}", "ESME", generation, MPAN)
             scene.world.place_certificates(f"c{n}-{suffix}", "network operator", "NO-A")
-    return scene, [Client(n, scene.worker()) for n in names]
+    # RequestID counters in memory: this process is the only one signing as its Users.
+    counters = process_counters()
+    return scene, [Client(n, scene.worker(LeanAdapter, counters)) for n in names]
 
 
 def _drive(share: Share, workers: list[Client], deadline: float) -> tuple[int, int]:
