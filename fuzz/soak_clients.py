@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from fuzz.client import MPAN, Scene
-from fuzz.soak_wire import LeanAdapter
+from fuzz.soak_wire import LeanAdapter, LeanReceiver
 from harness.counters import process_counters
 from harness.errors import HarnessError, NonConformance
 from harness.expectations import parse_expectation
@@ -137,7 +137,7 @@ class Share:
 
 
 def _scene(share: Share) -> tuple[Scene, list[Client]]:
-    scene = Scene(share.url, profile=PROFILE)
+    scene = Scene(share.url, profile=PROFILE, receiver=LeanReceiver())
     names = range(share.first, share.first + share.count)
     for n in names:
         for generation, suffix in (("SMETS2", "s2"), ("SMETS1", "s1")):

@@ -9,16 +9,23 @@ client's CPU (py-spy, holding the GIL).
 from __future__ import annotations
 
 import http.client
+import socketserver
+import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.adapters.http import DuisHttpAdapter
+from harness.adapters.receiver import MAX_BODY, SOCKET_TIMEOUT, Receiver
+from harness.domain.requests import RequestId, Response
 from harness.errors import HarnessError, Inconclusive
 
 IDLE_RECONNECT = 2.0  # seconds: a keep-alive connection idle longer is replaced before use
 MAX_ANSWER = 4 << 20
+HEADER_LINES = 100  # a delivery's request line and headers, at most
+HEADER_LINE = 8192
 
 
 @dataclass(frozen=True)
@@ -96,3 +103,60 @@ class LeanAdapter(DuisHttpAdapter):
     def close(self) -> None:
         self.close_connection()
         super().close()
+
+
+class LeanReceiver(Receiver):
+    """The harness's :class:`Receiver` (every response filed by the RequestID it names,
+    duplicates and refusals counted, the same waits), listening with one thread that takes
+    each delivery whole and answers it, instead of a thread and an HTTP request parser per
+    connection: the served DSP delivers one at a time per request, and the per-connection
+    thread cost a soak client process about a sixth of its CPU."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._responses: dict[RequestId, list[Response]] = defaultdict(list)
+        self._raw: dict[RequestId, list[bytes]] = defaultdict(list)
+        self._arrived = threading.Condition()
+        self.rejected = 0
+        self.duplicates = 0
+        self.peer_errors = 0
+        receiver = self
+
+        class Handler(socketserver.StreamRequestHandler):
+            timeout = SOCKET_TIMEOUT
+
+            def handle(self) -> None:
+                self.wfile.write(b"HTTP/1.1 %s\r\nContent-Length: 0\r\n" % self._status())
+                self.wfile.write(b"Connection: close\r\n\r\n")
+
+            def _status(self) -> bytes:
+                length = -1
+                for _ in range(HEADER_LINES):
+                    line = self.rfile.readline(HEADER_LINE)
+                    if line in (b"\r\n", b"\n", b""):
+                        break
+                    name, _, value = line.partition(b":")
+                    if name.strip().lower() == b"content-length":
+                        length = int(value.strip()) if value.strip().isdigit() else -1
+                if length <= 0 or length > MAX_BODY:
+                    return b"413 Too Large" if length > MAX_BODY else b"411 Length Required"
+                body = self.rfile.read(length)
+                try:
+                    receiver.accept(body)
+                except HarnessError:
+                    receiver.rejected += 1
+                    return b"400 Bad Request"
+                return b"200 OK"
+
+        class Server(socketserver.TCPServer):
+            request_queue_size = 128
+            allow_reuse_address = True
+
+            def handle_error(self, request: object, client_address: object) -> None:
+                receiver.peer_errors += 1
+
+        try:
+            self._server = Server((host, port), Handler)  # type: ignore[assignment]
+        except OSError as exc:
+            raise HarnessError(f"cannot listen for asynchronous responses: {exc}") from None
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
