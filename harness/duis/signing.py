@@ -19,6 +19,7 @@ canonicalised with inclusive C14N 1.0, the XML-DSig default.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -74,7 +75,14 @@ class IssuerSerial:
 
     @classmethod
     def of(cls, certificate: x509.Certificate) -> IssuerSerial:
-        return cls(certificate.issuer.rfc4514_string(), certificate.serial_number)
+        return _issuer_serial(certificate)
+
+
+@functools.lru_cache(maxsize=256)
+def _issuer_serial(certificate: x509.Certificate) -> IssuerSerial:
+    """Remembered: a signer signs many documents, and writing its issuer's name costs more
+    than the rest of the signature's KeyInfo."""
+    return IssuerSerial(certificate.issuer.rfc4514_string(), certificate.serial_number)
 
 
 # -- signing ---------------------------------------------------------------------------
