@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from harness.adapters.http import DuisHttpAdapter
 from harness.adapters.receiver import Receiver
 from harness.adapters.target_config import TargetConfig
-from harness.counters import shared_counters
+from harness.counters import OriginatorCounters, shared_counters
 from harness.domain.eui import Eui64
 from harness.domain.requests import (
     Endpoint,
@@ -73,12 +73,17 @@ class Scene:
         self.dsp_certificate: x509.Certificate = certificate
 
     # -- identities -----------------------------------------------------------------
-    def worker(self) -> World:
+    def worker(
+        self,
+        adapter_type: type[DuisHttpAdapter] = DuisHttpAdapter,
+        counters: OriginatorCounters | None = None,
+    ) -> World:
         """A World of its own (its own HTTP client) that knows this scene's cast: another
-        client of the same DSP acting on the same parties and devices."""
-        adapter = DuisHttpAdapter(self.url, self.adapter.config, self.adapter.receiver)
+        client of the same DSP acting on the same parties and devices. ``counters``: its
+        RequestID counters (default: the ones on disk, shared with other processes)."""
+        adapter = adapter_type(self.url, self.adapter.config, self.adapter.receiver)
         adapter.signers.update(self.adapter.signers)
-        world = World(adapter, self.world.profile, salt=self.world.salt)
+        world = World(adapter, self.world.profile, salt=self.world.salt, counters=counters)
         world.parties = dict(self.world.parties)
         world.devices = dict(self.world.devices)
         world.now = self.world.now

@@ -1,16 +1,17 @@
 """``make soak``: many concurrent clients against ``dsp-conformance serve`` on loopback for a
 fixed time, then the state is checked.
 
-Each client has its own HTTP client and two meters of its own (SMETS2 and SMETS1) on a DSP
-served with a state file, and loops until time is up over a mix of: reads (SRV 4.1.1), the
-critical flow handing its SMETS2 meter's network-operator certificates back and forth
-between two network operators (so every update must land on the one before), the critical
-flow on its SMETS1 meter, inventory reads (SRV 8.2) and replays of its last request (which
-must be refused, E44). Every operation has a known expected outcome; anything else,
-including an inconclusive exchange, is an error. A SMETS2 meter answers in a GBCS payload
-that the harness does not parse (an outcome read from standard DUIS elements only): for the
-reads and handovers on SMETS2 meters, that answer counts as applied, and the state check
-below says whether it really was.
+Each client has its own keep-alive HTTP connection (the harness's World and adapter on the
+cheaper wire of fuzz/soak_wire.py: the same requests and checks) and two meters of its own
+(SMETS2 and SMETS1) on a DSP served with a state file, and loops until time is up over a mix
+of: reads (SRV 4.1.1), the critical flow handing its SMETS2 meter's network-operator
+certificates back and forth between two network operators (so every update must land on the
+one before), the critical flow on its SMETS1 meter, inventory reads (SRV 8.2) and replays of
+its last request (which must be refused, E44). Every operation has a known expected outcome;
+anything else, including an inconclusive exchange, is an error. A SMETS2 meter answers in a
+GBCS payload that the harness does not parse (an outcome read from standard DUIS elements
+only): for the reads and handovers on SMETS2 meters, that answer counts as applied, and the
+state check below says whether it really was.
 
 Afterwards: every SMETS2 meter holds what its client last applied, every SMETS1 meter's
 DSP and S1SP copies agree, no RequestID was accepted twice, and a second DSP rebuilt from

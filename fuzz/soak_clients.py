@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from fuzz.client import MPAN, Scene
+from fuzz.soak_wire import LeanAdapter, LeanReceiver
+from harness.counters import process_counters
 from harness.errors import HarnessError, NonConformance
 from harness.expectations import parse_expectation
 from harness.world import Attempt, World
@@ -135,13 +137,15 @@ class Share:
 
 
 def _scene(share: Share) -> tuple[Scene, list[Client]]:
-    scene = Scene(share.url, profile=PROFILE)
+    scene = Scene(share.url, profile=PROFILE, receiver=LeanReceiver())
     names = range(share.first, share.first + share.count)
     for n in names:
         for generation, suffix in (("SMETS2", "s2"), ("SMETS1", "s1")):
             scene.world.add_device(f"c{n}-{suffix}", "ESME", generation, MPAN)
             scene.world.place_certificates(f"c{n}-{suffix}", "network operator", "NO-A")
-    return scene, [Client(n, scene.worker()) for n in names]
+    # RequestID counters in memory: this process is the only one signing as its Users.
+    counters = process_counters()
+    return scene, [Client(n, scene.worker(LeanAdapter, counters)) for n in names]
 
 
 def _drive(share: Share, workers: list[Client], deadline: float) -> tuple[int, int]:

@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from cryptography import x509
+from lxml import etree
 
 from harness.domain.requests import Outcome, RequestId, Response
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.responses import DSP, decode_response, s1sp_signed_part
-from harness.duis.signing import lookup_in, verify
+from harness.duis.safe_xml import parse_untrusted
+from harness.duis.signing import Lookup, lookup_in, verify
 from harness.errors import HarnessError, Inconclusive, NonConformance
 
 SYNCHRONOUS = "synchronous"
@@ -38,25 +40,36 @@ class ResponseTrust:
         self.s1sp = list(s1sp)
         self.unverified = unverified
         self._refresh_s1sp = refresh_s1sp
+        self._lookups: dict[tuple[x509.Certificate, ...], Lookup] = {}
 
     def read(self, raw: bytes, leg: str) -> Response:
-        if not self.unverified:
-            self._check_signatures(raw, leg)
-        try:
-            response = decode_response(raw)
+        try:  # parsed once for the signatures and the decoding
+            root = parse_untrusted(raw)
+            if not self.unverified:
+                self._check_signatures(raw, leg, root)
+            response = decode_response(raw, root=root)
+        except (NonConformance, Inconclusive):
+            raise
         except HarnessError as exc:
             raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
         _check_leg(response, leg)
         return response
 
-    def _check_signatures(self, raw: bytes, leg: str) -> None:
+    def _lookup(self, certificates: Sequence[x509.Certificate]) -> Lookup:
+        """A look-up over ``certificates``, its answers kept by (issuer, serial)."""
+        key = tuple(certificates)
+        if key not in self._lookups:
+            self._lookups[key] = _remembered(lookup_in(key))
+        return self._lookups[key]
+
+    def _check_signatures(self, raw: bytes, leg: str, root: etree._Element | None = None) -> None:
         try:
-            verify(raw, lookup_in(self.dsp))
+            verify(raw, self._lookup(self.dsp), root=root)
         except (SignatureInvalid, UnknownSigner) as exc:
             raise NonConformance(f"the {leg} response is not signed by the DSP: {exc}") from None
         except HarnessError as exc:
             raise Inconclusive(f"unusable response from the target ({leg}): {exc}") from None
-        part = s1sp_signed_part(raw)
+        part = s1sp_signed_part(raw, root=root)
         if part is None:
             return
         if not self.s1sp and self._refresh_s1sp is not None:
@@ -67,7 +80,7 @@ class ResponseTrust:
                 "S1SP certificate to verify it (s1sp_certificate in the --config file)"
             )
         try:
-            verify(part, lookup_in(self.s1sp))
+            verify(part, self._lookup(self.s1sp))
         except UnknownSigner:
             if self._refresh_s1sp is None:
                 raise NonConformance(
@@ -83,6 +96,18 @@ class ResponseTrust:
             verify(part, lookup_in(self.s1sp))
         except (SignatureInvalid, UnknownSigner) as exc:
             raise NonConformance(f"the {leg} response is not signed by the S1SP: {exc}") from None
+
+
+def _remembered(lookup: Lookup) -> Lookup:
+    """``lookup``, each (issuer, serial) matched once (matching parses the issuer's name)."""
+    found: dict[tuple[str, int], x509.Certificate | None] = {}
+
+    def remembered(issuer: str, serial: int) -> x509.Certificate | None:
+        if (issuer, serial) not in found:
+            found[issuer, serial] = lookup(issuer, serial)
+        return found[issuer, serial]
+
+    return remembered
 
 
 def _check_leg(response: Response, leg: str) -> None:

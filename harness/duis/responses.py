@@ -95,9 +95,10 @@ def read_response_envelope(xml: bytes) -> ResponseEnvelope:
     return _envelope(_response_root(parse_untrusted(xml)))
 
 
-def decode_response(xml: bytes) -> Response:
-    """The Response a DUIS ``sr:Response`` carries, read from standard elements only."""
-    response = _response_root(parse_untrusted(xml))
+def decode_response(xml: bytes, *, root: etree._Element | None = None) -> Response:
+    """The Response a DUIS ``sr:Response`` carries, read from standard elements only.
+    ``root``: ``xml`` already parsed (by :func:`parse_untrusted`), not parsed again."""
+    response = _response_root(parse_untrusted(xml) if root is None else root)
     envelope = _envelope(response)
     if (
         envelope.response_id is not None
@@ -123,10 +124,11 @@ def correlate(xml: bytes) -> RequestId:
     return _request_id(envelope, body)
 
 
-def s1sp_signed_part(xml: bytes) -> bytes | None:
+def s1sp_signed_part(xml: bytes, *, root: etree._Element | None = None) -> bytes | None:
     """The part of a response the S1SP signed (``SMETS1SignedResponse`` or ``S1SPAlert``),
-    as a document of its own, or ``None`` when the DSP alone answered."""
-    root = parse_untrusted(xml)
+    as a document of its own, or ``None`` when the DSP alone answered. ``root``: ``xml``
+    already parsed."""
+    root = parse_untrusted(xml) if root is None else root
     for tag in (sr("SMETS1SignedResponse"), sr("S1SPAlert")):
         found = root.find(f".//{tag}")
         if found is not None:

@@ -11,6 +11,7 @@ this accepts, signxml accepts too.
 from __future__ import annotations
 
 import base64
+import copy
 import hashlib
 import hmac
 import re
@@ -156,7 +157,7 @@ def _direct(
         return False
     # The digest: the document without this signature (its tail kept, as signxml does),
     # in exclusive C14N, or inclusive C14N 1.0 when only the enveloped transform is named.
-    copied = etree.fromstring(etree.tostring(root))
+    copied = copy.deepcopy(root)
     _detach(next(c for c in elements(copied) if c.tag == ds("Signature")))
     exclusive = len(algorithms) == 2
     c14n = etree.tostring(copied, method="c14n", exclusive=exclusive, with_comments=False)

@@ -19,6 +19,7 @@ canonicalised with inclusive C14N 1.0, the XML-DSig default.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import re
 from collections.abc import Callable, Iterable
@@ -74,7 +75,14 @@ class IssuerSerial:
 
     @classmethod
     def of(cls, certificate: x509.Certificate) -> IssuerSerial:
-        return cls(certificate.issuer.rfc4514_string(), certificate.serial_number)
+        return _issuer_serial(certificate)
+
+
+@functools.lru_cache(maxsize=256)
+def _issuer_serial(certificate: x509.Certificate) -> IssuerSerial:
+    """Remembered: a signer signs many documents, and writing its issuer's name costs more
+    than the rest of the signature's KeyInfo."""
+    return IssuerSerial(certificate.issuer.rfc4514_string(), certificate.serial_number)
 
 
 # -- signing ---------------------------------------------------------------------------
@@ -165,14 +173,22 @@ def signer_of(xml: bytes) -> IssuerSerial:
     return _named_signer(_signature(parse_untrusted(xml)))
 
 
-def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Certificate:
+def verify(
+    xml: bytes,
+    lookup: Lookup,
+    *,
+    at: datetime | None = None,
+    root: etree._Element | None = None,
+) -> x509.Certificate:
     """The certificate whose key signed the whole of ``xml``.
 
     ``lookup(issuer_dn, serial)`` returns the certificate the signature names, or ``None``
     (then :class:`UnknownSigner`). Anything else wrong is :class:`SignatureInvalid`. The
-    certificate must be valid at ``at`` (default: now).
+    certificate must be valid at ``at`` (default: now). ``root``: ``xml`` already parsed
+    (by :func:`parse_untrusted`), not parsed again; it is left unchanged.
     """
-    root = parse_untrusted(xml)
+    given = root is not None
+    root = parse_untrusted(xml) if root is None else root
     signature = _signature(root)
     _check_shape(signature)
     named = _named_signer(signature)
@@ -187,7 +203,9 @@ def verify(xml: bytes, lookup: Lookup, *, at: datetime | None = None) -> x509.Ce
         return certificate
     config = _CONFIG if at is None else replace(_CONFIG, verification_time=at)
     try:
-        result = XMLVerifier().verify(root, x509_cert=certificate, expect_config=config)
+        # signxml gets a tree of its own: the caller's stays as it was
+        tree = parse_untrusted(xml) if given else root
+        result = XMLVerifier().verify(tree, x509_cert=certificate, expect_config=config)
     except (SignXMLException, etree.LxmlError, ValueError) as exc:
         # signxml checks the ds:Signature against the XML-DSig schema with lxml, which
         # raises DocumentInvalid (e.g. a SignatureValue that is not base64), not its own.

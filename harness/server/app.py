@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 
 import anyio
 import anyio.to_thread
-import httpx
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -23,6 +22,7 @@ from starlette.routing import Route
 from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint
 from harness.errors import HarnessError
+from harness.server.courier import Courier, DeliveryFailed
 from harness.server.journal import JournalFailure
 from harness.server.latency import DelayRange, Latency, LatencyModel
 from harness.server.service import Delivery, RefusedMessage, ServedDsp
@@ -75,23 +75,6 @@ async def _read_body(request: Request, limit: int = MAX_BODY) -> bytes:
     return b"".join(chunks)
 
 
-class Courier:
-    """One HTTP client for every delivery: making one costs about 50 ms of CPU (its TLS
-    context), which, per request, stalled the event loop and every other client under load."""
-
-    def __init__(self) -> None:
-        self._client: httpx.AsyncClient | None = None
-
-    def client(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(timeout=DELIVERY_TIMEOUT)
-        return self._client
-
-    async def close(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
-
-
 async def _deliver(deliveries: list[Delivery], courier: Courier) -> None:
     """POST asynchronous responses to the Users' receive-response URLs, in order, before
     the synchronous answer goes back (a delivery that fails is logged, never fatal)."""
@@ -103,7 +86,7 @@ async def _deliver(deliveries: list[Delivery], courier: Courier) -> None:
             await client.post(
                 delivery.url, content=delivery.xml, headers={"content-type": "application/xml"}
             )
-        except httpx.HTTPError as exc:
+        except DeliveryFailed as exc:
             log.warning("could not deliver %s to %s: %s", delivery.request_id, delivery.url, exc)
 
 
@@ -164,7 +147,7 @@ def create_app(
 ) -> Starlette:
     # ``latency`` (harness/server/latency.py) replaces the fixed delays when given.
     latency = latency or _fixed_latency(delay_ms, async_delay_ms)
-    courier = Courier()
+    courier = Courier(DELIVERY_TIMEOUT)
     dispatcher = Dispatcher(courier, latency)
     duis_limiter = anyio.CapacityLimiter(duis_threads(service))  # waiters served in order
 

@@ -158,7 +158,9 @@ class ServedDsp:
             self._usable()
             response, srv = self._answer(endpoint, body, envelope, root)
             ticket = self._record(REQUEST, endpoint.value, body)
-            answer = self._signed(response, srv), self._drain()
+            written, due = self._written(response, srv), self._due()
+        # Signing needs no state: done outside the lock, while the journal writes.
+        answer = self._sign(written), self._deliveries(due)
         self._durable(ticket)  # on disk before the answer leaves (group commit)
         return answer
 
@@ -175,7 +177,7 @@ class ServedDsp:
         envelope: RequestEnvelope,
         root: etree._Element | None = None,  # the body already parsed, if it was
     ) -> tuple[Response, str]:
-        rejection = self._check_signature(body, envelope.request_id)
+        rejection = self._check_signature(body, envelope.request_id, root)
         if rejection is not None:
             return rejection, envelope.service_reference_variant
         # Signed by a known User, schema-valid, yet not a request the DSP can act on: a
@@ -256,9 +258,11 @@ class ServedDsp:
                 ) from None
         self.delivered = len(self.dsp.state.outbox)
 
-    def _check_signature(self, body: bytes, request_id: RequestId) -> Response | None:
+    def _check_signature(
+        self, body: bytes, request_id: RequestId, root: etree._Element | None = None
+    ) -> Response | None:
         try:
-            certificate = verify(body, self.signers.lookup, at=self.dsp.clock.now())
+            certificate = verify(body, self.signers.lookup, at=self.dsp.clock.now(), root=root)
         except (SignatureInvalid, UnknownSigner) as exc:
             return _rejected(request_id, f"XML signature refused: {exc}")
         signer = OrgCertificate.from_x509(certificate).owner
@@ -268,14 +272,20 @@ class ServedDsp:
             )
         return None
 
-    def _signed(self, response: Response, srv: str) -> bytes:
+    def _written(self, response: Response, srv: str) -> tuple[int, bytes]:
+        """The answer to ``response``, not yet signed, and its number among those given
+        (under the lock: what an answer says depends on the state and the clock)."""
         xml = encode_answer(
             response, self.dsp.clock.now(), self._answering(response, srv), self.s1sp
         )
-        signed = self.signer.sign(xml)
         self.given += 1
+        return self.given, xml
+
+    def _sign(self, written: tuple[int, bytes]) -> bytes:
+        number, xml = written
+        signed = self.signer.sign(xml)
         if self.keep_responses is not None:
-            (self.keep_responses / f"{self.given:06d}.xml").write_bytes(signed)
+            (self.keep_responses / f"{number:06d}.xml").write_bytes(signed)
         return signed
 
     def _answering(self, response: Response, srv: str) -> Answering:
@@ -303,17 +313,22 @@ class ServedDsp:
             explain=self.explain,
         )
 
-    def _drain(self) -> list[Delivery]:
+    def _due(self) -> list[tuple[str, tuple[int, bytes], str]]:
+        """The asynchronous responses produced since the last call, written (not signed)
+        for the Users that gave a receive-response URL: (URL, written answer, RequestID)."""
         outbox = self.dsp.state.outbox
         fresh, self.delivered = outbox[self.delivered :], len(outbox)
-        deliveries = []
+        due = []
         for response in fresh:
             url = self.response_urls.get(response.request_id.originator)
             if url is None:
                 continue
             srv = self.srv_of.get(response.request_id, "0.0")
-            deliveries.append(Delivery(url, self._signed(response, srv), str(response.request_id)))
-        return deliveries
+            due.append((url, self._written(response, srv), str(response.request_id)))
+        return due
+
+    def _deliveries(self, due: list[tuple[str, tuple[int, bytes], str]]) -> list[Delivery]:
+        return [Delivery(url, self._sign(written), rid) for url, written, rid in due]
 
     # -- test control -------------------------------------------------------------------
     def provision(self, body: object) -> list[Delivery]:
@@ -325,7 +340,7 @@ class ServedDsp:
             self._usable()
             entry = json.dumps(body, sort_keys=True).encode()
             failure: HarnessError | None = None
-            deliveries: list[Delivery] = []
+            due: list[tuple[str, tuple[int, bytes], str]] = []
             try:
                 self._provisioned(command, scope)
             except HarnessError as exc:  # failed part-way: replayed, it fails the same way
@@ -337,7 +352,8 @@ class ServedDsp:
                 if scope is not None:
                     self._assign(command, scope)
                 if isinstance(command, SetTime):
-                    deliveries = self._drain()
+                    due = self._due()
+        deliveries = self._deliveries(due)
         self._durable(ticket)
         if failure is not None:
             raise failure

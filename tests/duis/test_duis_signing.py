@@ -421,3 +421,22 @@ def test_the_direct_check_accepts_only_what_signxml_accepts(
             taken += 1
             XMLVerifier().verify(root, x509_cert=certificate, expect_config=_CONFIG)
     assert taken < 1500
+
+
+def test_a_document_already_parsed_is_verified_as_it_is_and_left_unchanged(
+    signed_request: bytes, xml_signer: Credential
+) -> None:
+    """``verify(root=…)``: the caller's parsed tree is checked without parsing again, both
+    by the direct check and by signxml's (here: a signature with a comment in it, which
+    only signxml takes), and the tree is the same afterwards."""
+    lookup = lookup_in([xml_signer.certificate])
+    certificate = xml_signer.certificate.certificate
+    unusual = signed_request.replace(b"<ds:SignatureValue>", b"<!--x--><ds:SignatureValue>", 1)
+    for document in (signed_request, unusual):
+        root = parse_untrusted(document)
+        before = etree.tostring(root)
+        assert verify(document, lookup, root=root) == certificate
+        assert etree.tostring(root) == before
+    tampered = signed_request.replace(b"<sr:RequestID>", b"<sr:RequestID>9", 1)
+    with pytest.raises(SignatureInvalid):
+        verify(tampered, lookup, root=parse_untrusted(tampered))
