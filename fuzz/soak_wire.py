@@ -12,14 +12,12 @@ import http.client
 import socketserver
 import threading
 import time
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from harness.adapters.http import DuisHttpAdapter
 from harness.adapters.receiver import MAX_BODY, SOCKET_TIMEOUT, Receiver
-from harness.domain.requests import RequestId, Response
 from harness.errors import HarnessError, Inconclusive
 
 IDLE_RECONNECT = 2.0  # seconds: a keep-alive connection idle longer is replaced before use
@@ -113,12 +111,7 @@ class LeanReceiver(Receiver):
     thread cost a soak client process about a sixth of its CPU."""
 
     def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
-        self._responses: dict[RequestId, list[Response]] = defaultdict(list)
-        self._raw: dict[RequestId, list[bytes]] = defaultdict(list)
-        self._arrived = threading.Condition()
-        self.rejected = 0
-        self.duplicates = 0
-        self.peer_errors = 0
+        self._begin_filing()
         receiver = self
 
         class Handler(socketserver.StreamRequestHandler):

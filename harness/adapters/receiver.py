@@ -20,13 +20,17 @@ SOCKET_TIMEOUT = 10.0  # a peer that stops sending mid-request loses its thread 
 class Receiver:
     """Collects asynchronous responses; one per process, shared by every adapter."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def _begin_filing(self) -> None:
+        """No response filed yet (every listener keeps its responses the same way)."""
         self._responses: dict[RequestId, list[Response]] = defaultdict(list)
         self._raw: dict[RequestId, list[bytes]] = defaultdict(list)
         self._arrived = threading.Condition()
         self.rejected = 0
         self.duplicates = 0
         self.peer_errors = 0
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self._begin_filing()
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
