@@ -16,7 +16,7 @@ import orjson
 from harness.domain.certificates import OrgCertificate
 from harness.domain.requests import Response, ServiceRequest
 from harness.errors import InvalidValue
-from harness.results.outcome import OUTCOME_ATTACHMENT, ScenarioOutcome
+from harness.results.outcome import OUTCOME_ATTACHMENT, OUTCOME_SINK, ScenarioOutcome
 from harness.results.recording import Recorder
 
 Observer = Callable[[ServiceRequest, Response, bytes | None, bytes | None], None]
@@ -111,11 +111,21 @@ def allure_observer() -> Observer:
 
 
 def allure_recorder() -> Recorder:
-    """Attach the scenario's outcome to the running Allure test, as JSON enrichment reads
-    (``harness/results/writer.py``); a no-op without a reporter."""
+    """Hand the scenario's outcome to the runner's Allure logger.
+
+    When the harness's own logger writes the results (``dsp-conformance run``), the outcome
+    goes to it in memory and lands in the result document (``harnessOutcome``): no file.
+    Under a plain Allure logger it is attached as JSON, which ``enrich`` folds in afterwards
+    (``harness/results/writer.py``). A no-op without a reporter."""
     import allure
+    from allure_commons import plugin_manager
 
     def record(outcome: ScenarioOutcome) -> None:
+        for plugin in plugin_manager.get_plugins():
+            take = getattr(plugin, OUTCOME_SINK, None)
+            if take is not None:
+                take(outcome)
+                return
         allure.attach(
             json.dumps(outcome.to_json(), ensure_ascii=False),
             name=OUTCOME_ATTACHMENT,

@@ -12,7 +12,12 @@ from harness.errors import NotApplicable
 from harness.results.verdict import Verdict
 
 OUTCOME_ATTACHMENT = "dsp-conformance outcome"
-"""The name of the JSON attachment the World writes at the end of a scenario."""
+"""The name of the JSON attachment the World writes at the end of a scenario when the
+runner's Allure logger is not the harness's (no :data:`OUTCOME_SINK`)."""
+
+OUTCOME_SINK = "take_outcome"
+"""The method by which an Allure logger in the runner process takes the current test's
+outcome in memory, to write it into the result it writes next."""
 
 OUTCOME_KEY = "harnessOutcome"
 """The key enrichment stores the outcome under in the Allure result document."""

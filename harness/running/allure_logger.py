@@ -4,10 +4,11 @@ Both Allure plugins hand every result, container and attachment to a file logger
 (``allure_commons.logger.AllureFileLogger``). :class:`EnrichingFileLogger` takes its place
 when ``$DSP_CONFORMANCE_ENRICHMENT`` names an :class:`EnrichmentJob` (written by
 ``dsp-conformance run``): each result is completed (``harness/running/enrich.py``) before it
-is written, the World's outcome is folded in from the attachment it just wrote (kept in
-memory, not read back from disk), and the completed document is also appended as one line to
-the job's records, which the CLI reads instead of the results folder. Without the variable it
-is Allure's logger, unchanged.
+is written, the World's outcome is folded in (handed over in memory by
+:meth:`EnrichingFileLogger.take_outcome`, so no file is written for it; an outcome
+attachment another writer left is read as ``enrich`` would), and the completed document is
+also appended as one line to the job's records, which the CLI reads instead of the results
+folder. Without the variable it is Allure's logger, unchanged.
 
 A result that cannot be completed (an outcome attachment the harness did not write) is
 written as the runner reported it, and the records say why, so the CLI stops with one line.
@@ -51,6 +52,7 @@ class EnrichingFileLogger(AllureFileLogger):
         self._folder = os.fspath(self._report_dir)  # a path joined as text: 3 files a scenario
         self._index: EnrichmentIndex | None = None
         self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
+        self._outcome: ScenarioOutcome | None = None  # the current test's, handed over
         self._records: IO[bytes] | None = None
 
     @property
@@ -64,6 +66,11 @@ class EnrichingFileLogger(AllureFileLogger):
                     f"{self._job.index}: not an enrichment index: {exc}"
                 ) from None
         return self._index
+
+    def take_outcome(self, outcome: ScenarioOutcome) -> None:
+        """The World's outcome for the test being run (``OUTCOME_SINK``): the last one
+        handed over before its result is the one written into it."""
+        self._outcome = outcome
 
     @hookimpl
     def report_attached_data(self, body: str | bytes, file_name: str) -> None:
@@ -100,12 +107,16 @@ class EnrichingFileLogger(AllureFileLogger):
             return
         finally:
             self._attached.clear()
+            self._outcome = None
         line = dumps(document)
         self._write_result(result, line)
         self._record(line)
 
     def _fold(self, data: dict[str, Any]) -> ScenarioOutcome | None:
-        """The World's outcome into the document, from the attachment it wrote just now."""
+        """The World's outcome into the document: handed over, or from an attachment."""
+        if self._outcome is not None:
+            write_outcome(data, self._outcome)
+            return self._outcome
         found = [a for a in attachments_of(data, "result") if a.name == OUTCOME_ATTACHMENT]
         if not found:
             return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from allure_commons.logger import AllureFileLogger
@@ -110,6 +111,70 @@ def test_completed_as_written_is_the_pass_afterwards(
     assert {"name": "profile", "value": "baseline"} in passed["parameters"]
 
 
+@pytest.mark.parametrize("verdict", [Verdict.PASS, Verdict.FAIL])
+def test_an_outcome_handed_over_in_memory_is_the_attached_one_without_its_file(
+    tmp_path: Path, suite: tuple[list[ScenarioInfo], EnrichmentIndex], verdict: Verdict
+) -> None:
+    """``run``'s World hands its outcome to the logger (``take_outcome``): the result is the
+    one an attached outcome gives, less the attachment, and only the result is written."""
+    scenarios, index = suite
+    scenario = scenarios[0]
+    body = _outcome(scenario, verdict)
+
+    (tmp_path / "a").mkdir()
+    attached = EnrichingFileLogger(str(tmp_path / "attached"), _job(tmp_path / "a", index))
+    attached.report_attached_data(body, "o-attachment.json")
+    attached.report_result(_result(scenario, "o-attachment.json"))
+    expected = _only_result(tmp_path / "attached")
+    del expected["attachments"]  # Allure writes no empty list
+
+    (tmp_path / "h").mkdir()
+    handed = EnrichingFileLogger(str(tmp_path / "handed"), _job(tmp_path / "h", index))
+    handed.take_outcome(ScenarioOutcome.from_json(json.loads(body)))
+    handed.report_result(_result(scenario, None))
+    assert _only_result(tmp_path / "handed") == expected
+    records = read_records(tmp_path / "h" / "records")
+    assert [p.name for p in (tmp_path / "handed").iterdir()] == list(records.files)
+    assert read_record(records.documents[0]).verdict is verdict
+
+    # the next result, whose World handed nothing over, does not inherit it
+    handed.report_result(_result(scenarios[1], None))
+    later = read_records(tmp_path / "h" / "records").documents[1]
+    assert "harnessOutcome" not in later
+
+
+def test_the_recorder_hands_the_outcome_to_a_logger_that_takes_it(
+    monkeypatch: pytest.MonkeyPatch, suite: tuple[list[ScenarioInfo], EnrichmentIndex]
+) -> None:
+    import allure
+    from allure_commons import plugin_manager
+
+    from harness.evidence import allure_recorder
+
+    scenarios, _ = suite
+    outcome = ScenarioOutcome.from_json(json.loads(_outcome(scenarios[0], Verdict.FAIL)))
+    attached: list[str] = []
+    monkeypatch.setattr(allure, "attach", lambda body, **kw: attached.append(kw["name"]))
+    allure_recorder()(outcome)  # no logger takes it: attached, for enrich to fold in
+    assert attached == [OUTCOME_ATTACHMENT]
+
+    class Sink:
+        def __init__(self) -> None:
+            self.taken: list[ScenarioOutcome] = []
+
+        def take_outcome(self, given: ScenarioOutcome) -> None:
+            self.taken.append(given)
+
+    sink = Sink()
+    plugin_manager.register(sink)
+    try:
+        allure_recorder()(outcome)
+    finally:
+        plugin_manager.unregister(sink)
+    assert sink.taken == [outcome]
+    assert attached == [OUTCOME_ATTACHMENT]  # nothing attached the second time
+
+
 def test_a_result_without_an_outcome_is_found_by_its_feature_and_name(
     tmp_path: Path, suite: tuple[list[ScenarioInfo], EnrichmentIndex]
 ) -> None:
@@ -179,6 +244,18 @@ def _meaning(folder: Path) -> dict[tuple[str, str], object]:
     return found
 
 
+def _without_outcome_attachment(node: dict[str, Any]) -> int:
+    """Drop the outcome attachments of ``node`` and its steps; how many there were."""
+    attachments = node.get("attachments", [])
+    kept = [a for a in attachments if a["name"] != OUTCOME_ATTACHMENT]
+    if kept:
+        node["attachments"] = kept
+    else:  # Allure writes no empty list
+        node.pop("attachments", None)
+    dropped = len(attachments) - len(kept)
+    return dropped + sum(_without_outcome_attachment(step) for step in node.get("steps", []))
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("runner", ["pytest-bdd", "behave"])
 def test_a_run_enriched_as_written_equals_allures_results_enriched_afterwards(
@@ -211,5 +288,8 @@ def test_a_run_enriched_as_written_equals_allures_results_enriched_afterwards(
 
     expected = _meaning(afterwards)
     assert expected
+    for document in expected.values():  # attached there, handed over in memory here
+        assert isinstance(document, dict)
+        assert _without_outcome_attachment(document) == 1
     assert _meaning(inside) == expected
     assert len(read_records(tmp_path / "records").documents) == len(expected)
