@@ -179,10 +179,11 @@ def _label(name: str, value: str) -> dict[str, str]:
     return {"name": name, "value": value}
 
 
-# The step library's World, a pytest fixture every step takes (steps/binders/pytest_bdd.py):
-# allure-pytest-bdd lists it among each step's parameters as "<harness.world.World object at
-# 0x…>", which says nothing to a reader and differs from run to run.
-FIXTURE_PARAMETERS = frozenset({"world"})
+# What every step of the library is given under pytest-bdd (steps/binders/pytest_bdd.py): the
+# World, a fixture, and the phrase the step's text matched, with its arguments. allure-pytest-bdd
+# lists them among each step's parameters ("<harness.world.World object at 0x…>", the phrase),
+# which says nothing the step's own text does not; behave's results have no step parameters.
+FIXTURE_PARAMETERS = frozenset({"world", "bound"})
 
 
 def _without_fixtures(steps: list[dict[str, Any]]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from behave import given, register_type, then, use_step_matcher, when
 
@@ -15,7 +15,7 @@ from harness.settings import RunSettings
 from harness.tags import read_tags
 from harness.unknown_steps import UnknownStep
 from harness.world import World
-from steps.library import STEPS, TYPES, StepDef, Table, call, nearest_phrases
+from steps.library import TYPES, Table, call, find_step, nearest_phrases
 
 _WORLD = "dsp_world"
 
@@ -76,8 +76,15 @@ def rows(table: Any) -> Table | None:
     return [dict(zip(table.headings, row.cells, strict=True)) for row in table.rows]
 
 
-def _wrap(step: StepDef) -> Callable[..., None]:
-    def run(context: Any, **arguments: Any) -> None:
+def _dispatch(keyword: str) -> Callable[..., None]:
+    """The one definition of ``keyword``: the library picks the phrase the text matches
+    (``find_step``, as the pytest-bdd binder does), or says no step matches it."""
+
+    def run(context: Any, text: str) -> None:
+        found = find_step(text, keyword)
+        if found is None:
+            _unknown(context, keyword, text)
+        step, arguments = found
         world = world_of(context)
         if world is None:
             return
@@ -88,29 +95,26 @@ def _wrap(step: StepDef) -> Callable[..., None]:
             return
         world.recording.step_passed(len(list(context.scenario.all_steps)))
 
-    run.__name__ = f"step_{step.function.__name__}"
+    run.__name__ = f"step_{keyword}"
     return run
 
 
-def _unknown(keyword: str) -> Callable[..., None]:
-    def run(context: Any, text: str) -> None:
-        where = context.scenario.filename
-        for candidate in context.scenario.all_steps:
-            if candidate.name == text:
-                where = f"{candidate.filename}:{candidate.line}"
-                break
-        raise UnknownStep(keyword, text, where, nearest_phrases(text, keyword))
-
-    return run
+def _unknown(context: Any, keyword: str, text: str) -> NoReturn:
+    where = context.scenario.filename
+    for candidate in context.scenario.all_steps:
+        if candidate.name == text:
+            where = f"{candidate.filename}:{candidate.line}"
+            break
+    raise UnknownStep(keyword, text, where, nearest_phrases(text, keyword))
 
 
 def bind() -> None:
+    """One definition per keyword, not one per phrase: behave tries a step's text against
+    every definition of its keyword in turn (a parse per phrase), the library's look-up
+    only against the phrases whose literal beginning the text has."""
     register_type(**TYPES)
     use_step_matcher("parse")
     # behave's own decorators: they write to the registry its runner reads.
     decorators = {"given": given, "when": when, "then": then}
-    for step in STEPS:
-        decorators[step.keyword](step.phrase)(_wrap(step))
-    # Last, so it only catches what nothing else matched.
     for keyword, decorator in decorators.items():
-        decorator("{text}")(_unknown(keyword))
+        decorator("{text}")(_dispatch(keyword))

@@ -7,6 +7,7 @@ from steps.library.registry import (
     StepDef,
     Table,
     call,
+    find_step,
     matching_steps,
     nearest_phrases,
 )
@@ -17,6 +18,7 @@ __all__ = [
     "StepDef",
     "Table",
     "call",
+    "find_step",
     "given",
     "matching_steps",
     "nearest_phrases",

@@ -56,6 +56,12 @@ class StepDef:
         """The phrase with its fields as <name>, for people."""
         return re.sub(r"\{(\w+)(?::\w+)?\}", r"<\1>", self.phrase)
 
+    @functools.cached_property
+    def literal_prefix(self) -> str:
+        """The text before the phrase's first field, lower-cased (phrases match in any case,
+        as ``parse`` compiles them): every text the phrase matches begins with it."""
+        return self.phrase.split("{", 1)[0].lower()
+
     def match(self, text: str) -> dict[str, Any] | None:
         result = _compiled(self.phrase).parse(text)
         if result is None or not isinstance(result, parse.Result):
@@ -120,10 +126,29 @@ def nearest_phrases(text: str, keyword: str | None = None, count: int = 3) -> li
     return [f"{s.keyword.capitalize()} {s.template}" for s in scored[:count]]
 
 
-def matching_steps(text: str, keyword: str | None = None) -> list[StepDef]:
+def _possible(text: str, keyword: str | None) -> list[StepDef]:
+    """The steps whose literal beginning ``text`` has: a cheap filter before parsing."""
+    folded = text.lower()
     return [
-        s for s in STEPS if (keyword is None or s.keyword == keyword) and s.match(text) is not None
+        s
+        for s in STEPS
+        if (keyword is None or s.keyword == keyword) and folded.startswith(s.literal_prefix)
     ]
+
+
+def matching_steps(text: str, keyword: str | None = None) -> list[StepDef]:
+    return [s for s in _possible(text, keyword) if s.match(text) is not None]
+
+
+def find_step(text: str, keyword: str) -> tuple[StepDef, dict[str, Any]] | None:
+    """The first step of ``keyword`` (in declaration order) whose phrase matches ``text``,
+    with its arguments: how both binders pick the step a text runs (the lint rejects a text
+    that more than one phrase matches)."""
+    for step in _possible(text, keyword):
+        arguments = step.match(text)
+        if arguments is not None:
+            return step, arguments
+    return None
 
 
 def call(step: StepDef, world: World, arguments: dict[str, Any], table: Table | None) -> None:

@@ -1,0 +1,71 @@
+"""How a step's text finds its phrase (``find_step``, ``matching_steps``): the literal-prefix
+filter before parsing never loses a phrase that parsing alone would match, and both binders
+register one definition per keyword that runs the phrase the library picks."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from harness.features import read_features
+from harness.settings import DEFAULT_FEATURES
+from steps.library import STEPS, find_step, matching_steps
+
+
+def _parsed(text: str, keyword: str | None) -> list[str]:
+    """Every phrase that parses ``text``, no filter: what the look-up must agree with."""
+    return [
+        s.phrase
+        for s in STEPS
+        if (keyword is None or s.keyword == keyword) and s.match(text) is not None
+    ]
+
+
+def _texts() -> list[tuple[str, str]]:
+    found = {(step.keyword, step.example) for step in STEPS}
+    for scenario in read_features(DEFAULT_FEATURES):
+        found |= {(step.keyword, step.text) for step in scenario.steps}
+    return sorted(found)
+
+
+TEXTS = _texts()
+
+
+def test_the_texts_cover_every_phrase() -> None:
+    assert len(TEXTS) > len(STEPS)
+    assert {p for keyword, text in TEXTS for p in _parsed(text, keyword)} == {
+        s.phrase for s in STEPS
+    }
+
+
+@pytest.mark.parametrize("case", [str, str.upper, str.lower, str.swapcase])
+def test_the_filter_loses_no_phrase(case: object) -> None:
+    for keyword, text in TEXTS:
+        changed = case(text)  # type: ignore[operator]
+        for kind in (keyword, None):
+            assert [s.phrase for s in matching_steps(changed, kind)] == _parsed(changed, kind)
+        found = find_step(changed, keyword)
+        expected = _parsed(changed, keyword)
+        assert (found[0].phrase if found else None) == (expected[0] if expected else None)
+        if found:
+            assert found[1] == found[0].match(changed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.sampled_from(TEXTS),
+    st.integers(min_value=0, max_value=80),
+    st.text(alphabet="aZ {}0-9\"'", max_size=6),
+)
+def test_an_edited_text_matches_as_parsing_says(
+    picked: tuple[str, str], at: int, inserted: str
+) -> None:
+    keyword, text = picked
+    edited = text[:at] + inserted + text[at:]
+    assert [s.phrase for s in matching_steps(edited, keyword)] == _parsed(edited, keyword)
+
+
+def test_no_phrase_no_step() -> None:
+    assert find_step("nothing the library says", "given") is None
+    assert matching_steps("nothing the library says") == []
