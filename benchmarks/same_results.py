@@ -13,6 +13,11 @@ in step parameters, and what the test PKI draws at random in each process (certi
 serial numbers, keys, hence the base64 of a certificate). Everything else must be equal:
 names, statuses, steps, labels, links, parameters, the World's outcome, the evidence of
 every exchange. Exit 0 when equal, 1 with the first differences otherwise.
+
+A change that drops something on purpose is compared without it on both sides:
+``--without-attachment NAME`` (e.g. "dsp-conformance outcome", now handed to the logger in
+memory) and ``--without-step-parameters`` (pytest-bdd's step parameters, which the step's
+own text already says).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ import argparse
 import json
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +53,29 @@ def _text(value: str) -> str:
     value = _DRAWN.sub(r'\1<drawn>"', value)
     value = _PROFILES.sub(lambda m: m[1] + ", ".join(sorted(m[2].split(", "))) + m[3], value)
     return _COUNTER_TEXT.sub("<counter>", value)
+
+
+@dataclass(frozen=True)
+class Leave:
+    """What both sides are compared without."""
+
+    attachments: frozenset[str] = frozenset()
+    step_parameters: bool = False
+
+
+def _left_out(document: dict[str, Any], leave: Leave, step: bool = False) -> dict[str, Any]:
+    out = dict(document)
+    if leave.attachments and isinstance(out.get("attachments"), list):
+        kept = [a for a in out["attachments"] if a.get("name") not in leave.attachments]
+        if kept:
+            out["attachments"] = kept
+        else:
+            del out["attachments"]
+    if step and leave.step_parameters:
+        out.pop("parameters", None)
+    if isinstance(out.get("steps"), list):
+        out["steps"] = [_left_out(s, leave, step=True) for s in out["steps"]]
+    return out
 
 
 def _normal(value: Any, folder: Path) -> Any:
@@ -84,7 +113,7 @@ def _key(document: dict[str, Any]) -> str:
     return f"{document.get('fullName')}|{parameters}|{document.get('historyId')}"
 
 
-def results(folder: Path) -> dict[str, Any]:
+def results(folder: Path, leave: Leave = Leave()) -> dict[str, Any]:
     """Every result in ``folder``, normalised, by scenario and parameters."""
     found: dict[str, Any] = {}
     for path in sorted(folder.glob("*-result.json")):
@@ -92,12 +121,12 @@ def results(folder: Path) -> dict[str, Any]:
         key = _key(document)
         if key in found:
             raise ValueError(f"{folder}: {key} appears twice")
-        found[key] = _normal(document, folder)
+        found[key] = _normal(_left_out(document, leave), folder)
     return found
 
 
-def differences(before: Path, after: Path, limit: int = 5) -> list[str]:
-    one, two = results(before), results(after)
+def differences(before: Path, after: Path, limit: int = 5, leave: Leave = Leave()) -> list[str]:
+    one, two = results(before, leave), results(after, leave)
     found = [f"only in {before}: {k}" for k in sorted(one.keys() - two.keys())]
     found += [f"only in {after}: {k}" for k in sorted(two.keys() - one.keys())]
     for key in sorted(one.keys() & two.keys()):
@@ -119,13 +148,31 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("before", type=Path)
     parser.add_argument("after", type=Path)
+    parser.add_argument(
+        "--without-attachment",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="compare without the attachments of this name (repeatable)",
+    )
+    parser.add_argument(
+        "--without-step-parameters",
+        action="store_true",
+        help="compare without the steps' parameters",
+    )
     options = parser.parse_args(argv)
     count = len(list(options.before.glob("*-result.json")))
-    found = differences(options.before, options.after)
+    leave = Leave(frozenset(options.without_attachment), options.without_step_parameters)
+    found = differences(options.before, options.after, leave=leave)
     if found:
         print("\n".join(found))
         return 1
-    print(f"same answers: {count} results and their attachments")
+    without = [f"the attachments named {n!r}" for n in sorted(leave.attachments)]
+    without += ["the steps' parameters"] if leave.step_parameters else []
+    print(
+        f"same answers: {count} results and their attachments"
+        + (f" (without {' and '.join(without)})" if without else "")
+    )
     return 0
 
 

@@ -159,3 +159,24 @@ def test_two_results_folders_compare_less_what_differs_from_run_to_run(tmp_path:
     assert differences(one, two) == []
     three = _folder(tmp_path, "three", "2" * 8 + "-2222-2222-2222-" + "2" * 12, "failed", 1796)
     assert differences(one, three)  # a status and a counter too short to be a time
+
+
+def test_what_a_change_dropped_on_purpose_is_compared_without(tmp_path: Path) -> None:
+    from benchmarks.same_results import Leave, differences
+
+    one = _folder(tmp_path, "one", "0" * 8 + "-0000-0000-0000-" + "0" * 12, "passed", 1796016138565)
+    two = _folder(tmp_path, "two", "1" * 8 + "-1111-1111-1111-" + "1" * 12, "passed", 1796016999999)
+    (path,) = two.glob("*-result.json")
+    document = json.loads(path.read_text())
+    del document["attachments"]  # the attachment "x" dropped
+    document["steps"] = [{"name": "Given a", "status": "passed"}]
+    path.write_text(json.dumps(document))
+    (path,) = one.glob("*-result.json")
+    document = json.loads(path.read_text())
+    step = {"name": "Given a", "status": "passed", "parameters": [{"name": "a", "value": "1"}]}
+    document["steps"] = [step]
+    path.write_text(json.dumps(document))
+    assert differences(one, two)
+    assert differences(one, two, leave=Leave(frozenset({"x"})))  # the step's parameters
+    assert differences(one, two, leave=Leave(step_parameters=True))  # the attachment
+    assert differences(one, two, leave=Leave(frozenset({"x"}), step_parameters=True)) == []
