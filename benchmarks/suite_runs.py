@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,7 +49,7 @@ def _fresh(path: Path) -> Path:
 def file_create_probe(folder: Path, count: int = 2000) -> float:
     """Microseconds to create, write (1 KB) and close one file in a new folder under
     ``folder``: the file system's state, which the Allure-on ratios depend on (the harness
-    writes 3 files per scenario, a bare runner 1)."""
+    writes 2 files per scenario, a bare runner 1)."""
     probe = folder / f"file-create-probe-{time.monotonic_ns()}"
     probe.mkdir(parents=True)
     body = b"x" * 1024
@@ -58,6 +59,20 @@ def file_create_probe(folder: Path, count: int = 2000) -> float:
         os.write(fd, body)
         os.close(fd)
     return (time.perf_counter() - began) / count * 1e6
+
+
+def ram_folder() -> Path | None:
+    """A folder on a RAM file system (``/dev/shm`` when it is a tmpfs), where creating a
+    file costs the same whatever was deleted nearby: the Allure-on ratios without the disk's
+    state. None when there is none."""
+    shm = Path("/dev/shm")
+    try:
+        mounts = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    if not any(line.split()[1:3] == [str(shm), "tmpfs"] for line in mounts if line.strip()):
+        return None
+    return Path(tempfile.mkdtemp(prefix="dsp-bench-ram-", dir=shm))
 
 
 def _files_per_scenario(folder: Path, size: int) -> float:
@@ -96,6 +111,11 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
             "harness_behave_no_allure": lambda _: commands.harness_behave_without_allure(features),
             "bare_behave_no_allure": lambda _: (commands.bare_behave(bare_b, None), {}),
         }
+    ram = ram_folder()
+    if ram is not None:  # the same four commands, their results in RAM
+        for side in ("harness_pytest_bdd", "bare_pytest_bdd", "harness_behave", "bare_behave"):
+            made = runs[side]
+            runs[f"{side}_ram"] = lambda out, made=made: made(ram / out.name)
     results = work / "results"
     create_before = file_create_probe(results)
 
@@ -106,7 +126,11 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
 
         return measure
 
-    timings = _repeat({k: variant(k, v) for k, v in runs.items()}, repeats)
+    try:
+        timings = _repeat({k: variant(k, v) for k, v in runs.items()}, repeats)
+    finally:
+        if ram is not None:
+            shutil.rmtree(ram, ignore_errors=True)
     create_after = file_create_probe(results)
     figures = Figures()
     probe_note = (
@@ -126,22 +150,26 @@ def overhead(work: Path, size: int, repeats: int, no_allure: bool = True) -> Fig
         )
     for name, make in runs.items():
         command, env = make(results / f"{name}-N")
+        text = f"{setup} && {shell(command, env)}"
         seconds = fastest(timings[name])
         figures.add(
             f"{name}_seconds",
             seconds,
             "s",
-            f"{setup} && {shell(command, env)}",
+            text.replace(str(ram), "$RAM") if ram is not None else text,
             f"fastest of {repeats}, {size} scenarios; {seconds / size * 1000:.1f} ms per scenario",
         )
         figures.add(f"{name}_cpu_seconds", least_cpu(timings[name]), "s", "the same command", "")
+    suffixes = ("", "_no_allure") if no_allure else ("",)
+    suffixes += ("_ram",) if ram is not None else ()
     for runner in ("pytest_bdd", "behave"):
-        for suffix in ("", "_no_allure") if no_allure else ("",):
+        for suffix in suffixes:
             what = f"harness ÷ bare {runner}" + (
                 ", no Allure results (the harness side is its runner process alone)"
-                if suffix
+                if suffix == "_no_allure"
                 else ", Allure results on (the harness side is all of run: the lint, cached by "
                 "content, the runner enriching as it writes, the verdicts, the manifest)"
+                + (", the results on a RAM file system (/dev/shm)" if suffix == "_ram" else "")
             )
             for measure, unit_key in (("", "seconds"), ("_cpu", "cpu_seconds")):
                 harness = figures.values[f"harness_{runner}{suffix}_{unit_key}"].value

@@ -75,6 +75,15 @@ def test_the_benchmark_runs_every_part(tmp_path: Path) -> None:
     assert isinstance(document["latency_efficiency_one_clock"], float)
     assert "latency_efficiency_one_clock" not in document["goals"]  # a comparison, not a goal
     assert document["xdist_verdicts_identical"] == 1
+    from benchmarks.suite_runs import ram_folder
+
+    ram = ram_folder()
+    if ram is not None:  # the Allure-on ratios again with the results in RAM, then removed
+        ram.rmdir()
+        for runner in ("pytest_bdd", "behave"):
+            assert isinstance(document[f"overhead_ratio_{runner}_ram"], float)
+            assert "$RAM/" in document["figures"][f"harness_{runner}_ram_seconds"]["command"]
+        assert not list(ram.parent.glob("dsp-bench-ram-*"))
     assert document["environment"]["mode"] == "self-check"
     table = (tmp_path / "results.md").read_text()
     assert "overhead_ratio_pytest_bdd" in table
