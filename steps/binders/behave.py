@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
-from behave import given, register_type, then, use_step_matcher, when
+from behave import given, then, use_step_matcher, when
 
 from harness.errors import NotApplicable
 from harness.runtime import new_world
@@ -15,7 +15,7 @@ from harness.settings import RunSettings
 from harness.tags import read_tags
 from harness.unknown_steps import UnknownStep
 from harness.world import World
-from steps.library import TYPES, Table, call, find_step, nearest_phrases
+from steps.library import Table, call, find_step, nearest_phrases
 
 _WORLD = "dsp_world"
 
@@ -112,8 +112,7 @@ def bind() -> None:
     """One definition per keyword, not one per phrase: behave tries a step's text against
     every definition of its keyword in turn (a parse per phrase), the library's look-up
     only against the phrases whose literal beginning the text has."""
-    register_type(**TYPES)
-    use_step_matcher("parse")
+    use_step_matcher("parse")  # "{text}": any text; the library parses it
     # behave's own decorators: they write to the registry its runner reads.
     decorators = {"given": given, "when": when, "then": then}
     for keyword, decorator in decorators.items():
