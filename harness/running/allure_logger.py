@@ -49,7 +49,7 @@ class EnrichingFileLogger(AllureFileLogger):
     def __init__(self, report_dir: str | Path, job: EnrichmentJob, clean: bool = False) -> None:
         super().__init__(report_dir, clean)  # type: ignore[no-untyped-call]
         self._job = job
-        self._folder = os.fspath(self._report_dir)  # a path joined as text: 3 files a scenario
+        self._folder = os.fspath(self._report_dir)  # a path joined as text: 2 files a scenario
         self._index: EnrichmentIndex | None = None
         self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
         self._outcome: ScenarioOutcome | None = None  # the current test's, handed over
@@ -137,7 +137,7 @@ class EnrichingFileLogger(AllureFileLogger):
     def _write(self, name: str, content: bytes, flush: bool = True, in_place: bool = False) -> None:
         """As Allure writes a file (a temporary file renamed into place), its hash recorded.
         Unbuffered, by the descriptor: a file object would ask the file whether it is a
-        terminal and where it stands (two system calls more per file, 3 files a scenario).
+        terminal and where it stands (two system calls more per file, 2 files a scenario).
         ``in_place``: an attachment is written under its own name, no rename: nothing reads
         it before the result that names it, which is written after it (and renamed)."""
         final = f"{self._folder}{os.sep}{name}"

@@ -45,11 +45,11 @@ class LibraryParser(StepParser):
     def __init__(self, keyword: str) -> None:
         super().__init__(f"<the step library's {keyword} phrases>")
         self._keyword = keyword
-        self._last: tuple[str, Bound | None] = ("", None)
+        self._last: tuple[str, Bound | None] | None = None
 
     def _bound(self, text: str) -> Bound | None:
         # pytest-bdd asks whether the text matches, then for its arguments: looked up once
-        if self._last[0] != text or not text:
+        if self._last is None or self._last[0] != text:
             found = find_step(text, self._keyword)
             self._last = (text, None if found is None else Bound(*found))
         return self._last[1]

@@ -69,3 +69,18 @@ def test_an_edited_text_matches_as_parsing_says(
 def test_no_phrase_no_step() -> None:
     assert find_step("nothing the library says", "given") is None
     assert matching_steps("nothing the library says") == []
+
+
+def test_what_the_pytest_bdd_binder_gives_each_step_is_left_out_of_results() -> None:
+    """The binder's one argument besides the World is named as enrichment drops it."""
+    from harness.running.enrich import FIXTURE_PARAMETERS
+    from steps.binders.pytest_bdd import BOUND, LibraryParser
+
+    assert {BOUND, "world"} <= FIXTURE_PARAMETERS
+    parser = LibraryParser("given")
+    assert not parser.is_matching("")
+    assert parser.parse_arguments("nothing the library says") is None
+    (step,) = [s for s in STEPS if s.keyword == "given"][:1]
+    bound = parser.parse_arguments(step.example)
+    assert bound is not None
+    assert bound[BOUND].step == step
