@@ -14,6 +14,8 @@ from typing import Any
 import harness
 from harness.errors import HarnessError
 from harness.running.verdicts import EXIT_BAD_INPUT
+from harness.running.warm import prewarm
+from harness.settings import REPO_ROOT
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -112,9 +114,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser(arguments)
-    args = parser.parse_args(arguments)
+    # A run's first runner process starts now, and imports its runner while this process
+    # reads the command line, lints the scenarios and prepares the run (harness/running/warm.py).
+    warm = prewarm(arguments, str(REPO_ROOT))
     try:
+        parser = build_parser(arguments)
+        args = parser.parse_args(arguments)
+        args.warm = warm
         code: int = args.handler(args)
     except HarnessError as exc:
         print(f"dsp-conformance: error: {exc}", file=sys.stderr)
@@ -122,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("dsp-conformance: interrupted", file=sys.stderr)
         return 130
+    finally:
+        if warm is not None:
+            warm.discard()  # unless the run used it
     return code
 
 

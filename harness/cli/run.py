@@ -13,26 +13,25 @@ from pathlib import Path
 
 from harness.catalogue.requirements import Catalogue
 from harness.cli.checked import checked_suite
+from harness.cli.run_profiles import run_profiles
 from harness.errors import ConfigurationError
 from harness.reference.profiles import profile_names, resolve, standard_profiles
 from harness.results.limits import run_limits
 from harness.results.manifest import run_inputs, sha256_of, write_manifest
-from harness.results.record import read_record
 from harness.results.verdict import Verdict
 from harness.running.clearing import clear_results
-from harness.running.enrich import EnrichmentIndex, RunIdentity
+from harness.running.enrich import EnrichmentIndex
 from harness.running.junit import write_junit
-from harness.running.records import EnrichmentJob, read_records
-from harness.running.runners import RUNNERS, RunnerJob, run_job
 from harness.running.shard import Shard
 from harness.running.side_files import git_sha, write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_INCONCLUSIVE, EXIT_OK, Floor, RunSummary
-from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT, RunSettings
+from harness.running.warm import DEFAULT_RUNNER, RUNNERS
+from harness.settings import DEFAULT_FEATURES, ENV_CAPTURE, REPO_ROOT
 from harness.targets import check_target, claimed_profile, preflight
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--runner", choices=RUNNERS, default="pytest-bdd")
+    parser.add_argument("--runner", choices=RUNNERS, default=DEFAULT_RUNNER)
     parser.add_argument("--target", default="reference", help="'reference' or http(s)://HOST:PORT")
     parser.add_argument(
         "--profile",
@@ -111,16 +110,6 @@ def _profiles(args: argparse.Namespace) -> list[str]:
         return standard_profiles()
     names = args.profile or ["baseline"]
     return [resolve(name).name for name in names]  # unknown names raise here
-
-
-def selection(tags: str | None) -> str:
-    """The tag expression a run uses: @generated scenarios only when the expression names
-    them, so the default run stays the hand-written suite."""
-    if not tags:
-        return "not @generated"
-    if "@generated" in tags:
-        return tags
-    return f"({tags}) and not @generated"
 
 
 def unknown_requirements(tags: str, catalogue: Catalogue) -> list[str]:
@@ -267,65 +256,6 @@ def _target_label(args: argparse.Namespace) -> str:
     return str(args.target)
 
 
-def _run_profiles(
-    args: argparse.Namespace,
-    profiles: list[str],
-    shard: Shard | None,
-    target_label: str,
-    index: Path,
-) -> RunSummary | None:
-    """One runner process per profile; each completes its results as it writes them
-    (harness/running/allure_logger.py) and records them for the verdicts. None when a
-    profile's run produced no result at all."""
-    summary = RunSummary()
-    for number, profile in enumerate(profiles):
-        settings = RunSettings(
-            profile=profile,
-            target=args.target,
-            config=args.config,
-            compare_with=args.compare_with,
-            unverified_signatures=args.unverified_signatures,
-        )
-        records = index.parent / f"records-{number}"
-        enrichment = EnrichmentJob(index, RunIdentity(profile, target_label, args.runner), records)
-        job = RunnerJob(
-            runner=args.runner,
-            settings=settings,
-            features=args.features,
-            results=args.results,
-            tags=selection(args.tags),
-            workers=args.workers,
-            in_flight=args.in_flight,
-            timeout=args.timeout,
-            quiet=not args.verbose,
-            shard=str(shard) if shard else None,
-            enrichment=enrichment.write(index.parent / f"job-{number}.json"),
-        )
-        print(f"== {args.runner} · target {args.target} · profile {profile}", flush=True)
-        finished = run_job(job)
-        recorded = read_records(records)
-        written = recorded.documents
-        summary.written.update(recorded.files)
-        if finished.timed_out:
-            print(
-                f"dsp-conformance: the {args.runner} run for {profile} timed out after "
-                f"{args.timeout:.0f} s",
-                file=sys.stderr,
-            )
-        if not written and shard is not None and finished.code in (0, 5):
-            print(f"dsp-conformance: shard {shard} holds no scenario for {profile}")
-            continue
-        if not written:
-            print(
-                f"dsp-conformance: the {args.runner} run for {profile} produced no result "
-                f"(exit {finished.code}); nothing matched or the runner could not start",
-                file=sys.stderr,
-            )
-            return None
-        summary.records.extend(read_record(document) for document in written)
-    return summary
-
-
 def command_run(args: argparse.Namespace) -> int:
     floor = Floor.parse(args.min_executed)  # a bad value stops the run before it starts
     profiles = _judged_by_claim(args, _profiles(args))
@@ -357,7 +287,7 @@ def command_run(args: argparse.Namespace) -> int:
             json.dumps(EnrichmentIndex.of(scenarios, catalogue).to_json(), ensure_ascii=False),
             encoding="utf-8",
         )
-        summary = _run_profiles(args, profiles, shard, target_label, index)
+        summary = run_profiles(args, profiles, shard, target_label, index)
     if summary is None:
         return EXIT_BAD_INPUT
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from harness.catalogue.requirements import Catalogue
 from harness.cli.checked import checked_suite
-from harness.cli.run import selection
+from harness.cli.run_profiles import selection
 from harness.errors import ConfigurationError, Inconclusive, InvalidValue
 from harness.features import ScenarioInfo
 from harness.mutants import MUTANTS, WIRE_MUTANTS, Mutant, mutant
@@ -39,10 +39,11 @@ from harness.running.kills import (
     read_runs,
     write_kill_matrix,
 )
-from harness.running.runners import RUNNERS, RunnerJob, run_job
+from harness.running.runners import RunnerJob, run_job
 from harness.running.served import served_dsp
 from harness.running.side_files import write_allure_side_files
 from harness.running.verdicts import EXIT_BAD_INPUT, EXIT_NONCONFORMANCE, EXIT_OK
+from harness.running.warm import DEFAULT_RUNNER, RUNNERS
 from harness.settings import DEFAULT_FEATURES, REPO_ROOT, RunSettings
 
 HELP = "run the scenarios against mutant DSPs: the kill matrix"
@@ -57,7 +58,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="inprocess: the mutant inside each runner process; http: each mutant served by "
         "its own 'dsp-conformance serve --mutant' on loopback",
     )
-    parser.add_argument("--runner", choices=RUNNERS, default="pytest-bdd")
+    parser.add_argument("--runner", choices=RUNNERS, default=DEFAULT_RUNNER)
     parser.add_argument(
         "--profile",
         action="append",

@@ -5,13 +5,13 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from enum import Enum
-
-from cryptography import x509
-from cryptography.hazmat.primitives import serialization
-from cryptography.x509.oid import NameOID
+from typing import TYPE_CHECKING
 
 from harness.domain.eui import Eui64
 from harness.errors import InvalidValue
+
+if TYPE_CHECKING:  # imported where used: a CLI that only names profiles does not load it
+    from cryptography import x509
 
 
 class KeyUsage(Enum):
@@ -47,10 +47,15 @@ class OrgCertificate:
 
     @functools.cached_property
     def der(self) -> bytes:
-        return self.certificate.public_bytes(serialization.Encoding.DER)
+        from cryptography.hazmat.primitives.serialization import Encoding
+
+        return self.certificate.public_bytes(Encoding.DER)
 
     @classmethod
     def from_x509(cls, cert: x509.Certificate) -> OrgCertificate:
+        from cryptography import x509
+        from cryptography.x509.oid import NameOID
+
         ou = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
         uid = cert.subject.get_attributes_for_oid(NameOID.X500_UNIQUE_IDENTIFIER)
         if not ou or not uid:
@@ -87,6 +92,8 @@ class OrgCertificate:
 @functools.lru_cache(maxsize=4096)
 def _from_der(der: bytes) -> OrgCertificate:
     """Parsed once per process: every scenario publishes the same parties' certificates."""
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(der)
     except ValueError:
@@ -96,6 +103,8 @@ def _from_der(der: bytes) -> OrgCertificate:
 
 def ca_certificate(der: bytes) -> x509.Certificate | None:
     """The certificate if ``der`` is a CA's (basicConstraints cA), else ``None``."""
+    from cryptography import x509
+
     try:
         cert = x509.load_der_x509_certificate(der)
         constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
@@ -105,5 +114,7 @@ def ca_certificate(der: bytes) -> x509.Certificate | None:
 
 
 def issuer_cn(cert: x509.Certificate) -> str:
+    from cryptography.x509.oid import NameOID
+
     names = cert.issuer.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else cert.issuer.rfc4514_string()

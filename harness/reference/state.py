@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-
-from cryptography import x509
+from typing import TYPE_CHECKING
 
 from harness.domain.certificates import CertificateId, OrgCertificate, issuer_cn
 from harness.domain.devices import Device, Generation
@@ -24,6 +23,9 @@ from harness.domain.roles import RemotePartyRole
 from harness.domain.timeline import Interval
 from harness.errors import UnknownName
 from harness.reference.cells import Cell, S1spStore
+
+if TYPE_CHECKING:
+    from cryptography import x509
 
 
 @dataclass(frozen=True)

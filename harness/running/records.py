@@ -62,21 +62,67 @@ class Records:
 
 def read_records(folder: Path) -> Records:
     """What the runner processes recorded in ``folder``."""
-    records = Records([], {})
-    for path in sorted(folder.glob("records-*.jsonl")) if folder.is_dir() else []:
-        for number, line in enumerate(path.read_bytes().splitlines(), 1):
-            try:
-                document = orjson.loads(line)  # a 2,000-result run holds ~10 MB of records
-            except ValueError as exc:
-                raise ConfigurationError(
-                    f"{path}:{number}: cannot read a result record: {exc}"
-                ) from None
-            if FILE_KEY in document:
-                records.files[str(document[FILE_KEY])] = str(document["sha256"])
-                continue
-            if RECORD_ERROR in document:
-                raise ConfigurationError(
-                    f"cannot complete an Allure result: {document[RECORD_ERROR]}"
-                )
-            records.documents.append(document)
-    return records
+    reader = RecordsReader(folder)
+    return Records(reader.finish(), reader.files)
+
+
+class RecordsReader:
+    """Reads the records runner processes append to ``folder`` while they run: the CLI parses
+    them as they come (on a core the runner does not use) instead of all at once after the
+    run. A runner flushes whole lines; a line without its end is read only by :meth:`finish`
+    (the runner was killed mid-line: an error there, as it would be afterwards). A problem in
+    a record is kept for :meth:`finish`, so that the runner is never stopped by its reader."""
+
+    def __init__(self, folder: Path) -> None:
+        self._folder = folder
+        self._read: dict[Path, tuple[int, int]] = {}  # file → (bytes consumed, lines consumed)
+        self._documents: list[dict[str, Any]] = []
+        self._taken = 0
+        self._problem: str | None = None
+        self.files: dict[str, str] = {}  # file name in the results folder → SHA-256
+
+    def poll(self) -> list[dict[str, Any]]:
+        """The completed results recorded since the last call (or since the start)."""
+        self._consume(whole_lines_only=True)
+        return self._take()
+
+    def finish(self) -> list[dict[str, Any]]:
+        """Everything not taken yet, once the runners have ended; ConfigurationError if a
+        record could not be read or says a result could not be completed."""
+        self._consume(whole_lines_only=False)
+        if self._problem is not None:
+            raise ConfigurationError(self._problem)
+        return self._take()
+
+    def _take(self) -> list[dict[str, Any]]:
+        new = self._documents[self._taken :]
+        self._taken = len(self._documents)
+        return new
+
+    def _consume(self, *, whole_lines_only: bool) -> None:
+        paths = sorted(self._folder.glob("records-*.jsonl")) if self._folder.is_dir() else []
+        for path in paths:
+            offset, number = self._read.get(path, (0, 0))
+            with path.open("rb") as file:
+                file.seek(offset)
+                data = file.read()
+            end = data.rfind(b"\n") + 1 if whole_lines_only else len(data)
+            for line in data[:end].splitlines():
+                number += 1
+                self._take_line(path, number, line)
+            self._read[path] = (offset + end, number)
+
+    def _take_line(self, path: Path, number: int, line: bytes) -> None:
+        if self._problem is not None:
+            return  # the first problem is the one reported; nothing after it is used
+        try:
+            document = orjson.loads(line)  # a 2,000-result run holds ~7 MB of records
+        except ValueError as exc:
+            self._problem = f"{path}:{number}: cannot read a result record: {exc}"
+            return
+        if FILE_KEY in document:
+            self.files[str(document[FILE_KEY])] = str(document["sha256"])
+        elif RECORD_ERROR in document:
+            self._problem = f"cannot complete an Allure result: {document[RECORD_ERROR]}"
+        else:
+            self._documents.append(document)

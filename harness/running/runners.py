@@ -7,7 +7,8 @@ import os
 import signal
 import subprocess
 import sys
-import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -15,6 +16,7 @@ from typing import IO
 from harness.errors import ConfigurationError
 from harness.running.records import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
+from harness.running.warm import RUNNERS, WarmRunner, start, startup_environment
 from harness.settings import (
     ENV_EVIDENCE,
     ENV_FEATURES,
@@ -24,7 +26,6 @@ from harness.settings import (
     RunSettings,
 )
 
-RUNNERS = ("pytest-bdd", "behave")
 UNUSED_PLUGINS = ("-p", "no:hypothesispytest", "-p", "no:anyio")
 """pytest plugins installed beside pytest-bdd that a scenario run does not use."""
 
@@ -104,7 +105,7 @@ class RunnerJob:
         raise ConfigurationError(f"unknown runner {self.runner!r}; use {' or '.join(RUNNERS)}")
 
     def environment(self) -> dict[str, str]:
-        env = dict(os.environ)
+        env = startup_environment(str(REPO_ROOT))  # the caller's, the project on PYTHONPATH
         env.update(self.settings.environment())
         env[ENV_FEATURES] = str(self.features)
         env[ENV_EVIDENCE] = "allure"
@@ -124,9 +125,6 @@ class RunnerJob:
             env[ENV_IN_FLIGHT] = str(self.in_flight)
         else:
             env.pop(ENV_IN_FLIGHT, None)
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(REPO_ROOT), env.get("PYTHONPATH", "")) if p
-        )
         return env
 
 
@@ -137,39 +135,74 @@ class RunnerExit:
     timed_out: bool = False
 
 
-def run_job(job: RunnerJob, echo: bool = True) -> RunnerExit:
+WAKE_SECONDS = 0.1
+"""How often :func:`run_job` calls its ``while_waiting`` while the runner runs."""
+
+
+def run_job(
+    job: RunnerJob,
+    echo: bool = True,
+    while_waiting: Callable[[], object] | None = None,
+    warm: WarmRunner | None = None,
+) -> RunnerExit:
     """Run one runner process; never hangs past ``job.timeout``.
 
     Its output goes to two unnamed temporary files, read when it ends: a pipe woke this
     process for every write (with ``PYTHONUNBUFFERED`` set, every progress dot), a tenth of
     this process's CPU on 2,000 scenarios; a file takes the writes without waking anyone, and
-    after a timeout it still holds everything the runner wrote before it was killed."""
+    after a timeout it still holds everything the runner wrote before it was killed.
+
+    ``warm``: a process of this job's runner started earlier (:mod:`harness.running.warm`),
+    used when it can be (else discarded). ``while_waiting`` is called every ``WAKE_SECONDS``
+    while the runner runs (the CLI reads the results recorded so far)."""
     job.results.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        # A session of its own: on a timeout the runner's forked copies (--in-flight) and
-        # pytest-xdist's workers end with it.
-        with subprocess.Popen(
-            job.command(),
-            env=job.environment(),
-            cwd=REPO_ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=err,
-            start_new_session=True,
-        ) as process:
+    command, env = job.command(), job.environment()
+    started = None
+    if warm is not None:
+        started = warm.start(command, env) if warm.runner == job.runner else None
+        warm.discard()  # a no-op once started
+    if started is None:
+        started = start(command, env, str(REPO_ROOT))
+    process = started.process
+    try:
+        with process:
             try:
-                process.wait(timeout=job.timeout)
-            except subprocess.TimeoutExpired:
-                _kill_group(process)
-                process.wait()
-                return RunnerExit(124, _text(out), timed_out=True)
+                finished = _wait(process, job.timeout, while_waiting)
             except BaseException:
                 _kill_group(process)
                 raise
-        output = _text(out) + _text(err)
+            if not finished:
+                _kill_group(process)
+                process.wait()
+                return RunnerExit(124, _text(started.out), timed_out=True)
+        output = _text(started.out) + _text(started.err)
+    finally:
+        started.close()
     if echo:
         sys.stdout.write(output)
     return RunnerExit(process.returncode, output)
+
+
+def _wait(
+    process: subprocess.Popen[bytes], timeout: float, while_waiting: Callable[[], object] | None
+) -> bool:
+    """Whether ``process`` ended within ``timeout`` seconds; ``while_waiting`` is called every
+    ``WAKE_SECONDS`` until then (what it raises ends the wait)."""
+    if while_waiting is None:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        return True
+    deadline = time.monotonic() + timeout
+    while (remaining := deadline - time.monotonic()) > 0:
+        try:
+            process.wait(timeout=min(remaining, WAKE_SECONDS))
+        except subprocess.TimeoutExpired:
+            while_waiting()
+            continue
+        return True
+    return process.poll() is not None
 
 
 def _text(file: IO[bytes]) -> str:

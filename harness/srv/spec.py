@@ -9,9 +9,8 @@ import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any, Generic, Protocol, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, cast
 
-from cryptography.hazmat.primitives.asymmetric import ec
 from lxml import etree
 
 from harness.domain.certificates import OrgCertificate
@@ -24,6 +23,9 @@ from harness.domain.timeline import Period
 from harness.duis.tree import Node
 from harness.reference.cells import Cell
 from harness.reference.state import DspState
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import ec
 
 
 class Scene(Protocol):

@@ -140,15 +140,51 @@ def matching_steps(text: str, keyword: str | None = None) -> list[StepDef]:
     return [s for s in _possible(text, keyword) if s.match(text) is not None]
 
 
-def find_step(text: str, keyword: str) -> tuple[StepDef, dict[str, Any]] | None:
+Found = tuple[StepDef, dict[str, Any]]
+
+
+def find_step(text: str, keyword: str) -> Found | None:
     """The first step of ``keyword`` (in declaration order) whose phrase matches ``text``,
     with its arguments: how both binders pick the step a text runs (the lint rejects a text
-    that more than one phrase matches)."""
+    that more than one phrase matches). The arguments are a fresh dict each time."""
+    found = _LOOKUPS.get(text, keyword)
+    return None if found is None else (found[0], dict(found[1]))
+
+
+def _search(text: str, keyword: str) -> Found | None:
     for step in _possible(text, keyword):
         arguments = step.match(text)
         if arguments is not None:
             return step, arguments
     return None
+
+
+class _Lookups:
+    """What :func:`find_step` found for each (text, keyword): a suite repeats its step texts
+    (every outline example, every "Given the time is …"), and parsing a text costs more than
+    running most steps. The arguments are text (parameter types keep the text as written), so
+    a found step can be handed out again. Forgotten when the step list changes (tests declare
+    steps) and when it holds ``LIMIT`` texts."""
+
+    LIMIT = 4096
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[str, str], Found | None] = {}
+        self._steps: tuple[int, int] = (0, 0)
+
+    def get(self, text: str, keyword: str) -> Found | None:
+        steps = (id(STEPS), len(STEPS))
+        if steps != self._steps or len(self._found) >= self.LIMIT:
+            self._found.clear()
+            self._steps = steps
+        key = (text, keyword)
+        if key in self._found:
+            return self._found[key]
+        found = self._found[key] = _search(text, keyword)
+        return found
+
+
+_LOOKUPS = _Lookups()
 
 
 def call(step: StepDef, world: World, arguments: dict[str, Any], table: Table | None) -> None:

@@ -84,3 +84,28 @@ def test_what_the_pytest_bdd_binder_gives_each_step_is_left_out_of_results() -> 
     bound = parser.parse_arguments(step.example)
     assert bound is not None
     assert bound[BOUND].step == step
+
+
+def test_a_remembered_look_up_hands_out_fresh_arguments_and_follows_the_step_list(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``find_step`` remembers what it found per text; the arguments are the caller's to
+    change, and a step declared afterwards (tests do) is found."""
+    from steps.library import registry
+
+    text = "the time is 2026-03-01 10:00"
+    first = find_step(text, "given")
+    assert first is not None
+    first[1]["when"] = "changed by a caller"
+    again = find_step(text, "given")
+    assert again is not None
+    assert again[0] is first[0]
+    assert "changed by a caller" not in again[1].values()
+    assert find_step("a phrase nobody declared yet", "given") is None
+    monkeypatch.setattr(registry, "STEPS", list(registry.STEPS))
+    registry.given("a phrase nobody declared {what}", "a phrase nobody declared yet")(
+        lambda world, what: None
+    )
+    found = find_step("a phrase nobody declared yet", "given")
+    assert found is not None
+    assert found[1] == {"what": "yet"}
