@@ -4,6 +4,7 @@ job exactly as a process started with it would, and one not used is gone."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -51,6 +52,13 @@ def _job(
     command = [sys.executable, "-m", "warm_probe", *args]
     monkeypatch.setattr(RunnerJob, "command", lambda self: command)
     return RunnerJob("behave", RunSettings(), tmp_path, tmp_path / "results", timeout=timeout)
+
+
+def _warm(runner: str = "behave") -> tuple[WarmRunner, subprocess.Popen[bytes]]:
+    """A warm process of ``runner``, and the process itself (to see that it ended)."""
+    warm = WarmRunner(runner, str(REPO_ROOT))
+    assert warm._started is not None
+    return warm, warm._started.process
 
 
 def _report(output: str) -> dict[str, object]:
@@ -118,9 +126,7 @@ def test_a_warm_process_is_used_once(
 def test_an_interpreter_setting_the_job_changes_means_a_cold_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probe: str
 ) -> None:
-    warm = WarmRunner("behave", str(REPO_ROOT))
-    process = warm._started.process if warm._started else None
-    assert process is not None
+    warm, process = _warm()
     job = _job(tmp_path, monkeypatch, "0")
     env = job.environment() | {"PYTHONHASHSEED": "7"}
     assert warm.start(job.command(), env) is None
@@ -132,9 +138,7 @@ def test_an_interpreter_setting_the_job_changes_means_a_cold_start(
 def test_another_runners_warm_process_is_discarded_and_the_job_starts_cold(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, probe: str
 ) -> None:
-    other = WarmRunner("pytest-bdd", str(REPO_ROOT))
-    process = other._started.process if other._started else None
-    assert process is not None
+    other, process = _warm("pytest-bdd")
     finished = run_job(_job(tmp_path, monkeypatch, "5"), echo=False, warm=other)
     assert finished.code == 5
     assert _report(finished.output)["argv"] == ["5"]
@@ -156,9 +160,7 @@ def test_a_warm_process_past_its_jobs_timeout_is_killed_with_what_it_wrote(
 
 
 def test_a_discarded_warm_process_is_gone() -> None:
-    warm = WarmRunner("behave", str(REPO_ROOT))
-    process = warm._started.process if warm._started else None
-    assert process is not None
+    warm, process = _warm()
     warm.discard()
     assert process.poll() is not None
     warm.discard()  # twice is harmless
