@@ -11,21 +11,32 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-import harness.cli.run as cli_run
+import harness.cli.run_profiles as cli_run_profiles
 from harness.adapters import http
 from harness.cli.main import main
 from harness.pki import shared_pki
 from harness.running.runners import RunnerExit, RunnerJob
+from harness.running.warm import WarmRunner
 
 
-def run_in_process(job: RunnerJob, echo: bool = True) -> RunnerExit:
+def run_in_process(
+    job: RunnerJob,
+    echo: bool = True,
+    while_waiting: Callable[[], object] | None = None,
+    warm: WarmRunner | None = None,
+) -> RunnerExit:
+    """``run_job``'s stand-in: the runner in this process (a warm process is not used; the
+    records are read once the runner has ended)."""
     assert job.runner == "pytest-bdd", "the driver runs pytest-bdd in process"
+    if warm is not None:
+        warm.discard()
     job.results.mkdir(parents=True, exist_ok=True)
     environment = job.environment()
     os.environ.clear()
@@ -63,7 +74,7 @@ def dump(keys: list[ec.EllipticCurvePrivateKey], path: Path) -> None:
 def drive(argv: list[str]) -> int:
     keys_out = Path(argv[argv.index("--keys-out") + 1])
     cli_argv = argv[argv.index("--") + 1 :]
-    cli_run.run_job = run_in_process  # type: ignore[assignment]
+    cli_run_profiles.run_job = run_in_process
     code = main(cli_argv)
     dump(keys_used(), keys_out)
     return code
