@@ -206,3 +206,33 @@ def test_a_run_stopped_before_its_runner_leaves_no_process_behind(
 def test_prewarm_starts_nothing_for_other_commands() -> None:
     assert prewarm(["check"], str(REPO_ROOT)) is None
     assert prewarm(["run", "--help"], str(REPO_ROOT)) is None
+
+
+@pytest.mark.parametrize("runner", ["behave", "pytest-bdd"])
+def test_every_profile_of_a_run_is_handed_to_a_process_started_before_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, runner: str
+) -> None:
+    """The first runner process starts as ``run`` begins, each next one while the one before
+    runs; each is handed its job, and none is left when the run ends."""
+    made: list[WarmRunner] = []
+    handed: list[tuple[str, bool]] = []
+    real_class, real_start = warm_module.WarmRunner, warm_module.WarmRunner.start
+
+    def spy(runner: str, root: str) -> WarmRunner:
+        made.append(real_class(runner, root))
+        return made[-1]
+
+    def start(self: WarmRunner, command: list[str], env: dict[str, str]) -> object:
+        started = real_start(self, command, env)
+        handed.append((env["DSP_CONFORMANCE_PROFILE"], started is not None))
+        return started
+
+    monkeypatch.setattr(warm_module, "WarmRunner", spy)
+    monkeypatch.setattr(real_class, "start", start)
+    profiles = ["baseline", "dp107-owner-path", "dp107-registered-path"]
+    argv = ["run", "--runner", runner, "--tags", "@req:DP107-cos-smets1"]
+    argv += [f"--profile={p}" for p in profiles] + ["--results", str(tmp_path / "results")]
+    assert cli_main.main(argv) == 0
+    assert handed == [(p, True) for p in profiles]
+    assert [w.runner for w in made] == [runner] * 3
+    assert all(w._started is None for w in made)
