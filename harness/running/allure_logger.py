@@ -8,7 +8,9 @@ is written, the World's outcome is folded in (handed over in memory by
 :meth:`EnrichingFileLogger.take_outcome`, so no file is written for it; an outcome
 attachment another writer left is read as ``enrich`` would), and the completed document is
 also appended as one line to the job's records, which the CLI reads instead of the results
-folder. Without the variable it is Allure's logger, unchanged.
+folder. The files and records are written by a writer process, in the order handed over
+(``harness/running/result_writer.py``). Without the variable it is Allure's logger,
+unchanged.
 
 A result that cannot be completed (an outcome attachment the harness did not write) is
 written as the runner reported it, and the records say why, so the CLI stops with one line.
@@ -16,13 +18,12 @@ written as the runner reported it, and the records say why, so the CLI stops wit
 
 from __future__ import annotations
 
-import atexit
 import hashlib
 import json
 import os
 import uuid
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import orjson
 from allure_commons import hookimpl
@@ -35,6 +36,7 @@ from harness.results.writer import fold_outcome, write_outcome
 from harness.running.allure_json import dumps, plain
 from harness.running.enrich import EnrichmentIndex, enrich_result
 from harness.running.records import ENV_ENRICHMENT, FILE_KEY, RECORD_ERROR, EnrichmentJob
+from harness.running.result_writer import ResultWriter
 
 
 def file_logger(report_dir: str | Path, clean: bool = False) -> AllureFileLogger:
@@ -49,11 +51,11 @@ class EnrichingFileLogger(AllureFileLogger):
     def __init__(self, report_dir: str | Path, job: EnrichmentJob, clean: bool = False) -> None:
         super().__init__(report_dir, clean)  # type: ignore[no-untyped-call]
         self._job = job
-        self._folder = os.fspath(self._report_dir)  # a path joined as text: 2 files a scenario
+        # a path joined as text: 2 files a scenario
+        self._writer = ResultWriter(os.fspath(self._report_dir), job.records)
         self._index: EnrichmentIndex | None = None
         self._attached: dict[str, str | bytes] = {}  # the current test's JSON attachments
         self._outcome: ScenarioOutcome | None = None  # the current test's, handed over
-        self._records: IO[bytes] | None = None
 
     @property
     def index(self) -> EnrichmentIndex:
@@ -66,6 +68,10 @@ class EnrichingFileLogger(AllureFileLogger):
                     f"{self._job.index}: not an enrichment index: {exc}"
                 ) from None
         return self._index
+
+    def drain(self) -> None:
+        """Return once every file and record handed to the writer is written."""
+        self._writer.drain()
 
     def take_outcome(self, outcome: ScenarioOutcome) -> None:
         """The World's outcome for the test being run (``OUTCOME_SINK``): the last one
@@ -135,33 +141,14 @@ class EnrichingFileLogger(AllureFileLogger):
         self._write(name, content, flush=False)
 
     def _write(self, name: str, content: bytes, flush: bool = True, in_place: bool = False) -> None:
-        """As Allure writes a file (a temporary file renamed into place), its hash recorded.
-        Unbuffered, by the descriptor: a file object would ask the file whether it is a
-        terminal and where it stands (two system calls more per file, 2 files a scenario).
-        ``in_place``: an attachment is written under its own name, no rename: nothing reads
-        it before the result that names it, which is written after it (and renamed)."""
-        final = f"{self._folder}{os.sep}{name}"
-        temporary = final if in_place else f"{final}.tmp"
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-        try:
-            view = memoryview(content)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
-            os.close(fd)
-        if not in_place:
-            os.replace(temporary, final)
-        self._record_file(name, hashlib.sha256(content).hexdigest(), flush)
+        """As Allure writes a file (a temporary file renamed into place), its hash recorded:
+        by the writer process (``harness/running/result_writer.py``). ``in_place``: an
+        attachment is written under its own name, no rename: nothing reads it before the
+        result that names it, which is written after it (and renamed)."""
+        self._writer.file(name, content, in_place=in_place, flush=flush)
 
     def _record_file(self, name: str, sha256: str, flush: bool = True) -> None:
         self._record(orjson.dumps({FILE_KEY: name, "sha256": sha256}), flush)
 
     def _record(self, line: bytes, flush: bool = True) -> None:
-        if self._records is None:
-            self._job.records.mkdir(parents=True, exist_ok=True)
-            path = self._job.records / f"records-{os.getpid()}.jsonl"
-            self._records = path.open("ab")
-            atexit.register(self._records.flush)  # whatever was written last
-        self._records.write(line + b"\n")
-        if flush:  # a runner killed later keeps the records of what finished
-            self._records.flush()
+        self._writer.record(line, flush=flush)

@@ -9,6 +9,7 @@ import allure_commons
 from allure_behave.formatter import AllureFormatter
 
 from harness.running.allure_logger import file_logger
+from harness.running.result_writer import drain_all
 
 
 class EnrichingFormatter(AllureFormatter):  # type: ignore[misc]
@@ -19,3 +20,7 @@ class EnrichingFormatter(AllureFormatter):  # type: ignore[misc]
         manager.unregister(self.file_logger)
         manager.register(ours)
         self.file_logger: object = ours  # close() unregisters it
+
+    def close(self) -> None:
+        drain_all()  # every result written before behave ends
+        super().close()

@@ -13,6 +13,7 @@ import pytest
 from allure_commons.logger import AllureFileLogger
 
 from harness.running.allure_logger import file_logger
+from harness.running.result_writer import drain_all
 
 
 @pytest.hookimpl(trylast=True)
@@ -31,6 +32,7 @@ def pytest_configure(config: pytest.Config) -> None:
     manager.register(ours)
 
     def restore() -> None:
+        drain_all()  # every result written before the session ends (an xdist worker too)
         if manager.get_name(ours) is not None:
             manager.unregister(ours)
         manager.register(allure_own)

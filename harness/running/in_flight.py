@@ -45,6 +45,7 @@ from harness.running.clock_groups import (
     releases,
     scoped_phases,
 )
+from harness.running.result_writer import drain_all
 from harness.settings import ENV_IN_FLIGHT, RunSettings
 
 LOCKSTEP_WAITS = 20  # a peer's whole scenario: this many of the target's longest waits
@@ -316,6 +317,7 @@ def _run(session: pytest.Session, phases: list[Phase], wanted: int) -> int:
                 signal.signal(signal.SIGTERM, signal.SIG_DFL)
                 code = _copy(session, plan)
             finally:
+                drain_all()  # its results written: os._exit runs no exit handler
                 _flush()
                 os._exit(code)
         pids.append(pid)

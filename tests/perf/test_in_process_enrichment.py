@@ -98,6 +98,7 @@ def test_completed_as_written_is_the_pass_afterwards(
     logger = EnrichingFileLogger(str(inside), _job(tmp_path, index))
     logger.report_attached_data(body, "o-attachment.json")
     logger.report_result(_result(scenario, "o-attachment.json"))
+    logger.drain()  # written by the logger's writer process
 
     assert _only_result(inside) == passed == _only_result(after)
     records = read_records(tmp_path / "records")
@@ -125,6 +126,7 @@ def test_an_outcome_handed_over_in_memory_is_the_attached_one_without_its_file(
     attached = EnrichingFileLogger(str(tmp_path / "attached"), _job(tmp_path / "a", index))
     attached.report_attached_data(body, "o-attachment.json")
     attached.report_result(_result(scenario, "o-attachment.json"))
+    attached.drain()
     expected = _only_result(tmp_path / "attached")
     del expected["attachments"]  # Allure writes no empty list
 
@@ -132,6 +134,7 @@ def test_an_outcome_handed_over_in_memory_is_the_attached_one_without_its_file(
     handed = EnrichingFileLogger(str(tmp_path / "handed"), _job(tmp_path / "h", index))
     handed.take_outcome(ScenarioOutcome.from_json(json.loads(body)))
     handed.report_result(_result(scenario, None))
+    handed.drain()
     assert _only_result(tmp_path / "handed") == expected
     records = read_records(tmp_path / "h" / "records")
     assert [p.name for p in (tmp_path / "handed").iterdir()] == list(records.files)
@@ -139,6 +142,7 @@ def test_an_outcome_handed_over_in_memory_is_the_attached_one_without_its_file(
 
     # the next result, whose World handed nothing over, does not inherit it
     handed.report_result(_result(scenarios[1], None))
+    handed.drain()
     later = read_records(tmp_path / "h" / "records").documents[1]
     assert "harnessOutcome" not in later
 
@@ -184,6 +188,7 @@ def test_a_result_without_an_outcome_is_found_by_its_feature_and_name(
     result = _result(scenario, None)
     result.name = scenario.name
     logger.report_result(result)
+    logger.drain()
     (document,) = read_records(tmp_path / "records").documents
     assert document["harnessScenario"] == {"file": str(scenario.path), "line": scenario.line}
     assert document == _only_result(tmp_path / "r")
@@ -196,6 +201,7 @@ def test_an_outcome_the_harness_did_not_write_stops_the_run_with_one_line(
     logger = EnrichingFileLogger(str(tmp_path / "r"), _job(tmp_path, index))
     logger.report_attached_data('{"verdict": "maybe"}', "o-attachment.json")
     logger.report_result(_result(scenarios[0], "o-attachment.json"))
+    logger.drain()
     assert _only_result(tmp_path / "r")["fullName"] == "runner's own"  # as reported
     with pytest.raises(ConfigurationError, match="cannot complete an Allure result"):
         read_records(tmp_path / "records")
