@@ -113,7 +113,6 @@ class WarmRunner:
     def __init__(self, runner: str, root: str) -> None:
         self.runner = runner
         self._env = startup_environment(root)
-        self._cwd = root
         command = [sys.executable, "-m", __name__, runner]
         self._started: StartedRunner | None = _spawn(command, self._env, root, subprocess.PIPE)
 
@@ -165,9 +164,12 @@ def runner_named(argv: Sequence[str]) -> str | None:
     first = next((a for a in argv if not a.startswith("-")), None)
     if first != "run" or {"-h", "--help"} & set(argv):
         return None
-    scan = argparse.ArgumentParser(add_help=False, allow_abbrev=False)
+    scan = argparse.ArgumentParser(add_help=False, allow_abbrev=False, exit_on_error=False)
     scan.add_argument("--runner", default=DEFAULT_RUNNER)
-    known, _ = scan.parse_known_args(list(argv))
+    try:
+        known, _ = scan.parse_known_args(list(argv))
+    except argparse.ArgumentError:
+        return None  # "--runner" without a name: the real parser says so
     runner = str(known.runner)
     return runner if runner in RUNNERS else None
 

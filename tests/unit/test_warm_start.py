@@ -74,6 +74,7 @@ def _report(output: str) -> dict[str, object]:
         (["run", "--runner", "behave"], "behave"),
         (["run", "--features", "x", "--runner=behave", "--all-profiles"], "behave"),
         (["run", "--runner", "nose"], None),  # the real parser says what is wrong
+        (["run", "--runner"], None),
         (["run", "--help"], None),
         (["check"], None),
         (["report", "--runner", "behave"], None),
