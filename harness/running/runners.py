@@ -65,6 +65,9 @@ class RunnerJob:
                 "no:allure_pytest",
                 "-p",
                 "no:cacheprovider",
+                # the steps raise the World's own errors: no assert to rewrite (and the plugins
+                # a warm runner process imported early are not re-imported to be rewritten)
+                "--assert=plain",
                 # plugins the virtualenv holds for the project's own tests, not for scenarios
                 # (hypothesis's imports all of hypothesis at the end of every session)
                 *UNUSED_PLUGINS,
