@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -16,7 +14,7 @@ from typing import IO
 from harness.errors import ConfigurationError
 from harness.running.records import ENV_ENRICHMENT
 from harness.running.shard import ENV_SHARD
-from harness.running.warm import RUNNERS, WarmRunner, start, startup_environment
+from harness.running.warm import RUNNERS, WarmRunner, kill_group, start, startup_environment
 from harness.settings import (
     ENV_EVIDENCE,
     ENV_FEATURES,
@@ -172,10 +170,10 @@ def run_job(
             try:
                 finished = _wait(process, job.timeout, while_waiting)
             except BaseException:
-                _kill_group(process)
+                kill_group(process)
                 raise
             if not finished:
-                _kill_group(process)
+                kill_group(process)
                 process.wait()
                 return RunnerExit(124, _text(started.out), timed_out=True)
         output = _text(started.out) + _text(started.err)
@@ -211,8 +209,3 @@ def _wait(
 def _text(file: IO[bytes]) -> str:
     file.seek(0)
     return file.read().decode("utf-8", errors="replace")
-
-
-def _kill_group(process: subprocess.Popen[bytes]) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)

@@ -148,9 +148,14 @@ class WarmRunner:
             _discard(started)
 
 
-def _discard(started: StartedRunner) -> None:
+def kill_group(process: subprocess.Popen[bytes]) -> None:
+    """End a runner process and everything it started (its session's process group)."""
     with contextlib.suppress(ProcessLookupError):
-        os.killpg(started.process.pid, signal.SIGKILL)
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def _discard(started: StartedRunner) -> None:
+    kill_group(started.process)
     started.process.wait()
     if started.process.stdin is not None:
         with contextlib.suppress(BrokenPipeError):
