@@ -8,8 +8,11 @@ Refused, each with a one-line :class:`HostileXml`:
 - any DTD markup (``<!DOCTYPE``, ``<!ENTITY``, ``<!ELEMENT``, ``<!ATTLIST``, ``<!NOTATION``)
   and any entity reference other than the five predefined ones and character references:
   a bomb, an external entity or an external DTD is refused by a byte scan, before parsing;
-- more than ``max_depth`` nested elements or more than ``max_elements`` elements, counted
-  while parsing incrementally, so a deep or wide document stops as soon as it crosses the line.
+- more than ``max_depth`` nested elements or more than ``max_elements`` elements. A
+  document with more ``<`` than ``max_elements`` (so possibly too many elements) is parsed
+  incrementally and counted as it goes, so a wide document stops as soon as it crosses the
+  line; any other is parsed in one call (libxml2 stops past 256 levels by itself) and its
+  depth checked after, at half the cost of the incremental parse.
 
 The parser itself is configured defensively too (no entity resolution, no DTD loading, no
 network, libxml2's own size limits kept). Processing instructions and comments are kept
@@ -18,7 +21,9 @@ but never acted on; nothing is fetched, included or transformed.
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import dataclass
 
 from lxml import etree
@@ -88,43 +93,51 @@ def _refuse_dtd_and_entities(raw: bytes) -> None:
         )
 
 
+_OPTIONS = {
+    "resolve_entities": False,
+    "load_dtd": False,
+    "dtd_validation": False,
+    "attribute_defaults": False,
+    "no_network": True,
+    "huge_tree": False,
+    "remove_blank_text": False,
+    "remove_comments": False,
+    "remove_pis": False,
+    "strip_cdata": False,
+    "recover": False,
+}
+
+
 def _parser() -> etree.XMLPullParser:
-    return etree.XMLPullParser(
-        events=("start", "end"),
-        resolve_entities=False,
-        load_dtd=False,
-        dtd_validation=False,
-        attribute_defaults=False,
-        no_network=True,
-        huge_tree=False,
-        remove_blank_text=False,
-        remove_comments=False,
-        remove_pis=False,
-        strip_cdata=False,
-        recover=False,
-    )
+    return etree.XMLPullParser(events=("start", "end"), **_OPTIONS)  # type: ignore[arg-type]
+
+
+class _WholeParsers(threading.local):
+    """One whole-document parser per thread (an lxml parser is not shared between threads)."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLParser(**_OPTIONS)  # type: ignore[arg-type]
+
+
+_WHOLE = _WholeParsers()
+
+
+@functools.cache
+def _deeper_than(depth: int) -> etree.XPath:
+    """Is any element nested deeper than ``depth`` (the root at depth 1)?"""
+    return etree.XPath("boolean(/*" + "/*" * depth + ")")
 
 
 def _parse_within_limits(raw: bytes, limits: Limits) -> etree._Element:
-    parser = _parser()
-    depth = 0
-    elements = 0
     try:
-        for offset in range(0, len(raw), _CHUNK):
-            parser.feed(raw[offset : offset + _CHUNK])
-            for event, _ in parser.read_events():
-                if event == "end":
-                    depth -= 1
-                    continue
-                depth += 1
-                elements += 1
-                if depth > limits.max_depth:
-                    raise HostileXml(
-                        f"document refused: elements nested deeper than {limits.max_depth}"
-                    )
-                if elements > limits.max_elements:
-                    raise HostileXml(f"document refused: more than {limits.max_elements} elements")
-        root = parser.close()
+        if raw.count(b"<") > limits.max_elements:  # perhaps too many elements: count them
+            root = _parse_counting(raw, limits)
+        else:  # every element starts with "<": too many cannot be there
+            root = etree.fromstring(raw, _WHOLE.parser)
+            if _deeper_than(limits.max_depth)(root):
+                raise HostileXml(
+                    f"document refused: elements nested deeper than {limits.max_depth}"
+                )
     except etree.XMLSyntaxError as exc:
         message = str(exc).splitlines()[0] if str(exc) else "not well-formed"
         if "depth" in message.lower():
@@ -137,4 +150,28 @@ def _parse_within_limits(raw: bytes, limits: Limits) -> etree._Element:
     docinfo = root.getroottree().docinfo
     if docinfo.internalDTD is not None or docinfo.externalDTD is not None or docinfo.doctype:
         raise HostileXml("document refused: it declares a DTD")
+    return root
+
+
+def _parse_counting(raw: bytes, limits: Limits) -> etree._Element | None:
+    """Parse incrementally, counting elements and depth as they open: a document past a
+    limit stops there."""
+    parser = _parser()
+    depth = 0
+    elements = 0
+    for offset in range(0, len(raw), _CHUNK):
+        parser.feed(raw[offset : offset + _CHUNK])
+        for event, _ in parser.read_events():
+            if event == "end":
+                depth -= 1
+                continue
+            depth += 1
+            elements += 1
+            if depth > limits.max_depth:
+                raise HostileXml(
+                    f"document refused: elements nested deeper than {limits.max_depth}"
+                )
+            if elements > limits.max_elements:
+                raise HostileXml(f"document refused: more than {limits.max_elements} elements")
+    root: etree._Element | None = parser.close()
     return root

@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from harness.duis.envelope import read_envelope
 from harness.duis.errors import DuisSchemaError, HostileXml, MalformedXml
 from harness.duis.responses import decode_response
-from harness.duis.safe_xml import Limits, parse_untrusted
+from harness.duis.safe_xml import DEFAULT_LIMITS, Limits, _parse_counting, parse_untrusted
 from harness.duis.schema import DuisSchema
 from harness.errors import HarnessError
 
@@ -144,3 +145,53 @@ def test_any_bytes_either_parse_or_fail_with_a_harness_error(data: bytes) -> Non
     except (HostileXml, MalformedXml) as exc:
         problem = str(exc)
     assert "\n" not in problem
+
+
+def _outcome(parse: Callable[[], object]) -> bytes | str:
+    """What a parse gives: the document as libxml2 reads it back, or the kind of refusal."""
+    try:
+        root = parse()
+    except (HostileXml, MalformedXml) as exc:
+        return type(exc).__name__
+    assert root is not None
+    return etree.tostring(root.getroottree())  # type: ignore[attr-defined]
+
+
+def _counted(data: bytes) -> object:
+    """The incremental parse that counts as it goes, whatever the document's size."""
+    try:
+        root = _parse_counting(data, DEFAULT_LIMITS)
+    except etree.XMLSyntaxError as exc:
+        if "depth" in str(exc).lower():
+            raise HostileXml(str(exc)) from None
+        raise MalformedXml(str(exc)) from None
+    if root is None:
+        raise MalformedXml("no root")
+    return root
+
+
+def _dcc_documents(duis_data: Path) -> list[bytes]:
+    return [path.read_bytes() for path in sorted((duis_data / "templates").glob("*.XML"))]
+
+
+def test_the_whole_parse_reads_every_dcc_template_as_the_counting_parse(duis_data: Path) -> None:
+    documents = _dcc_documents(duis_data)
+    assert len(documents) > 200
+    for document in documents:
+        whole = _outcome(lambda d=document: parse_untrusted(d))  # type: ignore[misc]
+        assert whole == _outcome(lambda d=document: _counted(d))  # type: ignore[misc]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"<a>", b"</a>", b"<b x='1'/>", b"text", b"&amp;", b"<!-- c -->"]),
+        max_size=200,
+    ),
+    st.integers(min_value=0, max_value=80),
+)
+def test_the_whole_parse_and_the_counting_parse_agree(parts: list[bytes], depth: int) -> None:
+    """Documents either way (nested up to past the depth limit, well-formed or not) give the
+    same tree or the same kind of refusal by the fast path as by the incremental one."""
+    document = b"<r>" * depth + b"".join(parts) + b"</r>" * depth
+    assert _outcome(lambda: parse_untrusted(document)) == _outcome(lambda: _counted(document))
