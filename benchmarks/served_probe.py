@@ -6,7 +6,7 @@ thread's end → the answer's last byte; and every garbage collection (``gc.call
     python -m benchmarks.served_probe --clients 16 --requests 4000
     python -m benchmarks.served_probe --threads 40     # as before the thread bound
 
-The timers wrap the DSP's lock and ``handle`` (an investigation, not a figure of
+The timers wrap the DSP's lock and ``answer`` (an investigation, not a figure of
 ``run.py``): they cost a few µs per request.
 """
 
@@ -46,7 +46,7 @@ def _instrumented(out: Path, port: int, threads: int | None) -> None:  # noqa: P
     current: contextvars.ContextVar[Record | None] = contextvars.ContextVar("rec", default=None)
     done: list[Record] = []
     collections: list[tuple[int, float, float]] = []  # generation, seconds, when it ended
-    inner_lock, handle = service.lock, service.handle
+    inner_lock, answer = service.lock, service.answer
 
     class TimedLock:
         def __enter__(self) -> None:
@@ -67,15 +67,15 @@ def _instrumented(out: Path, port: int, threads: int | None) -> None:  # noqa: P
         if record is not None:
             record["started"] = time.perf_counter()
         try:
-            return handle(endpoint, body)
+            return answer(endpoint, body)
         finally:
             if record is not None:
                 record["ended"] = time.perf_counter()
 
     service.lock = TimedLock()  # type: ignore[assignment]
-    service.handle = timed_handle  # type: ignore[method-assign]
+    service.answer = timed_handle  # type: ignore[method-assign]
     if threads is not None:
-        app_module.duis_threads = lambda service: threads
+        app_module.DUIS_THREADS = threads
     began: dict[str, float] = {}
 
     def on_gc(phase: str, info: dict[str, int]) -> None:

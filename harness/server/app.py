@@ -8,8 +8,7 @@ import contextlib
 import hmac
 import json
 import logging
-import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import anyio
 import anyio.to_thread
@@ -23,6 +22,7 @@ from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint
 from harness.errors import HarnessError
 from harness.server.courier import Courier, DeliveryFailed
+from harness.server.durable import DurableWaits
 from harness.server.journal import JournalFailure
 from harness.server.latency import DelayRange, Latency, LatencyModel
 from harness.server.service import Delivery, RefusedMessage, ServedDsp
@@ -45,15 +45,12 @@ class BodyTooLarge(Exception):
     pass
 
 
-def duis_threads(service: ServedDsp) -> int:
-    """Threads answering DUIS requests at once. The DSP's work is CPU under one lock: more
-    threads than cores only queue on that lock and the GIL, unfairly (a request could wait
-    several turns), and the event loop waits for the GIL to read and write sockets. A few
-    threads, the rest queued in arrival order. With a journal a thread also waits for the
-    disk, where more threads share one write (group commit): anyio's default then."""
-    if service.journal is not None:
-        return 40
-    return 2 * (os.cpu_count() or 1)
+# Threads answering DUIS requests at once. The DSP's work is CPU, most of it under one lock
+# and all of it under the GIL: a second thread only fights the first for both, unfairly (a
+# request could wait several turns) and at a cost (each hand-over of the GIL wakes a thread).
+# One thread answers in arrival order (the limiter queues the rest), the event loop reads
+# and writes the sockets meanwhile, and the disk is waited for on the loop (durable.py).
+DUIS_THREADS = 1
 
 
 def _xml_content_type(request: Request) -> bool:
@@ -136,6 +133,47 @@ async def _answer_late(latency: Latency, xml: bytes) -> None:
         await asyncio.sleep(delay)
 
 
+class DuisEndpoint:
+    """The DUIS endpoints: a request answered on the one DUIS thread, in arrival order, then
+    (on the loop) its journal entry waited for, its latency, its deliveries, its answer."""
+
+    def __init__(self, service: ServedDsp, latency: Latency, dispatcher: Dispatcher) -> None:
+        self.service = service
+        self.latency = latency
+        self.dispatcher = dispatcher
+        self.limiter = anyio.CapacityLimiter(DUIS_THREADS)  # waiters served in order
+        self.durable = DurableWaits(service)
+
+    def handler(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+        async def handle(request: Request) -> Response:
+            return await self.handle(endpoint, request)
+
+        return handle
+
+    async def handle(self, endpoint: Endpoint, request: Request) -> Response:
+        if not _xml_content_type(request):
+            found = request.headers.get("content-type", "none")[:80]
+            return PlainTextResponse(
+                f"refused: content-type {found!r}; DUIS requests are application/xml\n", 415
+            )
+        try:
+            body = await _read_body(request)
+        except BodyTooLarge:
+            return PlainTextResponse(f"refused: body larger than {MAX_BODY} bytes\n", 413)
+        try:
+            handled = await anyio.to_thread.run_sync(
+                self.service.answer, endpoint, body, limiter=self.limiter
+            )
+            await self.durable.wait(handled.ticket)  # on disk before anything leaves
+        except RefusedMessage as exc:
+            return PlainTextResponse(f"refused: {exc}\n", 400)
+        except JournalFailure as exc:
+            return PlainTextResponse(f"unavailable: {exc}\n", 503)
+        await _answer_late(self.latency, handled.xml)
+        await self.dispatcher.dispatch(handled.deliveries)
+        return Response(handled.xml, media_type="application/xml")
+
+
 def create_app(
     service: ServedDsp,
     token: str | None = None,
@@ -149,7 +187,7 @@ def create_app(
     latency = latency or _fixed_latency(delay_ms, async_delay_ms)
     courier = Courier(DELIVERY_TIMEOUT)
     dispatcher = Dispatcher(courier, latency)
-    duis_limiter = anyio.CapacityLimiter(duis_threads(service))  # waiters served in order
+    duis = DuisEndpoint(service, latency, dispatcher)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -157,31 +195,6 @@ def create_app(
         dispatcher.cancel()
         await courier.close()
         latency.close()
-
-    def duis(endpoint: Endpoint):  # type: ignore[no-untyped-def]
-        async def handle(request: Request) -> Response:
-            if not _xml_content_type(request):
-                found = request.headers.get("content-type", "none")[:80]
-                return PlainTextResponse(
-                    f"refused: content-type {found!r}; DUIS requests are application/xml\n", 415
-                )
-            try:
-                body = await _read_body(request)
-            except BodyTooLarge:
-                return PlainTextResponse(f"refused: body larger than {MAX_BODY} bytes\n", 413)
-            try:
-                xml, deliveries = await anyio.to_thread.run_sync(
-                    service.handle, endpoint, body, limiter=duis_limiter
-                )
-            except RefusedMessage as exc:
-                return PlainTextResponse(f"refused: {exc}\n", 400)
-            except JournalFailure as exc:
-                return PlainTextResponse(f"unavailable: {exc}\n", 503)
-            await _answer_late(latency, xml)
-            await dispatcher.dispatch(deliveries)
-            return Response(xml, media_type="application/xml")
-
-        return handle
 
     def forbidden() -> JSONResponse:
         return JSONResponse({"error": "test control needs 'Authorization: Bearer <token>'"}, 401)
@@ -229,7 +242,7 @@ def create_app(
     async def health(request: Request) -> Response:
         return JSONResponse({"status": "ok", "profile": service.dsp.profile.name})
 
-    routes = [Route(e.value, duis(e), methods=["POST"]) for e in Endpoint]
+    routes = [Route(e.value, duis.handler(e), methods=["POST"]) for e in Endpoint]
     routes.append(Route("/health", health, methods=["GET"]))
     # Without test control (a DSP the harness cannot provision), every such path 404s.
     routes += (

@@ -9,12 +9,14 @@ What is written, durably *before* the answer goes back:
   state too (a RequestID counter is used once).
 
 Requests arriving together share one transaction (group commit): the DSP applies each
-request and queues its entry in order under its lock, then waits, outside the lock, until
-an entry at least as late is on disk. The first waiter to find no write in progress writes
-every entry queued so far in one transaction (one fsync) and wakes the others; those queued
-meanwhile go in the next. Entries reach the file in the order the DSP applied them, and no
-answer leaves before its entry, and every entry before it, is durable, so a restart
-replays a prefix of what the DSP did that holds everything it acknowledged.
+request and queues its entry in order under its lock; the journal's writer thread writes
+every entry queued so far in one transaction (one fsync), then the next batch, and says
+after each how far the file is durable. An answer waits for that, outside the lock: a
+thread with :meth:`Journal.wait`, the event loop with a listener (:meth:`Journal.listen`,
+one wake-up per batch), so no thread is held while the disk writes. Entries reach the
+file in the order the DSP applied them, and no answer leaves before its entry, and every
+entry before it, is durable, so a restart replays a prefix of what the DSP did that holds
+everything it acknowledged.
 
 Messages refused before the DSP looked at them (HTTP 4xx: hostile, malformed, not valid
 DUIS) change nothing and are not written. The reference DSP is deterministic given the same
@@ -30,11 +32,12 @@ or logs. Do not commit it or attach it to a report.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -50,8 +53,14 @@ FORMAT = "dsp-conformance-state/1"
 FILE_MODE = 0o600
 _APPLICATION_ID = 0x44535043  # "DSPC"
 
+log = logging.getLogger("dsp_conformance.server")
+
 PROVISION = "provision"
 REQUEST = "request"
+
+# Told after every batch, on the writer thread: the last durable ticket, and the failure
+# that stopped the journal if one did. It must not block (e.g. hand over to an event loop).
+Listener = Callable[[int, str | None], None]
 
 
 class JournalFailure(HarnessError):
@@ -86,8 +95,10 @@ class Journal:
         self._pending: list[tuple[str, str | None, bytes]] = []
         self._queued = 0  # tickets given
         self._durable = 0  # tickets on disk
-        self._writing = False
         self._failure: str | None = None
+        self._closing = False
+        self._writer: threading.Thread | None = None  # started with the first entry
+        self._listeners: list[Listener] = []
         self.batches = 0  # transactions written (group commit: fewer than entries)
         try:
             descriptor = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -196,33 +207,69 @@ class Journal:
         with self._queue:
             if self._failure is not None:
                 raise JournalFailure(self._failure)
+            if self._closing:
+                raise JournalFailure(f"the state file {self.path} is closed")
             self._pending.append((kind, endpoint, body))
             self._queued += 1
+            if self._writer is None:
+                self._writer = threading.Thread(
+                    target=self._write_batches, name="state-journal", daemon=True
+                )
+                self._writer.start()
+            self._queue.notify_all()
             return self._queued
 
     def wait(self, ticket: int) -> None:
-        """Return once the entry ``ticket`` (and so every entry before it) is on disk; the
-        caller may be the one that writes it, with everything queued so far."""
+        """Return once the entry ``ticket`` (and so every entry before it) is on disk;
+        :class:`JournalFailure` if the journal stopped before it was."""
         with self._queue:
             while self._durable < ticket:
                 if self._failure is not None:
                     raise JournalFailure(self._failure)
-                if self._writing:
+                self._queue.wait()
+
+    def durable(self, ticket: int) -> bool:
+        """Is entry ``ticket`` on disk already? (:class:`JournalFailure` if it never will be.)"""
+        with self._queue:
+            if self._durable >= ticket:
+                return True
+            if self._failure is not None:
+                raise JournalFailure(self._failure)
+            return False
+
+    def listen(self, listener: Listener) -> None:
+        """Call ``listener(durable_ticket, failure)`` on the writer thread after every batch."""
+        with self._queue:
+            self._listeners.append(listener)
+
+    def _write_batches(self) -> None:
+        """The writer thread: every entry queued so far in one transaction, until closed or
+        a write fails (then nothing more is written or acknowledged)."""
+        while True:
+            with self._queue:
+                while not self._pending and not self._closing:
                     self._queue.wait()
-                    continue
+                if not self._pending:
+                    return
                 batch, self._pending = self._pending, []
-                self._writing = True
-                self._queue.release()
-                try:
-                    failure = self._write(batch)
-                finally:
-                    self._queue.acquire()
-                    self._writing = False
+            try:
+                failure = self._write(batch)
+            except Exception as exc:
+                failure = f"cannot write the state file {self.path}: {exc!r}"
+            with self._queue:
                 if failure is None:
                     self._durable += len(batch)
                 else:
                     self._failure = failure
                 self._queue.notify_all()
+                durable, listeners = self._durable, list(self._listeners)
+            for listener in listeners:
+                try:
+                    listener(durable, failure)
+                except Exception:  # e.g. an event loop already closed: its waiters are gone
+                    log.exception("a state-journal listener failed")
+            if failure is not None:
+                return
 
     @property
     def enqueued(self) -> int:
@@ -260,8 +307,12 @@ class Journal:
 
     def close(self) -> None:
         """Write what is still queued (nobody was answered for it yet), then close."""
-        with contextlib.suppress(JournalFailure):
-            self.wait(self.enqueued)
+        with self._queue:
+            self._closing = True
+            self._queue.notify_all()
+            writer = self._writer
+        if writer is not None:
+            writer.join()
         with self._lock:
             self._db.close()
 

@@ -35,7 +35,7 @@ from harness.domain.requests import (
     ServiceRequest,
 )
 from harness.domain.roles import XML_SIGNING_OU
-from harness.duis.answers import Answering, InventoryRow, encode_answer
+from harness.duis.answers import Answering, InventoryRow, answer_tree
 from harness.duis.envelope import RequestEnvelope, envelope_of, read_envelope
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.names import SCHEMA_VERSION
@@ -77,6 +77,16 @@ class Delivery:
     url: str
     xml: bytes
     request_id: str
+
+
+@dataclass(frozen=True)
+class Handled:
+    """A DUIS request answered: the signed answer, the asynchronous responses now due, and
+    the journal ticket that must be durable before either leaves (0: nothing to wait for)."""
+
+    xml: bytes
+    deliveries: list[Delivery]
+    ticket: int
 
 
 class ServedDsp:
@@ -146,7 +156,16 @@ class ServedDsp:
     # -- DUIS ---------------------------------------------------------------------------
     def handle(self, endpoint: Endpoint, body: bytes) -> tuple[bytes, list[Delivery]]:
         """Answer one DUIS request: the signed synchronous response and the asynchronous
-        responses now due. Raises RefusedMessage when no DUIS answer is possible."""
+        responses now due, once the request's journal entry is on disk. Raises
+        RefusedMessage when no DUIS answer is possible."""
+        handled = self.answer(endpoint, body)
+        self._durable(handled.ticket)  # on disk before the answer leaves (group commit)
+        return handled.xml, handled.deliveries
+
+    def answer(self, endpoint: Endpoint, body: bytes) -> Handled:
+        """:meth:`handle` without the wait for the disk: the answer may leave only once
+        :meth:`durable` says its ticket is written (the event loop waits for that without
+        holding a thread)."""
         try:
             root = parse_untrusted(body)
             envelope = envelope_of(root)
@@ -160,9 +179,7 @@ class ServedDsp:
             ticket = self._record(REQUEST, endpoint.value, body)
             written, due = self._written(response, srv), self._due()
         # Signing needs no state: done outside the lock, while the journal writes.
-        answer = self._sign(written), self._deliveries(due)
-        self._durable(ticket)  # on disk before the answer leaves (group commit)
-        return answer
+        return Handled(self._sign(written), self._deliveries(due), ticket)
 
     def _scope_of(self, envelope: RequestEnvelope) -> contextlib.AbstractContextManager[None]:
         """A request is judged in its scope, at its scope's time: its target device's,
@@ -234,6 +251,16 @@ class ServedDsp:
         except JournalFailure as exc:
             raise self._failed(exc) from None
 
+    def durable(self, ticket: int) -> bool:
+        """Is the journal entry ``ticket`` (from :meth:`answer`) on disk? True without a
+        state file; :class:`JournalFailure` (and no more answers) if it never will be."""
+        if self.journal is None or not ticket:
+            return True
+        try:
+            return self.journal.durable(ticket)
+        except JournalFailure as exc:
+            raise self._failed(exc) from None
+
     def _failed(self, exc: JournalFailure) -> JournalFailure:
         """Stop acknowledging: memory and disk now differ."""
         if self.journal_failure is None:
@@ -272,18 +299,18 @@ class ServedDsp:
             )
         return None
 
-    def _written(self, response: Response, srv: str) -> tuple[int, bytes]:
-        """The answer to ``response``, not yet signed, and its number among those given
-        (under the lock: what an answer says depends on the state and the clock)."""
-        xml = encode_answer(
+    def _written(self, response: Response, srv: str) -> tuple[int, etree._Element]:
+        """The answer to ``response``, built but not yet signed, and its number among those
+        given (under the lock: what an answer says depends on the state and the clock)."""
+        root = answer_tree(
             response, self.dsp.clock.now(), self._answering(response, srv), self.s1sp
         )
         self.given += 1
-        return self.given, xml
+        return self.given, root
 
-    def _sign(self, written: tuple[int, bytes]) -> bytes:
-        number, xml = written
-        signed = self.signer.sign(xml)
+    def _sign(self, written: tuple[int, etree._Element]) -> bytes:
+        number, root = written
+        signed = self.signer.sign_tree(root)  # the tree as built: not serialised and parsed
         if self.keep_responses is not None:
             (self.keep_responses / f"{number:06d}.xml").write_bytes(signed)
         return signed
@@ -313,7 +340,7 @@ class ServedDsp:
             explain=self.explain,
         )
 
-    def _due(self) -> list[tuple[str, tuple[int, bytes], str]]:
+    def _due(self) -> list[tuple[str, tuple[int, etree._Element], str]]:
         """The asynchronous responses produced since the last call, written (not signed)
         for the Users that gave a receive-response URL: (URL, written answer, RequestID)."""
         outbox = self.dsp.state.outbox
@@ -327,7 +354,7 @@ class ServedDsp:
             due.append((url, self._written(response, srv), str(response.request_id)))
         return due
 
-    def _deliveries(self, due: list[tuple[str, tuple[int, bytes], str]]) -> list[Delivery]:
+    def _deliveries(self, due: list[tuple[str, tuple[int, etree._Element], str]]) -> list[Delivery]:
         return [Delivery(url, self._sign(written), rid) for url, written, rid in due]
 
     # -- test control -------------------------------------------------------------------
@@ -340,7 +367,7 @@ class ServedDsp:
             self._usable()
             entry = json.dumps(body, sort_keys=True).encode()
             failure: HarnessError | None = None
-            due: list[tuple[str, tuple[int, bytes], str]] = []
+            due: list[tuple[str, tuple[int, etree._Element], str]] = []
             try:
                 self._provisioned(command, scope)
             except HarnessError as exc:  # failed part-way: replayed, it fails the same way

@@ -1,5 +1,5 @@
-"""The served DSP's start-up settings: a few threads answer DUIS requests (the rest wait
-their turn in the event loop), and the heap built at start-up is frozen."""
+"""The served DSP's start-up settings: one thread answers DUIS requests (the rest wait
+their turn in the event loop, in arrival order), and the heap built at start-up is frozen."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import asyncio
 import gc
 import threading
 import time
-from typing import Any
 
 import httpx
 
 from harness.cli.serve import HEAP_THRESHOLDS, settle_heap
 from harness.domain.requests import Endpoint
-from harness.server.app import create_app, duis_threads
+from harness.server.app import DUIS_THREADS, create_app
+from harness.server.service import Handled
 
 
 class SlowDsp:
@@ -24,18 +24,20 @@ class SlowDsp:
         self.running = 0
         self.most = 0
         self.guard = threading.Lock()
+        self.order: list[bytes] = []
 
-    def handle(self, endpoint: Endpoint, body: bytes) -> tuple[bytes, list[Any]]:
+    def answer(self, endpoint: Endpoint, body: bytes) -> Handled:
         with self.guard:
             self.running += 1
             self.most = max(self.most, self.running)
         time.sleep(0.02)
         with self.guard:
             self.running -= 1
-        return b"<answer>" + body + b"</answer>", []
+        self.order.append(body)
+        return Handled(b"<answer>" + body + b"</answer>", [], 0)
 
 
-def test_duis_requests_run_on_a_few_threads_and_all_are_answered() -> None:
+def test_duis_requests_run_one_at_a_time_in_arrival_order_and_all_are_answered() -> None:
     dsp = SlowDsp()
     app = create_app(dsp)  # type: ignore[arg-type]
 
@@ -55,11 +57,8 @@ def test_duis_requests_run_on_a_few_threads_and_all_are_answered() -> None:
 
     answers = asyncio.run(load())
     assert [a.content for a in answers] == [f"<answer><r{n}/></answer>".encode() for n in range(24)]
-    assert dsp.most == duis_threads(dsp) >= 2  # type: ignore[arg-type]
-
-
-def test_with_a_journal_more_threads_wait_for_the_disk_together() -> None:
-    assert duis_threads(SlowDsp(journal=object())) > duis_threads(SlowDsp())  # type: ignore[arg-type]
+    assert dsp.most == DUIS_THREADS == 1
+    assert dsp.order == [f"<r{n}/>".encode() for n in range(24)]  # first come, first answered
 
 
 def test_settle_heap_freezes_start_up_objects_and_raises_the_thresholds() -> None:
