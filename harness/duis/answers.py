@@ -74,9 +74,16 @@ def encode_answer(
 ) -> bytes:
     """The unsigned ``sr:Response`` for ``response`` (a SMETS1 payload inside is already
     signed by ``s1sp``), serialised without insignificant whitespace."""
-    draft = _Draft(response, when, context, s1sp)
-    root = _ANSWERERS.get(response.answered_by, _dsp_answer)(draft)
+    root = answer_tree(response, when, context, s1sp)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def answer_tree(
+    response: Response, when: datetime, context: Answering, s1sp: XmlSigner | None
+) -> etree._Element:
+    """:func:`encode_answer` before it is serialised (to be signed as it is)."""
+    draft = _Draft(response, when, context, s1sp)
+    return _ANSWERERS.get(response.answered_by, _dsp_answer)(draft)
 
 
 # -- the DSP's own answers -----------------------------------------------------------------

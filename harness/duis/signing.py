@@ -95,17 +95,32 @@ def sign(
 
     A ``ds:Signature`` the root already has (e.g. a template's placeholder) is replaced.
     """
+    return sign_tree(parse_untrusted(xml), key, certificate)
+
+
+def sign_tree(
+    root: etree._Element,
+    key: ec.EllipticCurvePrivateKey,
+    certificate: x509.Certificate | OrgCertificate,
+) -> bytes:
+    """:func:`sign` for a document already built or parsed (not parsed again): ``root``
+    itself is signed (its old signature removed, insignificant whitespace dropped, the new
+    signature appended) and returned serialised."""
     cert = certificate.certificate if isinstance(certificate, OrgCertificate) else certificate
-    if cert.public_key() != key.public_key():
+    if not _key_of(cert, key):
         raise InvalidValue(
             f"the private key does not belong to certificate {IssuerSerial.of(cert)}"
         )
-    root = parse_untrusted(xml)
     for old in [c for c in elements(root) if c.tag == ds("Signature")]:
         root.remove(old)
     drop_element_content_whitespace(root)
     root.append(_signature_of(root, key, IssuerSerial.of(cert)))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _key_of(certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> bool:
+    """Does ``key`` belong to ``certificate``?"""
+    return bool(certificate.public_key() == key.public_key())
 
 
 def _signature_of(

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
+from lxml import etree
 
-from harness.duis.signing import sign
+from harness.duis.signing import sign, sign_tree
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class XmlSigner:
     def sign(self, xml: bytes) -> bytes:
         """``xml`` with an enveloped signature over the whole document."""
         return sign(xml, self.key, self.certificate)
+
+    def sign_tree(self, root: etree._Element) -> bytes:
+        """``root`` (built, not yet serialised) signed and serialised; ``root`` is changed."""
+        return sign_tree(root, self.key, self.certificate)
 
     @property
     def certificate_pem(self) -> bytes:

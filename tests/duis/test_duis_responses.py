@@ -19,7 +19,7 @@ from harness.domain.devices import Generation
 from harness.domain.eui import Eui64
 from harness.domain.requests import MAX_COUNTER, Outcome, RequestId, Response
 from harness.domain.roles import XML_SIGNING_OU
-from harness.duis.answers import Answering, encode_answer
+from harness.duis.answers import Answering, answer_tree, encode_answer
 from harness.duis.errors import CannotDecode, DuisSchemaError
 from harness.duis.mmc import S1SP_ALERT_CODE, SMETS1_PAYLOADS
 from harness.duis.responses import (
@@ -31,6 +31,7 @@ from harness.duis.responses import (
 )
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
+from harness.duis.names import ds
 from harness.duis.signing import lookup_in, verify
 from harness.duis.xml_signer import XmlSigner
 from harness.pki import TestPki
@@ -115,6 +116,38 @@ def test_every_reference_answer_validates_and_reads_from_standard_elements(
             checked += 1
     assert checked > len(run.responses)
     assert reads_checked == READS_WITH_DATA, "the run should read every kind of data"
+
+
+def _without_signature_values(xml: bytes) -> bytes:
+    """The document with every ds:SignatureValue emptied (ECDSA signs with a fresh nonce)."""
+    root = etree.fromstring(xml)
+    for value in root.iter(ds("SignatureValue")):
+        value.text = ""
+    return etree.tostring(root)
+
+
+def test_an_answer_signed_as_built_is_the_answer_signed_after_serialising(
+    pki: TestPki, s1sp: XmlSigner
+) -> None:
+    """The served DSP signs the tree it built; the same answer serialised and parsed first
+    signs to the same document: the same bytes, the same digest, only the nonce differs."""
+    run = reference_run(pki)
+    signed = 0
+    for srv, response in run.responses:
+        for generation in Generation:
+            if response.answered_by == "S1SP" and generation is Generation.SMETS2:
+                continue
+            if srv in SMETS2_DEVICE_ONLY and generation is Generation.SMETS1:
+                continue
+            context = Answering(srv, response.request_id.target, generation, explain=True)
+            tree = answer_tree(response, WHEN, context, s1sp)
+            serialised = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+            after_parsing = s1sp.sign(serialised)
+            as_built = s1sp.sign_tree(tree)
+            assert _without_signature_values(as_built) == _without_signature_values(after_parsing)
+            verify(as_built, lookup_in([s1sp.certificate]))
+            signed += 1
+    assert signed > len(run.responses)
 
 
 def _strip_explanations(xml: bytes) -> bytes:
