@@ -114,7 +114,7 @@ def sign_tree(
     for old in [c for c in elements(root) if c.tag == ds("Signature")]:
         root.remove(old)
     drop_element_content_whitespace(root)
-    root.append(_signature_of(root, key, IssuerSerial.of(cert)))
+    _append_signature(root, key, IssuerSerial.of(cert))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -123,14 +123,19 @@ def _key_of(certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> b
     return bool(certificate.public_key() == key.public_key())
 
 
-def _signature_of(
+def _append_signature(
     root: etree._Element, key: ec.EllipticCurvePrivateKey, signer: IssuerSerial
-) -> etree._Element:
-    """The enveloped ``ds:Signature`` over ``root`` (not yet holding it), built directly:
-    the sha256 digest of the exclusive C14N of the document, then SignedInfo in exclusive
-    C14N signed with ecdsa-sha256, the value as r || s (XML-DSig 1.1 §6.4.3). The same
-    elements, in the same order, as signxml's ``XMLSigner`` writes for this configuration,
-    at a quarter of its cost (it parses and serialises the document several times)."""
+) -> None:
+    """Append the enveloped ``ds:Signature`` over ``root``, built directly: the sha256
+    digest of the exclusive C14N of the document, then SignedInfo in exclusive C14N signed
+    with ecdsa-sha256, the value as r || s (XML-DSig 1.1 §6.4.3). The same elements, in the
+    same order, as signxml's ``XMLSigner`` writes for this configuration, at a quarter of
+    its cost (it parses and serialises the document several times).
+
+    SignedInfo is signed where it ends up: a document that already declares the XML-DSig
+    namespace under another prefix (the DCC's responses declare ``ns3``) has the new
+    elements written with that prefix when they join it, and that is what a verifier
+    canonicalises."""
     digest = hashlib.sha256(_exclusive_c14n(root)).digest()
     signature = etree.Element(ds("Signature"), nsmap={"ds": DS_NS})
     signed_info = etree.SubElement(signature, ds("SignedInfo"))
@@ -142,13 +147,14 @@ def _signature_of(
         etree.SubElement(transforms, ds("Transform"), Algorithm=algorithm)
     etree.SubElement(reference, ds("DigestMethod"), Algorithm=_SHA256)
     etree.SubElement(reference, ds("DigestValue")).text = base64.b64encode(digest).decode()
+    value = etree.SubElement(signature, ds("SignatureValue"))
+    signature.append(_key_info(signer))
+    root.append(signature)
+    signed_info = signature[0]  # as it now is in the document
     der = key.sign(_exclusive_c14n(signed_info), ec.ECDSA(hashes.SHA256()))
     r, s = decode_dss_signature(der)
     size = (key.key_size + 7) // 8
-    value = r.to_bytes(size, "big") + s.to_bytes(size, "big")
-    etree.SubElement(signature, ds("SignatureValue")).text = base64.b64encode(value).decode()
-    signature.append(_key_info(signer))
-    return signature
+    value.text = base64.b64encode(r.to_bytes(size, "big") + s.to_bytes(size, "big")).decode()
 
 
 def _exclusive_c14n(element: etree._Element) -> bytes:

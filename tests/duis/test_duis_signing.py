@@ -213,6 +213,23 @@ def test_xmlsec1_verifies_a_zaz1_signature_made_by_the_harness(
     )
 
 
+def test_a_document_declaring_xml_dsig_under_another_prefix_is_signed_validly(
+    duis_data: Path, xmlsec1: str, tmp_path: Path
+) -> None:
+    """The DCC's responses declare the XML-DSig namespace on the root as ``ns3``: the new
+    signature joins the document under that prefix, and SignedInfo is signed as it is
+    there (signed before joining, under ``ds``, it verified nowhere)."""
+    key = load_der_private_key((duis_data / "zaz1" / f"{ZAZ1_USER}.key").read_bytes(), None)
+    assert isinstance(key, ec.EllipticCurvePrivateKey)
+    certificate = zaz1(duis_data, ZAZ1_USER)
+    document = (duis_data / "templates" / "readfw-response.xml").read_bytes()
+    assert b'xmlns:ns3="http://www.w3.org/2000/09/xmldsig#"' in document
+    signed = sign(document, key, certificate)  # its DCC signature replaced by ours
+    assert b"<ns3:SignedInfo>" in signed
+    assert verify(signed, lookup_in([certificate])) == certificate
+    assert xmlsec1_verifies(xmlsec1, signed, certificate, tmp_path)
+
+
 @pytest.mark.parametrize(
     ("document", "signer"),
     [
