@@ -22,6 +22,7 @@ from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, answer_tree, encode_answer
 from harness.duis.errors import CannotDecode, DuisSchemaError
 from harness.duis.mmc import S1SP_ALERT_CODE, SMETS1_PAYLOADS
+from harness.duis.names import ds
 from harness.duis.responses import (
     decode_response,
     encode_response,
@@ -31,7 +32,6 @@ from harness.duis.responses import (
 )
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
-from harness.duis.names import ds
 from harness.duis.signing import lookup_in, verify
 from harness.duis.xml_signer import XmlSigner
 from harness.pki import TestPki
