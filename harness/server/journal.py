@@ -254,7 +254,7 @@ class Journal:
                 batch, self._pending = self._pending, []
             try:
                 failure = self._write(batch)
-            except Exception as exc:
+            except Exception as exc:  # a dead writer would leave every answer waiting
                 failure = f"cannot write the state file {self.path}: {exc!r}"
             with self._queue:
                 if failure is None:

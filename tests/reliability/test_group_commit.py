@@ -156,3 +156,24 @@ def _holder(scene: Scene, device: str) -> int:
     serial = held["NetworkOperator/digitalSigning"]["serial"]
     assert isinstance(serial, int)
     return serial
+
+
+def test_an_unexpected_error_in_the_writer_fails_the_waiters_instead_of_hanging_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
+        raise RuntimeError("the disk driver fell over (simulated)")
+
+    monkeypatch.setattr(Journal, "_write", write)
+    journal = Journal(tmp_path / "state.db")
+    heard: list[tuple[int, str | None]] = []
+    journal.listen(lambda durable, failure: heard.append((durable, failure)))
+    ticket = journal.enqueue(REQUEST, "/x", b"r")
+    with pytest.raises(JournalFailure, match="fell over"):
+        journal.wait(ticket)
+    with pytest.raises(JournalFailure, match="fell over"):
+        journal.durable(ticket)
+    assert len(heard) == 1  # one batch, failed: nothing durable, the failure said
+    assert heard[0][0] == 0
+    assert "fell over" in (heard[0][1] or "")
+    journal.close()
