@@ -4,6 +4,7 @@ device generation, and for the DCC's own example responses."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -65,6 +66,19 @@ def _expected(response: Response, generation: Generation) -> tuple[str, Outcome,
     return response.code, response.outcome, "device"
 
 
+def _answer_cases(
+    responses: list[tuple[str, Response]],
+) -> Iterator[tuple[str, Response, Generation]]:
+    """Every reference answer under every device generation that can give it."""
+    for srv, response in responses:
+        for generation in Generation:
+            if response.answered_by == "S1SP" and generation is Generation.SMETS2:
+                continue
+            if srv in SMETS2_DEVICE_ONLY and generation is Generation.SMETS1:
+                continue
+            yield srv, response, generation
+
+
 def test_every_reference_answer_validates_and_reads_from_standard_elements(
     pki: TestPki, duis_schema: DuisSchema, s1sp: XmlSigner
 ) -> None:
@@ -86,34 +100,29 @@ def test_every_reference_answer_validates_and_reads_from_standard_elements(
     }, "the run should draw every kind of answer the reference DSP gives"
     checked = 0
     reads_checked: set[str] = set()
-    for srv, response in run.responses:
-        for generation in Generation:
-            if response.answered_by == "S1SP" and generation is Generation.SMETS2:
-                continue
-            if srv in SMETS2_DEVICE_ONLY and generation is Generation.SMETS1:
-                continue
-            if generation is Generation.SMETS1 and response.answered_by == "device":
-                assert srv in SMETS1_PAYLOADS, f"no MMC payload for SRV {srv}"
-            context = Answering(srv, response.request_id.target, generation, explain=True)
-            xml = s1sp.sign(encode_answer(response, WHEN, context, s1sp))
-            duis_schema.validate(parse_untrusted(xml))
-            read = decode_response(xml)
-            assert read.request_id == response.request_id
-            assert (read.code, read.outcome, read.answered_by) == _expected(response, generation)
-            assert read.pre_command == response.pre_command
-            if (
-                generation is Generation.SMETS1
-                and response.answered_by == "device"
-                and response.outcome is Outcome.COMPLETED
-                and srv in READS_WITH_DATA
-            ):  # what a read reports travels in standard MMC elements, read back the same
-                assert read.data == response.data, srv
-                reads_checked.add(srv)
-            assert decode_response(_strip_explanations(xml)) == read
-            part = s1sp_signed_part(xml)
-            if part is not None:
-                verify(part, lookup_in([s1sp.certificate]))
-            checked += 1
+    for srv, response, generation in _answer_cases(run.responses):
+        if generation is Generation.SMETS1 and response.answered_by == "device":
+            assert srv in SMETS1_PAYLOADS, f"no MMC payload for SRV {srv}"
+        context = Answering(srv, response.request_id.target, generation, explain=True)
+        xml = s1sp.sign(encode_answer(response, WHEN, context, s1sp))
+        duis_schema.validate(parse_untrusted(xml))
+        read = decode_response(xml)
+        assert read.request_id == response.request_id
+        assert (read.code, read.outcome, read.answered_by) == _expected(response, generation)
+        assert read.pre_command == response.pre_command
+        if (
+            generation is Generation.SMETS1
+            and response.answered_by == "device"
+            and response.outcome is Outcome.COMPLETED
+            and srv in READS_WITH_DATA
+        ):  # what a read reports travels in standard MMC elements, read back the same
+            assert read.data == response.data, srv
+            reads_checked.add(srv)
+        assert decode_response(_strip_explanations(xml)) == read
+        part = s1sp_signed_part(xml)
+        if part is not None:
+            verify(part, lookup_in([s1sp.certificate]))
+        checked += 1
     assert checked > len(run.responses)
     assert reads_checked == READS_WITH_DATA, "the run should read every kind of data"
 
@@ -133,20 +142,15 @@ def test_an_answer_signed_as_built_is_the_answer_signed_after_serialising(
     signs to the same document: the same bytes, the same digest, only the nonce differs."""
     run = reference_run(pki)
     signed = 0
-    for srv, response in run.responses:
-        for generation in Generation:
-            if response.answered_by == "S1SP" and generation is Generation.SMETS2:
-                continue
-            if srv in SMETS2_DEVICE_ONLY and generation is Generation.SMETS1:
-                continue
-            context = Answering(srv, response.request_id.target, generation, explain=True)
-            tree = answer_tree(response, WHEN, context, s1sp)
-            serialised = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
-            after_parsing = s1sp.sign(serialised)
-            as_built = s1sp.sign_tree(tree)
-            assert _without_signature_values(as_built) == _without_signature_values(after_parsing)
-            verify(as_built, lookup_in([s1sp.certificate]))
-            signed += 1
+    for srv, response, generation in _answer_cases(run.responses):
+        context = Answering(srv, response.request_id.target, generation, explain=True)
+        tree = answer_tree(response, WHEN, context, s1sp)
+        serialised = etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+        after_parsing = s1sp.sign(serialised)
+        as_built = s1sp.sign_tree(tree)
+        assert _without_signature_values(as_built) == _without_signature_values(after_parsing)
+        verify(as_built, lookup_in([s1sp.certificate]))
+        signed += 1
     assert signed > len(run.responses)
 
 

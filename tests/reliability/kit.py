@@ -7,15 +7,18 @@ import re
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
 from harness.domain.eui import Eui64
+from harness.server.journal import Journal
 
 REPO = Path(__file__).resolve().parents[2]
 SIGNER = Eui64.parse("90-B3-D5-1F-30-02-00-77")
@@ -158,3 +161,21 @@ def signer_config(certificate_file: str, key_file: str, user_id: Eui64 = SIGNER)
         f'certificate = "{certificate_file}"\n'
         f'key = "{key_file}"\n'
     )
+
+
+def slow_journal_writes(
+    monkeypatch: pytest.MonkeyPatch, written: list[bytes], *, seconds: float, fail: bool = False
+) -> None:
+    """Every state-journal write takes ``seconds`` (so that requests pile up behind it) and
+    is remembered in ``written``; with ``fail``, every write fails as a full disk would."""
+    original = Journal._write
+
+    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
+        time.sleep(seconds)
+        if fail:
+            return "disk full (simulated)"
+        outcome = original(self, batch)
+        written.extend(body for _, _, body in batch)
+        return outcome
+
+    monkeypatch.setattr(Journal, "_write", write)

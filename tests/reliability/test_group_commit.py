@@ -18,31 +18,17 @@ from harness.domain.certificates import KeyUsage
 from harness.errors import HarnessError
 from harness.server.journal import REQUEST, Journal, JournalFailure, read_entries
 from harness.world import World
+from tests.reliability.kit import slow_journal_writes
 from tests.reliability.server import start
 
 WAITERS = 32
-
-
-def _slow_writes(monkeypatch: pytest.MonkeyPatch, written: list[bytes], fail: bool = False) -> None:
-    """Every write takes 20 ms (so that requests pile up behind it) and is remembered."""
-    original = Journal._write
-
-    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
-        time.sleep(0.02)
-        if fail:
-            return "disk full (simulated)"
-        outcome = original(self, batch)
-        written.extend(body for _, _, body in batch)
-        return outcome
-
-    monkeypatch.setattr(Journal, "_write", write)
 
 
 def test_requests_arriving_together_share_a_write_and_wait_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written: list[bytes] = []
-    _slow_writes(monkeypatch, written)
+    slow_journal_writes(monkeypatch, written, seconds=0.02)
     journal = Journal(tmp_path / "state.db")
     order = threading.Lock()  # the service lock: entries are queued in the order applied
     early: list[bytes] = []
@@ -70,7 +56,7 @@ def test_requests_arriving_together_share_a_write_and_wait_for_it(
 def test_a_failed_write_fails_its_waiters_and_stops_the_journal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _slow_writes(monkeypatch, [], fail=True)
+    slow_journal_writes(monkeypatch, [], seconds=0.02, fail=True)
     journal = Journal(tmp_path / "state.db")
     tickets = [journal.enqueue(REQUEST, "/x", f"r{n}".encode()) for n in range(3)]
     for ticket in tickets:

@@ -5,19 +5,19 @@ write turns every waiting answer, and every later one, into 503."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from harness.domain.requests import Endpoint
 from harness.server.app import create_app
 from harness.server.journal import REQUEST, Journal, JournalFailure
 from harness.server.service import Handled
+from tests.reliability.kit import slow_journal_writes
+from tests.served.asgi_load import post_at_once
 
 REQUESTS = 24
 WRITE_SECONDS = 0.05
@@ -40,20 +40,6 @@ class JournalledDsp:
         return self.journal.durable(ticket)
 
 
-def _slow_disk(monkeypatch: pytest.MonkeyPatch, written: list[bytes], *, fail: bool) -> None:
-    original = Journal._write
-
-    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
-        time.sleep(WRITE_SECONDS)
-        if fail:
-            return "disk full (simulated)"
-        outcome = original(self, batch)
-        written.extend(body for _, _, body in batch)
-        return outcome
-
-    monkeypatch.setattr(Journal, "_write", write)
-
-
 def _watched(app: Any, written: list[bytes], early: list[bytes]) -> Any:
     """The app, noting every answer whose request was not yet on disk when it left."""
 
@@ -71,34 +57,16 @@ def _watched(app: Any, written: list[bytes], early: list[bytes]) -> Any:
     return watched
 
 
-def _post_all(app: Any) -> list[httpx.Response]:
-    async def load() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://dsp") as client:
-            return await asyncio.gather(
-                *(
-                    client.post(
-                        Endpoint.SEND_COMMAND.value,
-                        content=f"<r{n}/>".encode(),
-                        headers={"content-type": "application/xml"},
-                    )
-                    for n in range(REQUESTS)
-                )
-            )
-
-    return asyncio.run(load())
-
-
 def test_answers_wait_for_the_disk_on_the_loop_and_share_its_writes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     written: list[bytes] = []
-    _slow_disk(monkeypatch, written, fail=False)
+    slow_journal_writes(monkeypatch, written, seconds=WRITE_SECONDS)
     journal = Journal(tmp_path / "state.db")
     early: list[bytes] = []
     app = _watched(create_app(JournalledDsp(journal)), written, early)  # type: ignore[arg-type]
     started = time.monotonic()
-    answers = _post_all(app)
+    answers = post_at_once(app, REQUESTS)
     elapsed = time.monotonic() - started
     journal.close()
     assert [a.status_code for a in answers] == [200] * REQUESTS
@@ -114,10 +82,10 @@ def test_answers_wait_for_the_disk_on_the_loop_and_share_its_writes(
 def test_a_failed_write_answers_503_now_and_later(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _slow_disk(monkeypatch, [], fail=True)
+    slow_journal_writes(monkeypatch, [], seconds=WRITE_SECONDS, fail=True)
     journal = Journal(tmp_path / "state.db")
     app = create_app(JournalledDsp(journal))  # type: ignore[arg-type]
-    answers = _post_all(app)
+    answers = post_at_once(app, REQUESTS)
     assert {a.status_code for a in answers} == {503}
     assert all("disk full" in a.text for a in answers), answers[0].text
     with pytest.raises(JournalFailure, match="disk full"):

@@ -3,17 +3,15 @@ their turn in the event loop, in arrival order), and the heap built at start-up 
 
 from __future__ import annotations
 
-import asyncio
 import gc
 import threading
 import time
-
-import httpx
 
 from harness.cli.serve import HEAP_THRESHOLDS, settle_heap
 from harness.domain.requests import Endpoint
 from harness.server.app import DUIS_THREADS, create_app
 from harness.server.service import Handled
+from tests.served.asgi_load import post_at_once
 
 
 class SlowDsp:
@@ -41,21 +39,7 @@ def test_duis_requests_run_one_at_a_time_in_arrival_order_and_all_are_answered()
     dsp = SlowDsp()
     app = create_app(dsp)  # type: ignore[arg-type]
 
-    async def load() -> list[httpx.Response]:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://dsp") as client:
-            return await asyncio.gather(
-                *(
-                    client.post(
-                        Endpoint.SEND_COMMAND.value,
-                        content=f"<r{n}/>".encode(),
-                        headers={"content-type": "application/xml"},
-                    )
-                    for n in range(24)
-                )
-            )
-
-    answers = asyncio.run(load())
+    answers = post_at_once(app, 24)
     assert [a.content for a in answers] == [f"<answer><r{n}/></answer>".encode() for n in range(24)]
     assert dsp.most == DUIS_THREADS == 1
     assert dsp.order == [f"<r{n}/>".encode() for n in range(24)]  # first come, first answered
