@@ -107,7 +107,7 @@ def sign_tree(
     itself is signed (its old signature removed, insignificant whitespace dropped, the new
     signature appended) and returned serialised."""
     cert = certificate.certificate if isinstance(certificate, OrgCertificate) else certificate
-    if not _key_of(cert, key):
+    if cert.public_key() != key.public_key():
         raise InvalidValue(
             f"the private key does not belong to certificate {IssuerSerial.of(cert)}"
         )
@@ -116,11 +116,6 @@ def sign_tree(
     drop_element_content_whitespace(root)
     _append_signature(root, key, IssuerSerial.of(cert))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
-
-
-def _key_of(certificate: x509.Certificate, key: ec.EllipticCurvePrivateKey) -> bool:
-    """Does ``key`` belong to ``certificate``?"""
-    return bool(certificate.public_key() == key.public_key())
 
 
 def _append_signature(

@@ -46,8 +46,9 @@ class BodyTooLarge(Exception):
 
 
 # Threads answering DUIS requests at once. The DSP's work is CPU, most of it under one lock
-# and all of it under the GIL: a second thread only fights the first for both, unfairly (a
-# request could wait several turns) and at a cost (each hand-over of the GIL wakes a thread).
+# and nearly all of it under the GIL: a second thread only fights the first for both,
+# unfairly (a request could wait several turns) and at a cost (each hand-over of the GIL
+# wakes a thread; docs/performance.md, "one DUIS thread", has the measurements).
 # One thread answers in arrival order (the limiter queues the rest), the event loop reads
 # and writes the sockets meanwhile, and the disk is waited for on the loop (durable.py).
 DUIS_THREADS = 1
