@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import heapq
-import itertools
 
 from harness.server.journal import JournalFailure
 from harness.server.service import ServedDsp
@@ -22,8 +21,8 @@ class DurableWaits:
     def __init__(self, service: ServedDsp) -> None:
         self.service = service
         self.loop: asyncio.AbstractEventLoop | None = None
-        self.waiting: list[tuple[int, int, asyncio.Future[None]]] = []  # a heap by ticket
-        self.order = itertools.count()
+        # A heap by ticket (a journal's tickets are unique: one per entry).
+        self.waiting: list[tuple[int, asyncio.Future[None]]] = []
         self.listening = False
 
     async def wait(self, ticket: int) -> None:
@@ -41,7 +40,7 @@ class DurableWaits:
         if self.service.durable(ticket):
             return
         future: asyncio.Future[None] = loop.create_future()
-        heapq.heappush(self.waiting, (ticket, next(self.order), future))
+        heapq.heappush(self.waiting, (ticket, future))
         try:
             await future
         except JournalFailure:
@@ -56,11 +55,11 @@ class DurableWaits:
 
     def _settle(self, durable: int, failure: str | None) -> None:
         while self.waiting and self.waiting[0][0] <= durable:
-            _, _, future = heapq.heappop(self.waiting)
+            _, future = heapq.heappop(self.waiting)
             if not future.done():
                 future.set_result(None)
         if failure is not None:
-            for _, _, future in self.waiting:
+            for _, future in self.waiting:
                 if not future.done():
                     future.set_exception(JournalFailure(failure))
             self.waiting = []
