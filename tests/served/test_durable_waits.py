@@ -5,7 +5,6 @@ write turns every waiting answer, and every later one, into 503."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -65,18 +64,16 @@ def test_answers_wait_for_the_disk_on_the_loop_and_share_its_writes(
     journal = Journal(tmp_path / "state.db")
     early: list[bytes] = []
     app = _watched(create_app(JournalledDsp(journal)), written, early)  # type: ignore[arg-type]
-    started = time.monotonic()
     answers = post_at_once(app, REQUESTS)
-    elapsed = time.monotonic() - started
     journal.close()
     assert [a.status_code for a in answers] == [200] * REQUESTS
     assert [a.content for a in answers] == [
         f"<answer><r{n}/></answer>".encode() for n in range(REQUESTS)
     ]
     assert not early, f"answered before on disk: {early[:3]}"
-    # One DUIS thread: had it waited for each write, 24 writes of 50 ms one after another.
+    # One DUIS thread: had it waited for each write, one write per answer (24, one after
+    # another), not a few shared ones.
     assert journal.batches <= REQUESTS // 4, f"{journal.batches} writes for {REQUESTS} answers"
-    assert elapsed < REQUESTS * WRITE_SECONDS / 2, f"{elapsed:.2f} s"
 
 
 def test_a_failed_write_answers_503_now_and_later(
