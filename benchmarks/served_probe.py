@@ -4,7 +4,6 @@ timers around it, pre-signed 4.1.1 reads from the lean load generator, then per 
 thread's end → the answer's last byte; and every garbage collection (``gc.callbacks``).
 
     python -m benchmarks.served_probe --clients 16 --requests 4000
-    python -m benchmarks.served_probe --threads 40     # as before the thread bound
 
 The timers wrap the DSP's lock and ``answer`` (an investigation, not a figure of
 ``run.py``): they cost a few µs per request.
@@ -33,7 +32,7 @@ from benchmarks.throughput import _load, presign, process_cpu
 Record = dict[str, float]
 
 
-def _instrumented(out: Path, port: int, threads: int | None) -> None:  # noqa: PLR0915
+def _instrumented(out: Path, port: int) -> None:  # noqa: PLR0915
     """The served DSP as ``serve`` runs it (schema on, no journal), with timers."""
     import uvicorn
 
@@ -74,8 +73,6 @@ def _instrumented(out: Path, port: int, threads: int | None) -> None:  # noqa: P
 
     service.lock = TimedLock()  # type: ignore[assignment]
     service.answer = timed_handle  # type: ignore[method-assign]
-    if threads is not None:
-        app_module.DUIS_THREADS = threads
     began: dict[str, float] = {}
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
@@ -121,11 +118,9 @@ def _quantiles(values: list[float]) -> str:
     return f"| {p50:.2f} | {p90:.2f} | {p99:.2f} | {statistics.fmean(ordered) * 1000:.2f} |"
 
 
-def probe(clients: int, requests: int, threads: int | None, out: Path) -> str:
+def probe(clients: int, requests: int, out: Path) -> str:
     port = free_port()
     command = [PYTHON, "-m", "benchmarks.served_probe", "--serve", str(port), "--out", str(out)]
-    if threads is not None:
-        command += ["--threads", str(threads)]
     process = subprocess.Popen(command, cwd=REPO)
     url = f"http://{HOST}:{port}"
     try:
@@ -154,7 +149,7 @@ def probe(clients: int, requests: int, threads: int | None, out: Path) -> str:
     lines = [
         f"{clients} clients, {load.answered} requests: {load.rate:.0f} req/s, p50 "
         f"{load.p50_ms:.1f} ms, p99 {load.p99_ms:.1f} ms (client side); server CPU "
-        f"{cpu:.2f} ms per request; threads: {threads or 'as served'}",
+        f"{cpu:.2f} ms per request",
         "| per request (ms) | p50 | p90 | p99 | mean |",
         "|---|---:|---:|---:|---:|",
         *(f"| {name} {_quantiles(values)}" for name, values in rows),
@@ -170,18 +165,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--requests", type=int, default=4000)
-    parser.add_argument("--threads", type=int, help="DUIS threads (default: as served)")
     parser.add_argument("--serve", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.serve is not None:
-        _instrumented(options.out, options.serve, options.threads)
+        _instrumented(options.out, options.serve)
         return 0
     import tempfile
 
     before = load_average()
     with tempfile.TemporaryDirectory(prefix="probe-") as folder:
-        report = probe(options.clients, options.requests, options.threads, Path(folder) / "t")
+        report = probe(options.clients, options.requests, Path(folder) / "t")
     print(f"load average {before} → {load_average()}")
     print(report)
     return 0

@@ -53,40 +53,46 @@ class OrgCertificate:
 
     @classmethod
     def from_x509(cls, cert: x509.Certificate) -> OrgCertificate:
-        from cryptography import x509
-        from cryptography.x509.oid import NameOID
-
-        ou = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
-        uid = cert.subject.get_attributes_for_oid(NameOID.X500_UNIQUE_IDENTIFIER)
-        if not ou or not uid:
-            raise InvalidValue(
-                "certificate subject lacks the role code (OU) or the owner's EUI-64 "
-                "(x500UniqueIdentifier)"
-            )
-        raw = uid[0].value
-        raw_bytes = raw if isinstance(raw, bytes) else raw.encode()
-        if len(raw_bytes) == 9 and raw_bytes[0] == 0:  # BIT STRING unused-bits octet
-            raw_bytes = raw_bytes[1:]
-        if len(raw_bytes) != 8:
-            raise InvalidValue(f"x500UniqueIdentifier holds {len(raw_bytes)} bytes, not 8")
-        try:
-            key_usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
-        except x509.ExtensionNotFound:
-            raise InvalidValue("certificate has no keyUsage extension") from None
-        signing = key_usage.digital_signature
-        agreement = key_usage.key_agreement
-        if signing == agreement:
-            raise InvalidValue("key usage must be digitalSignature or keyAgreement, not both")
-        return cls(
-            certificate=cert,
-            owner=Eui64(int.from_bytes(raw_bytes, "big")),
-            role_code=str(ou[0].value),
-            usage=KeyUsage.DIGITAL_SIGNING if signing else KeyUsage.KEY_AGREEMENT,
-        )
+        return _from_x509(cert)
 
     @classmethod
     def from_der(cls, der: bytes) -> OrgCertificate:
         return _from_der(der)
+
+
+@functools.lru_cache(maxsize=4096)
+def _from_x509(cert: x509.Certificate) -> OrgCertificate:
+    """Read once per certificate: a served DSP names the signer of every request it checks."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    ou = cert.subject.get_attributes_for_oid(NameOID.ORGANIZATIONAL_UNIT_NAME)
+    uid = cert.subject.get_attributes_for_oid(NameOID.X500_UNIQUE_IDENTIFIER)
+    if not ou or not uid:
+        raise InvalidValue(
+            "certificate subject lacks the role code (OU) or the owner's EUI-64 "
+            "(x500UniqueIdentifier)"
+        )
+    raw = uid[0].value
+    raw_bytes = raw if isinstance(raw, bytes) else raw.encode()
+    if len(raw_bytes) == 9 and raw_bytes[0] == 0:  # BIT STRING unused-bits octet
+        raw_bytes = raw_bytes[1:]
+    if len(raw_bytes) != 8:
+        raise InvalidValue(f"x500UniqueIdentifier holds {len(raw_bytes)} bytes, not 8")
+    try:
+        key_usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        raise InvalidValue("certificate has no keyUsage extension") from None
+    signing = key_usage.digital_signature
+    agreement = key_usage.key_agreement
+    if signing == agreement:
+        raise InvalidValue("key usage must be digitalSignature or keyAgreement, not both")
+    return OrgCertificate(
+        certificate=cert,
+        owner=Eui64(int.from_bytes(raw_bytes, "big")),
+        role_code=str(ou[0].value),
+        usage=KeyUsage.DIGITAL_SIGNING if signing else KeyUsage.KEY_AGREEMENT,
+    )
 
 
 @functools.lru_cache(maxsize=4096)

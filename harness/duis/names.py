@@ -27,11 +27,14 @@ def ds(local: str) -> str:
     return f"{{{DS_NS}}}{local}"
 
 
+_CLARK_PREFIXES = tuple((f"{{{namespace}}}", f"{prefix}:") for prefix, namespace in NSMAP.items())
+
+
 def prefixed(tag: str) -> str:
     """``sr:Header`` for ``{http://…ServiceUserGateway}Header``: for paths in messages."""
-    for prefix, namespace in NSMAP.items():
-        if tag.startswith(f"{{{namespace}}}"):
-            return f"{prefix}:{tag[len(namespace) + 2 :]}"
+    for clark, prefix in _CLARK_PREFIXES:
+        if tag.startswith(clark):
+            return prefix + tag[len(clark) :]
     return tag
 
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from harness.domain.requests import Endpoint, ServiceRequest
 from harness.duis.bodies import decode_body, encode_body
-from harness.duis.envelope import body_of, envelope_of, request_root
+from harness.duis.envelope import RequestEnvelope, body_of, envelope_of, request_root
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.tree import add, new_root, to_bytes
 
@@ -41,10 +41,14 @@ def decode_request(xml: bytes, *, endpoint: Endpoint | None = None) -> ServiceRe
 
 
 def decode_request_tree(
-    root: etree._Element, *, endpoint: Endpoint | None = None
+    root: etree._Element,
+    *,
+    endpoint: Endpoint | None = None,
+    envelope: RequestEnvelope | None = None,
 ) -> ServiceRequest:
-    """:func:`decode_request` of a request already read with the safe parser."""
-    envelope = envelope_of(root)
+    """:func:`decode_request` of a request already read with the safe parser (and its
+    header, if already read: ``envelope_of(root)``)."""
+    envelope = envelope_of(root) if envelope is None else envelope
     return ServiceRequest(
         request_id=envelope.request_id,
         srv=envelope.service_reference_variant,

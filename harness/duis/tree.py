@@ -47,10 +47,9 @@ def readable(xml: bytes) -> bytes:
 
 
 def elements(parent: etree._Element) -> Iterator[etree._Element]:
-    """The element children only (no comments or processing instructions)."""
-    for child in parent:
-        if isinstance(child.tag, str):
-            yield child
+    """The element children only (no comments or processing instructions): lxml picks
+    them out itself."""
+    return parent.iterchildren(etree.Element)
 
 
 @dataclass(frozen=True)
@@ -73,11 +72,8 @@ class Node:
 
     def children(self, local: str | None = None) -> list[Node]:
         """Element children, all or those named ``sr:local``."""
-        return [
-            self._child(child)
-            for child in elements(self.element)
-            if local is None or child.tag == sr(local)
-        ]
+        found = self.element.iterchildren(etree.Element if local is None else sr(local))
+        return [self._child(child) for child in found]
 
     def optional(self, local: str) -> Node | None:
         found = self.children(local)

@@ -39,6 +39,9 @@ BASE64_LEXICAL = re.compile(
     rf"(?:(?:{_B64} ?){{4}})*"
     rf"(?:(?:{_B64} ?){{3}}{_B64}|(?:{_B64} ?){{2}}{_B16} ?=|{_B64} ?{_B04} ?= ?=)?"
 )
+# The same language for a value with no space left in it (nearly every value: certificates
+# travel as one unbroken line), at a quarter of the cost of the general pattern.
+_UNSPACED_LEXICAL = re.compile(rf"(?:{_B64}{{4}})*(?:{_B64}{{2}}{_B16}=|{_B64}{_B04}==)?")
 _WHITESPACE = re.compile(r"[ \t\n\r]+")
 
 
@@ -79,7 +82,8 @@ def uri_lexical(text: str) -> bool:
 def base64_lexical(text: str) -> bool:
     """Whether ``text`` is in the lexical space of ``xs:base64Binary``."""
     collapsed = _WHITESPACE.sub(" ", text).strip(" ")
-    return BASE64_LEXICAL.fullmatch(collapsed) is not None
+    pattern = BASE64_LEXICAL if " " in collapsed else _UNSPACED_LEXICAL
+    return pattern.fullmatch(collapsed) is not None
 
 
 class _Walk:

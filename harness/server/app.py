@@ -10,8 +10,6 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 
-import anyio
-import anyio.to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -21,6 +19,7 @@ from starlette.routing import Route
 from harness.domain.eui import Eui64
 from harness.domain.requests import Endpoint
 from harness.errors import HarnessError
+from harness.server.answer_thread import AnswerThread
 from harness.server.courier import Courier, DeliveryFailed
 from harness.server.durable import DurableWaits
 from harness.server.journal import JournalFailure
@@ -43,15 +42,6 @@ log = logging.getLogger("dsp_conformance.server")
 
 class BodyTooLarge(Exception):
     pass
-
-
-# Threads answering DUIS requests at once. The DSP's work is CPU, most of it under one lock
-# and nearly all of it under the GIL: a second thread only fights the first for both,
-# unfairly (a request could wait several turns) and at a cost (each hand-over of the GIL
-# wakes a thread; docs/performance.md, "one DUIS thread", has the measurements).
-# One thread answers in arrival order (the limiter queues the rest), the event loop reads
-# and writes the sockets meanwhile, and the disk is waited for on the loop (durable.py).
-DUIS_THREADS = 1
 
 
 def _xml_content_type(request: Request) -> bool:
@@ -142,7 +132,7 @@ class DuisEndpoint:
         self.service = service
         self.latency = latency
         self.dispatcher = dispatcher
-        self.limiter = anyio.CapacityLimiter(DUIS_THREADS)  # waiters served in order
+        self.answers = AnswerThread(service.answer)  # one thread, in arrival order
         self.durable = DurableWaits(service)
 
     def handler(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
@@ -162,9 +152,7 @@ class DuisEndpoint:
         except BodyTooLarge:
             return PlainTextResponse(f"refused: body larger than {MAX_BODY} bytes\n", 413)
         try:
-            handled = await anyio.to_thread.run_sync(
-                self.service.answer, endpoint, body, limiter=self.limiter
-            )
+            handled = await self.answers.answer(endpoint, body)
             await self.durable.wait(handled.ticket)  # on disk before anything leaves
         except RefusedMessage as exc:
             return PlainTextResponse(f"refused: {exc}\n", 400)
@@ -193,6 +181,7 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        duis.answers.close()
         dispatcher.cancel()
         await courier.close()
         latency.close()

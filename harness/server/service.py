@@ -36,10 +36,10 @@ from harness.domain.requests import (
 )
 from harness.domain.roles import XML_SIGNING_OU
 from harness.duis.answers import Answering, InventoryRow, answer_tree
-from harness.duis.envelope import RequestEnvelope, envelope_of, read_envelope
+from harness.duis.envelope import RequestEnvelope, envelope_of
 from harness.duis.errors import SignatureInvalid, UnknownSigner
 from harness.duis.names import SCHEMA_VERSION
-from harness.duis.requests import decode_request, decode_request_tree
+from harness.duis.requests import decode_request_tree
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import load_schema
 from harness.duis.signing import verify
@@ -192,7 +192,7 @@ class ServedDsp:
         endpoint: Endpoint,
         body: bytes,
         envelope: RequestEnvelope,
-        root: etree._Element | None = None,  # the body already parsed, if it was
+        root: etree._Element,  # ``body`` parsed (once, by the caller)
     ) -> tuple[Response, str]:
         rejection = self._check_signature(body, envelope.request_id, root)
         if rejection is not None:
@@ -210,11 +210,7 @@ class ServedDsp:
                 "DUIS-schema-version",
             ), envelope.service_reference_variant
         try:
-            request = (
-                decode_request(body, endpoint=endpoint)
-                if root is None
-                else decode_request_tree(root, endpoint=endpoint)
-            )
+            request = decode_request_tree(root, endpoint=endpoint, envelope=envelope)
         except HarnessError as exc:
             if faults.bare_refusal_of_content:
                 raise RefusedMessage(str(exc)) from None
@@ -276,9 +272,10 @@ class ServedDsp:
                     if entry.kind == PROVISION:
                         self.provision(json.loads(entry.body))
                     elif entry.kind == REQUEST and entry.endpoint is not None:
-                        envelope = read_envelope(entry.body)
+                        root = parse_untrusted(entry.body)  # once: envelope, signature, body
+                        envelope = envelope_of(root)
                         with self._scope_of(envelope):
-                            self._answer(Endpoint(entry.endpoint), entry.body, envelope)
+                            self._answer(Endpoint(entry.endpoint), entry.body, envelope, root)
             except (ValueError, TypeError, KeyError) as exc:
                 raise ConfigurationError(
                     f"state file {journal.path}: entry {entry.seq} cannot be replayed ({exc})"
@@ -286,7 +283,7 @@ class ServedDsp:
         self.delivered = len(self.dsp.state.outbox)
 
     def _check_signature(
-        self, body: bytes, request_id: RequestId, root: etree._Element | None = None
+        self, body: bytes, request_id: RequestId, root: etree._Element
     ) -> Response | None:
         try:
             certificate = verify(body, self.signers.lookup, at=self.dsp.clock.now(), root=root)
