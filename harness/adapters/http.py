@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
 import httpx
@@ -38,8 +39,9 @@ from harness.domain.requests import (
     ServiceRequest,
 )
 from harness.domain.roles import XML_SIGNING_OU
-from harness.duis.requests import encode_request
-from harness.duis.signing import sign
+from harness.duis.requests import encode_request_tree
+from harness.duis.signing import sign, sign_tree
+from harness.duis.tree import to_bytes
 from harness.errors import (
     ConfigurationError,
     HarnessError,
@@ -158,11 +160,12 @@ class DuisHttpAdapter:
                 if accepted_now:
                     self.future_dated.add(request.request_id)
         path = getattr(request.body, "certification_path", ())
-        body = sign(
-            _rewrite(encode_request(request, certification_path=path), fault),
-            credential.private_key,
-            credential.certificate,
-        )
+        unsigned = encode_request_tree(request, certification_path=path)
+        key, certificate = credential.private_key, credential.certificate
+        if fault in REWRITE:  # a request a DSP must refuse: written, then signed
+            body = sign(REWRITE[fault](to_bytes(unsigned)), key, certificate)
+        else:  # signed as built, not serialised and parsed again
+            body = sign_tree(unsigned, key, certificate)
         if fault is EnvelopeFault.TAMPERED_SIGNATURE:
             body = _tamper(body)
         endpoint = request.routed_endpoint()
@@ -329,27 +332,24 @@ SIGNED_SCHEMA_VALID = frozenset(
 )
 
 
-def _rewrite(unsigned: bytes, fault: EnvelopeFault | None) -> bytes:
-    """A schema-valid request a DSP must refuse, written before it is signed."""
-    if fault is EnvelopeFault.OTHER_SCHEMA_VERSION:
-        return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
-    if fault is EnvelopeFault.MIDNIGHT_AS_24:
-        return _midnight_as_24(unsigned)
-    if fault is EnvelopeFault.INVERTED_PERIOD:
-        start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
-        end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
-        if start is None or end is None or end.start() < start.start():
-            raise InvalidValue("an inverted read log period needs an SRV with a ReadLogPeriod")
-        return b"".join(
-            (
-                unsigned[: start.start(1)],
-                end.group(1),
-                unsigned[start.end(1) : end.start(1)],
-                start.group(1),
-                unsigned[end.end(1) :],
-            )
+def _other_schema_version(unsigned: bytes) -> bytes:
+    return unsigned.replace(b'schemaVersion="5.4"', b'schemaVersion="5.3"', 1)
+
+
+def _inverted_period(unsigned: bytes) -> bytes:
+    start = re.search(rb"<sr:StartDateTime>([^<]+)</sr:StartDateTime>", unsigned)
+    end = re.search(rb"<sr:EndDateTime>([^<]+)</sr:EndDateTime>", unsigned)
+    if start is None or end is None or end.start() < start.start():
+        raise InvalidValue("an inverted read log period needs an SRV with a ReadLogPeriod")
+    return b"".join(
+        (
+            unsigned[: start.start(1)],
+            end.group(1),
+            unsigned[start.end(1) : end.start(1)],
+            start.group(1),
+            unsigned[end.end(1) :],
         )
-    return unsigned
+    )
 
 
 def _midnight_as_24(unsigned: bytes) -> bytes:
@@ -363,6 +363,15 @@ def _midnight_as_24(unsigned: bytes) -> bytes:
     day = date.fromisoformat(found.group(1).decode()) - timedelta(days=1)
     written = f"{day.isoformat()}T24:00:00Z".encode()
     return unsigned[: found.start(1)] + written + unsigned[found.end(1) + len(b"T00:00:00Z") :]
+
+
+# The faults that make a schema-valid request a DSP must refuse, written before it is
+# signed: how each rewrites the request's bytes.
+REWRITE: dict[EnvelopeFault, Callable[[bytes], bytes]] = {
+    EnvelopeFault.OTHER_SCHEMA_VERSION: _other_schema_version,
+    EnvelopeFault.MIDNIGHT_AS_24: _midnight_as_24,
+    EnvelopeFault.INVERTED_PERIOD: _inverted_period,
+}
 
 
 def _tamper(signed: bytes) -> bytes:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from harness.domain.requests import RequestId, Response
 from harness.duis.responses import correlate, decode_response
+from harness.duis.safe_xml import parse_untrusted
 from harness.errors import ConfigurationError, HarnessError
 
 MAX_BODY = 1 << 20
@@ -84,9 +85,10 @@ class Receiver:
     def accept(self, body: bytes) -> None:
         """File a response under the request it names. Nothing is believed here: the
         adapter verifies each response before reading it (harness/adapters/trust.py)."""
-        request_id = correlate(body)
+        root = parse_untrusted(body)  # once, for both readings
+        request_id = correlate(body, root=root)
         try:
-            response: Response | None = decode_response(body)
+            response: Response | None = decode_response(body, root=root)
         except HarnessError:
             response = None  # filed all the same: reading it is the adapter's verdict
         with self._arrived:

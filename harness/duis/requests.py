@@ -21,6 +21,14 @@ def encode_request(request: ServiceRequest, *, certification_path: Sequence[byte
     6.15.1 sends its body's ``certification_path``. The endpoint is the HTTP path the
     request travels to, not part of the XML.
     """
+    return to_bytes(encode_request_tree(request, certification_path=certification_path))
+
+
+def encode_request_tree(
+    request: ServiceRequest, *, certification_path: Sequence[bytes] = ()
+) -> etree._Element:
+    """:func:`encode_request` as a tree, to sign as built
+    (:func:`harness.duis.signing.sign_tree`) rather than serialised and parsed again."""
     root = new_root("Request")
     header = add(root, "Header")
     add(header, "RequestID", str(request.request_id))
@@ -28,7 +36,7 @@ def encode_request(request: ServiceRequest, *, certification_path: Sequence[byte
     add(header, "ServiceReference", request.service_reference)
     add(header, "ServiceReferenceVariant", request.srv)
     encode_body(request.body, add(root, "Body"), certification_path)
-    return to_bytes(root)
+    return root
 
 
 def decode_request(xml: bytes, *, endpoint: Endpoint | None = None) -> ServiceRequest:

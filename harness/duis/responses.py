@@ -116,9 +116,10 @@ def decode_response(xml: bytes, *, root: etree._Element | None = None) -> Respon
     return reader(envelope, body)
 
 
-def correlate(xml: bytes) -> RequestId:
-    """The request a response belongs to (nothing is verified)."""
-    response = _response_root(parse_untrusted(xml))
+def correlate(xml: bytes, *, root: etree._Element | None = None) -> RequestId:
+    """The request a response belongs to (nothing is verified). ``root``: ``xml`` already
+    parsed."""
+    response = _response_root(parse_untrusted(xml) if root is None else root)
     envelope = _envelope(response)
     body = response.required("Body").only_child()
     return _request_id(envelope, body)

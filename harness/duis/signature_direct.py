@@ -15,6 +15,7 @@ import copy
 import hashlib
 import hmac
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from cryptography import x509
@@ -37,17 +38,141 @@ _EXCLUSIVE = CanonicalizationMethod.EXCLUSIVE_XML_CANONICALIZATION_1_0
 _ECDSA_SHA256 = SignatureMethod.ECDSA_SHA256.value
 _SHA256 = DigestAlgorithm.SHA256.value
 _ALLOWED_TRANSFORMS = frozenset({SignatureConstructionMethod.enveloped.value, _EXCLUSIVE.value})
-_SHAPE = (
-    ("SignedInfo", ("CanonicalizationMethod", "SignatureMethod", "Reference")),
-    ("SignatureValue", ()),
-    ("KeyInfo", ("X509Data",)),
+_SIGNATURE, _SIGNED_INFO, _SIGNATURE_VALUE, _KEY_INFO = (
+    ds(n) for n in ("Signature", "SignedInfo", "SignatureValue", "KeyInfo")
+)
+_C14N_METHOD, _SIGNATURE_METHOD, _REFERENCE = (
+    ds(n) for n in ("CanonicalizationMethod", "SignatureMethod", "Reference")
+)
+_TRANSFORMS, _TRANSFORM, _DIGEST_METHOD, _DIGEST_VALUE = (
+    ds(n) for n in ("Transforms", "Transform", "DigestMethod", "DigestValue")
+)
+_X509_DATA, _ISSUER_SERIAL, _ISSUER_NAME, _SERIAL_NUMBER = (
+    ds(n) for n in ("X509Data", "X509IssuerSerial", "X509IssuerName", "X509SerialNumber")
 )
 _ALGORITHMS = {
-    "CanonicalizationMethod": frozenset({_EXCLUSIVE.value}),
-    "SignatureMethod": frozenset({_ECDSA_SHA256}),
-    "Transform": _ALLOWED_TRANSFORMS,
-    "DigestMethod": frozenset({_SHA256}),
+    _C14N_METHOD: frozenset({_EXCLUSIVE.value}),
+    _SIGNATURE_METHOD: frozenset({_ECDSA_SHA256}),
+    _TRANSFORM: _ALLOWED_TRANSFORMS,
+    _DIGEST_METHOD: frozenset({_SHA256}),
 }
+_ENVELOPED = SignatureConstructionMethod.enveloped.value
+_TRANSFORM_LISTS = ((_ENVELOPED,), (_ENVELOPED, _EXCLUSIVE.value))
+
+
+@dataclass(frozen=True)
+class DirectShape:
+    """What a signature of exactly the DUIS kind says: the parts the check needs, and its
+    signer as ``ds:X509IssuerSerial`` names it (issuer as written, stripped; serial)."""
+
+    signed_info: etree._Element
+    digest_value: str
+    signature_value: str
+    exclusive: bool  # the reference's transforms end in exclusive C14N
+    issuer: str
+    serial: int
+
+
+def direct_shape(signature: etree._Element) -> DirectShape | None:
+    """The parts of ``signature`` when it is exactly the DUIS kind (what the harness and
+    the DCC write: no attribute, comment or element beyond it), else None."""
+    parts = _children(signature)
+    if (
+        signature.attrib
+        or parts is None
+        or [p.tag for p in parts]
+        != [
+            _SIGNED_INFO,
+            _SIGNATURE_VALUE,
+            _KEY_INFO,
+        ]
+    ):
+        return None
+    signed_info, signature_value, key_info = parts
+    info = _children(signed_info)
+    keys = _children(key_info)
+    if (
+        signed_info.attrib
+        or signature_value.attrib
+        or key_info.attrib
+        or info is None
+        or [c.tag for c in info] != [_C14N_METHOD, _SIGNATURE_METHOD, _REFERENCE]
+        or len(signature_value)
+        or keys is None
+        or [c.tag for c in keys] != [_X509_DATA]
+    ):
+        return None
+    method, sig_method, reference = info
+    if len(reference.attrib) != 1 or reference.get("URI") != "":
+        return None
+    ref_parts = _children(reference)
+    if ref_parts is None or [c.tag for c in ref_parts] != [
+        _TRANSFORMS,
+        _DIGEST_METHOD,
+        _DIGEST_VALUE,
+    ]:
+        return None
+    transforms, digest_method, digest_value = ref_parts
+    transform_list = _children(transforms)
+    if transforms.attrib or not transform_list or len(digest_value) or digest_value.attrib:
+        return None
+    for element in (method, sig_method, digest_method, *transform_list):
+        if not _algorithm_element(element):
+            return None
+    algorithms = tuple(t.get("Algorithm") for t in transform_list)
+    if algorithms not in _TRANSFORM_LISTS:
+        return None
+    return _named(
+        keys[0], signed_info, digest_value.text, signature_value.text, len(algorithms) == 2
+    )
+
+
+def _algorithm_element(element: etree._Element) -> bool:
+    """One of the ``Algorithm``-only elements, naming an algorithm allowed where it is."""
+    allowed = _ALGORITHMS.get(element.tag)
+    return (
+        allowed is not None
+        and len(element.attrib) == 1
+        and element.get("Algorithm") in allowed
+        and not len(element)
+        and not (element.text or "").strip()
+    )
+
+
+def _named(
+    x509_data: etree._Element,
+    signed_info: etree._Element,
+    digest_value: str | None,
+    signature_value: str | None,
+    exclusive: bool,
+) -> DirectShape | None:
+    serial_parts = _children(x509_data)
+    if (
+        x509_data.attrib
+        or serial_parts is None
+        or [c.tag for c in serial_parts] != [_ISSUER_SERIAL]
+    ):
+        return None
+    issuer_serial = serial_parts[0]
+    named = _children(issuer_serial)
+    if (
+        issuer_serial.attrib
+        or named is None
+        or [c.tag for c in named] != [_ISSUER_NAME, _SERIAL_NUMBER]
+        or any(len(c) or c.attrib for c in named)
+    ):
+        return None
+    issuer, serial = named[0].text or "", (named[1].text or "").strip()
+    if not issuer or not (serial.isascii() and serial.isdigit()):
+        return None
+    return DirectShape(
+        signed_info,
+        digest_value or "",
+        signature_value or "",
+        exclusive,
+        issuer.strip(),
+        int(serial),
+    )
 
 
 def verifies_directly(
@@ -56,100 +181,40 @@ def verifies_directly(
     certificate: x509.Certificate,
     at: datetime | None,
 ) -> bool:
-    """True when ``signature`` is exactly the DUIS kind (what the harness and the DCC write:
-    no attribute, comment or element beyond it, strict base64) and verifies: the digest of
-    the document without it, the ECDSA signature of its SignedInfo, the certificate valid at
-    ``at``. The checks signxml's verifier makes for this shape, without its four re-parses
-    and its XML-DSig schema pass; anything else (any other shape, any failure) is False, and
-    signxml then decides and says why."""
+    """True when ``signature`` is exactly the DUIS kind (:func:`direct_shape`) and
+    verifies: the digest of the document without it, the ECDSA signature of its
+    SignedInfo, the certificate valid at ``at``. The checks signxml's verifier makes for
+    this shape, without its four re-parses and its XML-DSig schema pass; anything else
+    (any other shape, any failure) is False, and signxml then decides and says why."""
+    shape = direct_shape(signature)
+    return shape is not None and verifies(root, shape, certificate, at)
+
+
+def verifies(
+    root: etree._Element, shape: DirectShape, certificate: x509.Certificate, at: datetime | None
+) -> bool:
+    """:func:`verifies_directly` for a signature whose shape is already read."""
     try:
-        return _direct(root, signature, certificate, at or datetime.now(UTC))
+        return _verifies(root, shape, certificate, at or datetime.now(UTC))
     except (ValueError, TypeError, etree.LxmlError, InvalidSignature):
         return False
 
 
 def _children(element: etree._Element) -> list[etree._Element] | None:
-    """The child elements, or None if anything else is there (text, comments, attributes)."""
-    if (
-        element.attrib
-        and element.tag != ds("Reference")
-        and not _ALGORITHMS.get(etree.QName(element).localname)
-    ):
-        return None
-    found = []
-    for child in element:
-        if not isinstance(child.tag, str) or (child.tail or "").strip():
+    """The child elements, or None if anything else is there (non-blank text around them,
+    comments, processing instructions)."""
+    found = list(element)
+    for child in found:
+        if not isinstance(child.tag, str) or (child.tail and child.tail.strip()):
             return None
-        found.append(child)
-    if found and (element.text or "").strip():
+    if found and element.text and element.text.strip():
         return None
     return found
 
 
-def _direct(
-    root: etree._Element, signature: etree._Element, certificate: x509.Certificate, at: datetime
+def _verifies(
+    root: etree._Element, shape: DirectShape, certificate: x509.Certificate, at: datetime
 ) -> bool:
-    if signature.attrib or _children(signature) is None:
-        return False
-    parts = list(signature)
-    if [etree.QName(p).localname for p in parts] != [name for name, _ in _SHAPE]:
-        return False
-    for part, (_, inner) in zip(parts, _SHAPE, strict=True):
-        if part.tag != ds(etree.QName(part).localname) or part.attrib:
-            return False
-        kids = _children(part)
-        if kids is None or [c.tag for c in kids] != [ds(n) for n in inner]:
-            return False
-    signed_info, signature_value, key_info = parts
-    method, sig_method, reference = list(signed_info)
-    if set(reference.attrib) != {"URI"} or reference.get("URI") != "":
-        return False
-    ref_parts = _children(reference)
-    if ref_parts is None or [c.tag for c in ref_parts] != [
-        ds("Transforms"),
-        ds("DigestMethod"),
-        ds("DigestValue"),
-    ]:
-        return False
-    transforms, digest_method, digest_value = ref_parts
-    transform_list = _children(transforms)
-    if not transform_list or transforms.attrib:
-        return False
-    for element in (method, sig_method, digest_method, *transform_list):
-        name = etree.QName(element).localname
-        if (
-            element.tag != ds(name)
-            or set(element.attrib) != {"Algorithm"}
-            or element.get("Algorithm") not in _ALGORITHMS.get(name, ())
-            or len(element)
-            or (element.text or "").strip()
-        ):
-            return False
-    algorithms = [t.get("Algorithm") for t in transform_list]
-    if algorithms not in (
-        [SignatureConstructionMethod.enveloped.value],
-        [SignatureConstructionMethod.enveloped.value, _EXCLUSIVE.value],
-    ):
-        return False
-    x509_data = key_info[0]
-    serial_parts = _children(x509_data)
-    if (
-        x509_data.attrib
-        or serial_parts is None
-        or [c.tag for c in serial_parts] != [ds("X509IssuerSerial")]
-    ):
-        return False
-    issuer_serial = serial_parts[0]
-    named = _children(issuer_serial)
-    if (
-        issuer_serial.attrib
-        or named is None
-        or [c.tag for c in named] != [ds("X509IssuerName"), ds("X509SerialNumber")]
-        or any(len(c) or c.attrib for c in named)
-    ):
-        return False
-    if len(digest_value) or len(signature_value) or digest_value.attrib:
-        return False
     if not certificate.not_valid_before_utc <= at <= certificate.not_valid_after_utc:
         return False
     key = certificate.public_key()
@@ -158,18 +223,17 @@ def _direct(
     # The digest: the document without this signature (its tail kept, as signxml does),
     # in exclusive C14N, or inclusive C14N 1.0 when only the enveloped transform is named.
     copied = copy.deepcopy(root)
-    _detach(next(c for c in elements(copied) if c.tag == ds("Signature")))
-    exclusive = len(algorithms) == 2
-    c14n = etree.tostring(copied, method="c14n", exclusive=exclusive, with_comments=False)
-    expected = _base64(digest_value.text)
+    _detach(next(c for c in elements(copied) if c.tag == _SIGNATURE))
+    c14n = etree.tostring(copied, method="c14n", exclusive=shape.exclusive, with_comments=False)
+    expected = _base64(shape.digest_value)
     if not hmac.compare_digest(hashlib.sha256(c14n).digest(), expected):
         return False
-    raw = _base64(signature_value.text)
+    raw = _base64(shape.signature_value)
     size = (key.key_size + 7) // 8
     if len(raw) != 2 * size:
         return False
     der = encode_dss_signature(int.from_bytes(raw[:size], "big"), int.from_bytes(raw[size:], "big"))
-    key.verify(der, _exclusive_c14n(signed_info), ec.ECDSA(hashes.SHA256()))
+    key.verify(der, _exclusive_c14n(shape.signed_info), ec.ECDSA(hashes.SHA256()))
     return True
 
 

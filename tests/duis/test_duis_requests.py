@@ -12,7 +12,9 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from duis_samples import MPAN, ca_path, pair_of, reference_run, sample_requests
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
+from harness.domain.certificates import KeyUsage
 from harness.domain.eui import Eui64
 from harness.domain.meterpoint import Fuel, MeterPoint
 from harness.domain.requests import (
@@ -30,14 +32,16 @@ from harness.domain.requests import (
     UpdateSecurityCredentialsCoS,
     UpdateSecurityCredentialsKRP,
 )
-from harness.domain.roles import RemotePartyRole
+from harness.domain.roles import XML_SIGNING_OU, RemotePartyRole
 from harness.domain.timeline import Period
 from harness.duis.bodies import decoded_body_elements
 from harness.duis.envelope import read_envelope
 from harness.duis.errors import CannotDecode, CannotEncode, DuisSchemaError
-from harness.duis.requests import decode_request, encode_request
+from harness.duis.names import ds
+from harness.duis.requests import decode_request, encode_request, encode_request_tree
 from harness.duis.safe_xml import parse_untrusted
 from harness.duis.schema import DuisSchema
+from harness.duis.signing import lookup_in, sign, sign_tree, verify
 from harness.pki import TestPki
 
 IN_SCOPE = {"6.15.1", "6.21", "6.23", "6.24.1", "6.24.2", "4.1.1", "4.8.1", "8.2"}
@@ -81,6 +85,30 @@ def test_every_request_the_reference_run_sends_validates_and_round_trips(
         xml = encoded(request, pki)
         duis_schema.validate(parse_untrusted(xml))
         assert decode_request(xml) == request
+
+
+def test_a_request_signed_as_built_is_the_request_signed_after_serialising(
+    pki: TestPki,
+) -> None:
+    """The adapter signs the tree it built; the same request serialised and parsed first
+    signs to the same document (the same digest; only the ECDSA nonce differs)."""
+    signer = pki.issue(Eui64(0x90B3D51F30010000), XML_SIGNING_OU, KeyUsage.DIGITAL_SIGNING)
+    key, certificate = signer.private_key, signer.certificate
+    for request in reference_run(pki).requests:
+        path = ca_path(pki)
+        as_built = sign_tree(
+            encode_request_tree(request, certification_path=path), key, certificate
+        )
+        after_parsing = sign(encode_request(request, certification_path=path), key, certificate)
+        assert _without_signature_value(as_built) == _without_signature_value(after_parsing)
+        assert verify(as_built, lookup_in([certificate])) == certificate.certificate
+
+
+def _without_signature_value(xml: bytes) -> bytes:
+    root = etree.fromstring(xml)
+    for value in root.iter(ds("SignatureValue")):
+        value.text = ""
+    return etree.tostring(root)
 
 
 def test_the_endpoint_is_not_in_the_xml_but_can_be_given(pki: TestPki) -> None:

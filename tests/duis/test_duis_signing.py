@@ -440,6 +440,55 @@ def test_the_direct_check_accepts_only_what_signxml_accepts(
     assert taken < 1500
 
 
+def test_the_one_pass_shape_reading_agrees_with_the_general_checks(
+    duis_data: Path, signed_request: bytes
+) -> None:
+    """Where the one-pass reading of the usual signature takes a signature, the general
+    checks take it too and name the same signer (on the harness's and the DCC's signed
+    documents and 1,500 mutants of them); it takes the originals."""
+    import random
+
+    from fuzz.corpus import mutate
+    from harness.duis.signature_direct import direct_shape
+    from harness.duis.signing import _check_shape, _named_signer, _signature
+
+    originals = [
+        signed_request,
+        (duis_data / "templates" / "read-inventory-response-5.4.xml").read_bytes(),
+    ]
+    taken = 0
+    for n in range(1500):
+        document = originals[n % 2]
+        mutant = document if n < 2 else mutate(document, random.Random(f"shape:{n}"))
+        try:
+            signature = _signature(parse_untrusted(mutant))
+        except (HarnessError, ValueError):
+            continue
+        shape = direct_shape(signature)
+        if n < 2:
+            assert shape is not None
+        if shape is not None:
+            taken += 1
+            _check_shape(signature)
+            assert _named_signer(signature) == IssuerSerial(shape.issuer, shape.serial)
+    assert 2 <= taken < 1500
+
+
+def test_a_serial_number_in_other_digits_is_refused_clearly(
+    signed_request: bytes, xml_signer: Credential
+) -> None:
+    """``²`` or Arabic-Indic digits pass ``str.isdigit`` but are no decimal serial."""
+    serial = str(xml_signer.certificate.certificate.serial_number)
+    for digits in ("\u00b2", "\u0663"):
+        odd = signed_request.replace(
+            f"<ds:X509SerialNumber>{serial}".encode(),
+            f"<ds:X509SerialNumber>{digits}".encode(),
+        )
+        assert odd != signed_request
+        with pytest.raises(SignatureInvalid, match="decimal serial"):
+            verify(odd, lookup_in([xml_signer.certificate]))
+
+
 def test_a_document_already_parsed_is_verified_as_it_is_and_left_unchanged(
     signed_request: bytes, xml_signer: Credential
 ) -> None:
