@@ -32,8 +32,8 @@ from harness.duis.mmc import (
     S1SP_ALERT_CODE,
     S1SP_ALERT_DCC_CODE,
     Smets1Payload,
-    future_dated_alert,
-    smets1_payload_for,
+    future_dated_alert_tree,
+    smets1_payload_tree,
 )
 from harness.duis.names import GBCS_VERSION, SCHEMA_VERSION, SR_NS, sr
 from harness.duis.tree import add, new_root
@@ -159,9 +159,8 @@ def _smets1_answer(draft: _Draft) -> etree._Element:
         counter=response.request_id.counter,
         when=draft.when,
     )
-    signed_xml = draft.s1sp.sign(
-        future_dated_alert(payload) if final_of_future else smets1_payload_for(payload)
-    )
+    signed = future_dated_alert_tree(payload) if final_of_future else smets1_payload_tree(payload)
+    draft.s1sp.sign_in_place(signed)  # signed as its own document, then placed in this one
     root = new_root("Response")
     header = add(root, "Header")
     if not final_of_future:  # an alert names no request: its ResponseID does
@@ -172,7 +171,7 @@ def _smets1_answer(draft: _Draft) -> etree._Element:
     message = add(add(root, "Body"), "SMETS1ResponseMessage")
     add(message, "ServiceReference", _service_reference(context.srv))
     add(message, "ServiceReferenceVariant", context.srv)
-    message.append(etree.fromstring(signed_xml))
+    message.append(signed)
     _explain(draft, message)
     return root
 
@@ -191,16 +190,14 @@ def _s1sp_alert(draft: _Draft) -> etree._Element:
     if response.detail:
         add(alert, "AdditionalInformation", write_free_text(response.detail, 200))
     add(alert, "DateTime", write_datetime(draft.when))
-    signed = etree.fromstring(
-        draft.s1sp.sign(etree.tostring(alert, xml_declaration=True, encoding="UTF-8"))
-    )
+    draft.s1sp.sign_in_place(alert)  # signed as its own document, then placed in this one
     root = new_root("Response")
     header = add(root, "Header")
     add(header, "ResponseCode", "I0")
     add(header, "ResponseDateTime", write_datetime(draft.when))
     message = add(add(root, "Body"), "DCCAlertMessage")
     add(message, "DCCAlertCode", S1SP_ALERT_DCC_CODE)
-    add(add(message, "DCCAlert"), "S1SPAlertDSP").append(signed)
+    add(add(message, "DCCAlert"), "S1SPAlertDSP").append(alert)
     _explain(draft, message)
     return root
 

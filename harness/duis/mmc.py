@@ -155,18 +155,28 @@ def _signed_response(p: Smets1Payload) -> tuple[etree._Element, etree._Element]:
 
 def smets1_payload_for(p: Smets1Payload) -> bytes:
     """The unsigned ``SMETS1SignedResponse`` answering SRV ``p.srv``."""
+    return etree.tostring(smets1_payload_tree(p), xml_declaration=True, encoding="UTF-8")
+
+
+def smets1_payload_tree(p: Smets1Payload) -> etree._Element:
+    """:func:`smets1_payload_for` before it is serialised."""
     writer = SMETS1_PAYLOADS.get(p.srv)
     if writer is None:
         raise ValueError(f"no MMC payload for SRV {p.srv} in the table")
     root, body = _signed_response(p)
     writer(etree.SubElement(body, sr("ResponseMessage")), p)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return root
 
 
 def future_dated_alert(p: Smets1Payload) -> bytes:
     """The unsigned ``SMETS1SignedResponse`` alert with a future-dated command's outcome."""
+    return etree.tostring(future_dated_alert_tree(p), xml_declaration=True, encoding="UTF-8")
+
+
+def future_dated_alert_tree(p: Smets1Payload) -> etree._Element:
+    """:func:`future_dated_alert` before it is serialised."""
     if p.srv not in FUTURE_DATED_ALERT_SRVS:
-        return smets1_payload_for(p)
+        return smets1_payload_tree(p)
     root, body = _signed_response(p)
     content = _sub(etree.SubElement(body, sr("DeviceAlertMessage")), "DeviceAlertContent")
     _sub(content, "AlertDescription", f"Future-dated SRV {p.srv} executed")
@@ -177,4 +187,4 @@ def future_dated_alert(p: Smets1Payload) -> bytes:
         _sub(_sub(alert, "UpdateSecurityCredentialsExecutionOutcome"), "ReplacementOutcome"),
         p.outcome,
     )
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    return root

@@ -106,8 +106,19 @@ def sign_tree(
     certificate: x509.Certificate | OrgCertificate,
 ) -> bytes:
     """:func:`sign` for a document already built or parsed (not parsed again): ``root``
-    itself is signed (its old signature removed, insignificant whitespace dropped, the new
-    signature appended) and returned serialised."""
+    itself is signed (:func:`sign_in_place`) and returned serialised."""
+    sign_in_place(root, key, certificate)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def sign_in_place(
+    root: etree._Element,
+    key: ec.EllipticCurvePrivateKey,
+    certificate: x509.Certificate | OrgCertificate,
+) -> None:
+    """Sign the document ``root`` is the root of, as it stands: its old signature removed,
+    insignificant whitespace dropped, the new signature appended (e.g. a part signed by
+    one party before it is placed in another's document)."""
     cert = certificate.certificate if isinstance(certificate, OrgCertificate) else certificate
     if cert.public_key() != key.public_key():
         raise InvalidValue(
@@ -117,7 +128,6 @@ def sign_tree(
         root.remove(old)
     drop_element_content_whitespace(root)
     _append_signature(root, key, IssuerSerial.of(cert))
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def _append_signature(

@@ -9,7 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from harness.duis.signing import sign, sign_tree
+from harness.duis.signing import sign, sign_in_place, sign_tree
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,10 @@ class XmlSigner:
     def sign_tree(self, root: etree._Element) -> bytes:
         """``root`` (built, not yet serialised) signed and serialised; ``root`` is changed."""
         return sign_tree(root, self.key, self.certificate)
+
+    def sign_in_place(self, root: etree._Element) -> None:
+        """``root`` (built, not yet serialised) signed as it stands, left a tree."""
+        sign_in_place(root, self.key, self.certificate)
 
     @property
     def certificate_pem(self) -> bytes:
