@@ -23,6 +23,7 @@ from multiprocessing.connection import Connection
 
 from fuzz.client import MPAN, Scene
 from fuzz.soak_wire import LeanAdapter, LeanReceiver
+from harness.cli.serve import settle_heap
 from harness.counters import process_counters
 from harness.errors import HarnessError, NonConformance
 from harness.expectations import parse_expectation
@@ -202,6 +203,9 @@ def run_share(share: Share, connection: Connection) -> None:
     except Exception as exc:  # reported to the parent, which fails the soak
         connection.send({"failed": f"{type(exc).__name__}: {exc}"})
         return
+    # What exists now (the cast, its keys and certificates) lives as long as the process:
+    # the collector stops scanning it, as the served DSP's does (serve.settle_heap).
+    settle_heap()
     connection.send({"ready": True})
     deadline = connection.recv()
     cpu = time.process_time()
