@@ -30,8 +30,10 @@ stated load.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import multiprocessing
 import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -113,6 +115,7 @@ def soak(
     serve_without: tuple[str, ...] = (),
     processes: int = 1,
     rate: float | None = None,
+    keep_state: Path | None = None,
 ) -> int:
     from tests.reliability.server import start
 
@@ -155,6 +158,8 @@ def soak(
         restarted.stop()
     if lost:
         problems.append(f"{len(lost)} device(s) differ after a restart from the state file")
+    if keep_state is not None:  # e.g. for benchmarks/served_stages.py; it holds a key: 0600
+        keep(state, keep_state)
     served_log = log.read_text(errors="replace")
     undelivered = served_log.count("could not deliver")
     if undelivered:  # the clients' receivers did not take them in time (DELIVERY_TIMEOUT)
@@ -168,6 +173,19 @@ def soak(
     return summary(
         reports, elapsed, problems, (client_cpu, server_cpu), clients, offered, load_before
     )
+
+
+def keep(state: Path, to: Path) -> None:
+    """A consistent copy of the state file (SQLite's backup), readable by its owner only:
+    like the original, it holds the served DSP's private key."""
+    to.unlink(missing_ok=True)
+    to.touch(mode=0o600)
+    with (
+        contextlib.closing(sqlite3.connect(state)) as source,
+        contextlib.closing(sqlite3.connect(to)) as copy,
+    ):
+        source.backup(copy)
+    print(f"soak: state file kept as {to} (mode 0600: it holds the served DSP's private key)")
 
 
 def by_operation(timed: list[tuple[str, float]]) -> str:
@@ -270,6 +288,12 @@ def main(argv: list[str] | None = None) -> int:
         help="open loop: offer this many operations per second in all, Poisson arrivals "
         "(default: closed loop, each client's next operation as soon as its last ends)",
     )
+    parser.add_argument(
+        "--keep-state",
+        type=Path,
+        metavar="FILE",
+        help="keep a copy of the served DSP's state file (e.g. for benchmarks/served_stages.py)",
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 0 < args.seconds <= 3600:
         parser.error("1 ≤ --clients ≤ 500 and 0 < --seconds ≤ 3600 (load stays bounded)")
@@ -284,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
             tuple(args.serve_without),
             args.processes,
             args.rate,
+            args.keep_state,
         )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import queue
 import threading
 from collections.abc import Callable
@@ -34,11 +35,14 @@ class _Job:
     body: bytes
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Handled]
+    context: contextvars.Context  # the caller's, as asyncio.to_thread passes it
 
 
 class AnswerThread:
     """``await answers.answer(endpoint, body)``: ``answer(endpoint, body)`` run on the one
-    thread, after every request queued before it. What it raises is raised to the caller.
+    thread, after every request queued before it, in a copy of the caller's context (its
+    context variables, as ``asyncio.to_thread`` passes them). What it raises is raised to
+    the caller.
     A caller that stops waiting (its client went away) does not unqueue its request: it
     is answered all the same, since answering may change the DSP's state."""
 
@@ -53,7 +57,7 @@ class AnswerThread:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Handled] = loop.create_future()
         self._started()
-        self._jobs.put(_Job(endpoint, body, loop, future))
+        self._jobs.put(_Job(endpoint, body, loop, future, contextvars.copy_context()))
         return await future
 
     def _started(self) -> None:
@@ -65,7 +69,7 @@ class AnswerThread:
     def _run(self) -> None:
         while (job := self._jobs.get()) is not None:
             try:
-                handled = self._answer(job.endpoint, job.body)
+                handled = job.context.run(self._answer, job.endpoint, job.body)
             except BaseException as exc:  # every failure goes to its caller
                 self._hand_back(job, None, exc)
             else:

@@ -12,7 +12,7 @@ from benchmarks.served_probe import probe
 
 @pytest.mark.slow
 def test_probe_breaks_each_request_down(tmp_path: Path) -> None:
-    report = probe(clients=2, requests=40, threads=None, out=tmp_path / "timings.json")
+    report = probe(clients=2, requests=40, out=tmp_path / "timings.json")
     assert "2 clients, 40 requests" in report
     for row in ("arrival → a thread starts it", "waiting for the DSP's lock", "holding the lock"):
         line = next(x for x in report.splitlines() if x.startswith(f"| {row} |"))

@@ -5,6 +5,7 @@ and a request whose caller went away answered all the same."""
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import threading
 import time
 
@@ -137,3 +138,29 @@ def test_close_answers_what_is_queued_then_stops_and_a_new_request_starts_it_aga
     assert asyncio.run(one(b"<again/>")).xml == b"<answer><again/></answer>"
     answers.close()
     assert not any(t.name == "duis-closing" for t in threading.enumerate())
+
+
+def test_the_answer_runs_in_the_callers_context() -> None:
+    """Context variables set by the caller (a request's timers, a log context) are seen by
+    the answer, as ``asyncio.to_thread`` would pass them."""
+    seen: list[str | None] = []
+    marker: contextvars.ContextVar[str | None] = contextvars.ContextVar("marker", default=None)
+
+    def answer(endpoint: Endpoint, body: bytes) -> Handled:
+        seen.append(marker.get())
+        return Handled(body, [], 0)
+
+    answers = AnswerThread(answer)
+
+    async def one(label: str) -> Handled:
+        marker.set(label)
+        return await answers.answer(ENDPOINT, label.encode())
+
+    async def main() -> None:
+        await asyncio.gather(one("first"), one("second"))
+
+    try:
+        asyncio.run(main())
+    finally:
+        answers.close()
+    assert seen == ["first", "second"]
