@@ -1,5 +1,5 @@
 """The served DSP's start-up settings: one thread answers DUIS requests (the rest wait
-their turn in the event loop, in arrival order), and the heap built at start-up is frozen."""
+their turn in its queue, in arrival order), and the heap built at start-up is frozen."""
 
 from __future__ import annotations
 
