@@ -58,6 +58,11 @@ _ALGORITHMS = {
 }
 _ENVELOPED = SignatureConstructionMethod.enveloped.value
 _TRANSFORM_LISTS = ((_ENVELOPED,), (_ENVELOPED, _EXCLUSIVE.value))
+# The children each element of the usual signature has, in order.
+_SIGNATURE_PARTS = [_SIGNED_INFO, _SIGNATURE_VALUE, _KEY_INFO]
+_SIGNED_INFO_PARTS = [_C14N_METHOD, _SIGNATURE_METHOD, _REFERENCE]
+_REFERENCE_PARTS = [_TRANSFORMS, _DIGEST_METHOD, _DIGEST_VALUE]
+_ISSUER_SERIAL_PARTS = [_ISSUER_NAME, _SERIAL_NUMBER]
 
 
 @dataclass(frozen=True)
@@ -77,16 +82,7 @@ def direct_shape(signature: etree._Element) -> DirectShape | None:
     """The parts of ``signature`` when it is exactly the DUIS kind (what the harness and
     the DCC write: no attribute, comment or element beyond it), else None."""
     parts = _children(signature)
-    if (
-        signature.attrib
-        or parts is None
-        or [p.tag for p in parts]
-        != [
-            _SIGNED_INFO,
-            _SIGNATURE_VALUE,
-            _KEY_INFO,
-        ]
-    ):
+    if signature.attrib or parts is None or [p.tag for p in parts] != _SIGNATURE_PARTS:
         return None
     signed_info, signature_value, key_info = parts
     info = _children(signed_info)
@@ -96,7 +92,7 @@ def direct_shape(signature: etree._Element) -> DirectShape | None:
         or signature_value.attrib
         or key_info.attrib
         or info is None
-        or [c.tag for c in info] != [_C14N_METHOD, _SIGNATURE_METHOD, _REFERENCE]
+        or [c.tag for c in info] != _SIGNED_INFO_PARTS
         or len(signature_value)
         or keys is None
         or [c.tag for c in keys] != [_X509_DATA]
@@ -106,15 +102,17 @@ def direct_shape(signature: etree._Element) -> DirectShape | None:
     if len(reference.attrib) != 1 or reference.get("URI") != "":
         return None
     ref_parts = _children(reference)
-    if ref_parts is None or [c.tag for c in ref_parts] != [
-        _TRANSFORMS,
-        _DIGEST_METHOD,
-        _DIGEST_VALUE,
-    ]:
+    if ref_parts is None or [c.tag for c in ref_parts] != _REFERENCE_PARTS:
         return None
     transforms, digest_method, digest_value = ref_parts
     transform_list = _children(transforms)
-    if transforms.attrib or not transform_list or len(digest_value) or digest_value.attrib:
+    if (
+        transforms.attrib
+        or not transform_list
+        or any(t.tag != _TRANSFORM for t in transform_list)
+        or len(digest_value)
+        or digest_value.attrib
+    ):
         return None
     for element in (method, sig_method, digest_method, *transform_list):
         if not _algorithm_element(element):
@@ -158,7 +156,7 @@ def _named(
     if (
         issuer_serial.attrib
         or named is None
-        or [c.tag for c in named] != [_ISSUER_NAME, _SERIAL_NUMBER]
+        or [c.tag for c in named] != _ISSUER_SERIAL_PARTS
         or any(len(c) or c.attrib for c in named)
     ):
         return None

@@ -474,6 +474,26 @@ def test_the_one_pass_shape_reading_agrees_with_the_general_checks(
     assert 2 <= taken < 1500
 
 
+def test_a_transform_list_holding_another_element_is_not_the_usual_kind(
+    signed_request: bytes, xml_signer: Credential
+) -> None:
+    """Only ``ds:Transform`` elements count as the reference's transforms: another element
+    naming exclusive C14N there leaves the decision to signxml, which refuses it."""
+    from harness.duis.signature_direct import direct_shape
+    from harness.duis.signing import _signature
+
+    exclusive = b'<ds:Transform Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>'
+    odd = signed_request.replace(
+        exclusive,
+        b'<ds:CanonicalizationMethod Algorithm="http://www.w3.org/2001/10/xml-exc-c14n#"/>',
+    )
+    assert odd != signed_request
+    assert direct_shape(_signature(parse_untrusted(signed_request))) is not None
+    assert direct_shape(_signature(parse_untrusted(odd))) is None
+    with pytest.raises(SignatureInvalid):
+        verify(odd, lookup_in([xml_signer.certificate]))
+
+
 def test_a_serial_number_in_other_digits_is_refused_clearly(
     signed_request: bytes, xml_signer: Credential
 ) -> None:
