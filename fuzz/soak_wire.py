@@ -24,6 +24,7 @@ IDLE_RECONNECT = 2.0  # seconds: a keep-alive connection idle longer is replaced
 MAX_ANSWER = 4 << 20
 HEADER_LINES = 100  # a delivery's request line and headers, at most
 HEADER_LINE = 8192
+ANSWER_FIELDS = b"Content-Length: 0\r\nConnection: close\r\n\r\n"
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,9 @@ class LeanReceiver(Receiver):
             timeout = SOCKET_TIMEOUT
 
             def handle(self) -> None:
-                self.wfile.write(b"HTTP/1.1 %s\r\nContent-Length: 0\r\n" % self._status())
-                self.wfile.write(b"Connection: close\r\n\r\n")
+                # one write, so one segment: the courier reads the whole answer at once
+                status = self._status()
+                self.wfile.write(b"HTTP/1.1 %s\r\n%s" % (status, ANSWER_FIELDS))
 
             def _status(self) -> bytes:
                 length = -1

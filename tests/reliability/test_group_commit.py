@@ -16,6 +16,7 @@ from fuzz.client import Scene
 from harness.adapters.http import DuisHttpAdapter
 from harness.domain.certificates import KeyUsage
 from harness.errors import HarnessError
+from harness.server import journal as journal_module
 from harness.server.journal import REQUEST, Journal, JournalFailure, read_entries
 from harness.world import World
 from tests.reliability.kit import slow_journal_writes
@@ -51,6 +52,30 @@ def test_requests_arriving_together_share_a_write_and_wait_for_it(
     entries = read_entries(tmp_path / "state.db")
     assert [e.body for e in entries] == written  # on disk in the order queued
     assert len(entries) == WAITERS
+
+
+@pytest.mark.parametrize("rows", [1, 3, 7, 9])
+def test_a_batch_is_written_whole_and_in_order_whatever_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: int
+) -> None:
+    """A batch of up to ROWS_PER_STATEMENT entries is one statement; a larger one, several in
+    one transaction (here 3 a statement: 7 and 9 entries take 3 statements)."""
+    monkeypatch.setattr(journal_module, "ROWS_PER_STATEMENT", 3)
+    written: list[bytes] = []
+    slow_journal_writes(monkeypatch, written, seconds=0.2)
+    journal = Journal(tmp_path / "state.db")
+    first = journal.enqueue(REQUEST, "/x", b"first")  # the writer takes it, then sleeps
+    time.sleep(0.05)
+    bodies = [bytes([n]) * n for n in range(1, rows + 1)]  # the batch queued meanwhile
+    tickets = [journal.enqueue(REQUEST, f"/e{n}", body) for n, body in enumerate(bodies)]
+    journal.wait(tickets[-1])
+    assert journal.durable(first)
+    assert journal.batches == 2
+    journal.close()
+    entries = read_entries(tmp_path / "state.db")
+    assert [e.body for e in entries] == [b"first", *bodies]
+    assert [e.endpoint for e in entries] == ["/x", *(f"/e{n}" for n in range(rows))]
+    assert [e.seq for e in entries] == list(range(1, rows + 2))
 
 
 def test_a_failed_write_fails_its_waiters_and_stops_the_journal(
