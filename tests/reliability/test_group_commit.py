@@ -61,11 +61,17 @@ def test_a_batch_is_written_whole_and_in_order_whatever_its_size(
     """A batch of up to ROWS_PER_STATEMENT entries is one statement; a larger one, several in
     one transaction (here 3 a statement: 7 and 9 entries take 3 statements)."""
     monkeypatch.setattr(journal_module, "ROWS_PER_STATEMENT", 3)
-    written: list[bytes] = []
-    slow_journal_writes(monkeypatch, written, seconds=0.2)
+    original, writing = Journal._write, threading.Event()
+
+    def write(self: Journal, batch: list[tuple[str, str | None, bytes]]) -> str | None:
+        writing.set()
+        time.sleep(0.2)  # the next batch queues meanwhile
+        return original(self, batch)
+
+    monkeypatch.setattr(Journal, "_write", write)
     journal = Journal(tmp_path / "state.db")
-    first = journal.enqueue(REQUEST, "/x", b"first")  # the writer takes it, then sleeps
-    time.sleep(0.05)
+    first = journal.enqueue(REQUEST, "/x", b"first")
+    assert writing.wait(timeout=10)  # the writer has taken it alone
     bodies = [bytes([n]) * n for n in range(1, rows + 1)]  # the batch queued meanwhile
     tickets = [journal.enqueue(REQUEST, f"/e{n}", body) for n, body in enumerate(bodies)]
     journal.wait(tickets[-1])
