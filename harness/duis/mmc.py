@@ -2,7 +2,7 @@
 
 One table, :data:`SMETS1_PAYLOADS`, keyed by SRV: what goes under
 ``SMETS1Response/Body/ResponseMessage/SMETSData``. The future-dated execution outcome of a
-6.15.1 / 6.23 is a device alert (:func:`future_dated_alert`).
+6.15.1 / 6.23 is a device alert (:func:`future_dated_alert_tree`).
 """
 
 from __future__ import annotations
@@ -168,13 +168,9 @@ def smets1_payload_tree(p: Smets1Payload) -> etree._Element:
     return root
 
 
-def future_dated_alert(p: Smets1Payload) -> bytes:
-    """The unsigned ``SMETS1SignedResponse`` alert with a future-dated command's outcome."""
-    return etree.tostring(future_dated_alert_tree(p), xml_declaration=True, encoding="UTF-8")
-
-
 def future_dated_alert_tree(p: Smets1Payload) -> etree._Element:
-    """:func:`future_dated_alert` before it is serialised."""
+    """The unsigned ``SMETS1SignedResponse`` alert with a future-dated command's outcome
+    (for an SRV without one, its usual payload)."""
     if p.srv not in FUTURE_DATED_ALERT_SRVS:
         return smets1_payload_tree(p)
     root, body = _signed_response(p)
